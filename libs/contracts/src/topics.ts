@@ -1,0 +1,38 @@
+/**
+ * Every Kafka topic the product uses. These names are part of the public contract with
+ * external producers and with data already on disk: do NOT rename them. Add new ones instead.
+ */
+export enum Topic {
+  Events = 'events',
+  EventsDlq = 'events.dlq',
+  AlertRules = 'alert-rules',
+  Notifications = 'notifications',
+  NotificationDeliveries = 'notifications.deliveries',
+  NotificationsDlq = 'notifications.dlq',
+}
+
+export interface TopicSpec {
+  topic: Topic;
+  /** Partition count when the topic is created; `events` is overridable so consumers scale. */
+  partitions: number;
+  /** Kafka topic-level configs, e.g. compaction for the rule table. */
+  configs: Record<string, string>;
+}
+
+export const DEFAULT_TOPIC_SPECS: Readonly<Record<Topic, Omit<TopicSpec, 'topic'>>> = {
+  [Topic.Events]: { partitions: 6, configs: {} },
+  [Topic.EventsDlq]: { partitions: 1, configs: { 'retention.ms': String(14 * 24 * 3600 * 1000) } },
+  // Compacted: the latest value per rule id is the rule; a tombstone deletes it.
+  [Topic.AlertRules]: { partitions: 1, configs: { 'cleanup.policy': 'compact' } },
+  [Topic.Notifications]: { partitions: 3, configs: {} },
+  [Topic.NotificationDeliveries]: { partitions: 3, configs: {} },
+  [Topic.NotificationsDlq]: { partitions: 1, configs: {} },
+};
+
+/**
+ * Resolves a topic to the name used on the broker. The optional prefix lets several
+ * deployments (or test runs) share one cluster without seeing each other's data.
+ */
+export function topicName(topic: Topic, prefix = ''): string {
+  return `${prefix}${topic}`;
+}
