@@ -1,0 +1,70 @@
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { DEFAULT_DATABASE_URL, Env, HttpConfig, ToNumber } from '@app/config';
+import { DEFAULT_EVENT_LIMITS } from '@app/contracts';
+
+export class ConsumerConfig extends HttpConfig {
+  @Env('CONSUMER_PORT', 'HTTP port of the consumer (health, metrics)')
+  override port = 3001;
+
+  @Env('DATABASE_URL', 'PostgreSQL connection URL')
+  @IsString()
+  @MinLength(1)
+  databaseUrl = DEFAULT_DATABASE_URL;
+
+  @Env('DATABASE_POOL_SIZE', 'PostgreSQL connections per consumer process')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  databasePoolSize = 5;
+
+  @Env('CONSUMER_GROUP_ID', 'Kafka consumer group; replicas with the same id share partitions')
+  @IsString()
+  @MinLength(1)
+  groupId = 'eventmon-consumer';
+
+  @Env('EVENTS_TOPIC_PARTITIONS', 'Partitions of the events topic when this service creates it')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  eventsTopicPartitions = 6;
+
+  @Env('CONSUMER_CONCURRENCY', 'Partitions processed at once by one consumer process')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  partitionsConsumedConcurrently = 3;
+
+  @Env('CONSUMER_MAX_BATCH_BYTES', 'Most bytes fetched per partition per batch')
+  @ToNumber()
+  @IsInt()
+  @Min(64 * 1024)
+  maxBytesPerPartition = 2 * 1024 * 1024;
+
+  @Env('EVENT_MAX_MESSAGE_BYTES', 'Largest accepted event message; larger ones are dead-lettered')
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  maxMessageBytes = DEFAULT_EVENT_LIMITS.maxMessageBytes;
+
+  @Env(
+    'EVENT_MAX_PAYLOAD_BYTES',
+    'Largest accepted event payload (as JSON); larger ones are dead-lettered',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(64)
+  maxPayloadBytes = DEFAULT_EVENT_LIMITS.maxPayloadBytes;
+
+  @Env(
+    'CONSUMER_RETRY_MAX_MS',
+    'Longest wait between retries while PostgreSQL or Kafka is unavailable',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  retryMaxDelayMs = 10000;
+}

@@ -1,0 +1,39 @@
+import { backoffDelay, classifyDatabaseError, FailureKind } from './retry-policy';
+
+describe('backoffDelay', () => {
+  it('doubles from the initial delay and stays within [ceiling/2, ceiling]', () => {
+    expect(backoffDelay(1, 200, 10000, () => 0)).toBe(100);
+    expect(backoffDelay(1, 200, 10000, () => 1)).toBe(200);
+    expect(backoffDelay(3, 200, 10000, () => 1)).toBe(800);
+    expect(backoffDelay(3, 200, 10000, () => 0)).toBe(400);
+  });
+
+  it('never exceeds the cap however many attempts', () => {
+    expect(backoffDelay(50, 200, 10000, () => 1)).toBe(10000);
+    expect(backoffDelay(1000, 200, 10000, () => 0.5)).toBe(7500);
+  });
+});
+
+describe('classifyDatabaseError', () => {
+  it.each([
+    ['22P02', FailureKind.PoisonData], // invalid text representation
+    ['22P05', FailureKind.PoisonData], // untranslatable character (NUL in jsonb)
+    ['23514', FailureKind.PoisonData], // check violation
+    ['08006', FailureKind.Transient], // connection failure
+    ['57P01', FailureKind.Transient], // admin shutdown
+    ['40P01', FailureKind.Transient], // deadlock detected
+    ['42P01', FailureKind.Transient], // undefined table: migrations not run yet
+  ])('SQLSTATE %s is %s', (code, kind) => {
+    expect(classifyDatabaseError({ code })).toBe(kind);
+  });
+
+  it('retries errors without a SQLSTATE (connection refused, timeouts)', () => {
+    expect(
+      classifyDatabaseError(
+        Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toBe(FailureKind.Transient);
+    expect(classifyDatabaseError(new Error('Query read timeout'))).toBe(FailureKind.Transient);
+    expect(classifyDatabaseError(undefined)).toBe(FailureKind.Transient);
+  });
+});

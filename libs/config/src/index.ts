@@ -1,0 +1,4 @@
+export * from './env.decorator';
+export * from './load-config';
+export * from './transforms';
+export * from './common.config';

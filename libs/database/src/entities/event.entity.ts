@@ -1,0 +1,41 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Severity } from '@app/contracts';
+
+/** One accepted event. Written only by the consumer, in batches (see EventBatchRepository). */
+@Entity({ name: 'events' })
+@Index('events_occurred_at_idx', ['occurredAt', 'id'])
+@Index('events_type_occurred_at_idx', ['type', 'occurredAt'])
+@Index('events_source_occurred_at_idx', ['source', 'occurredAt'])
+@Index('events_severity_occurred_at_idx', ['severity', 'occurredAt'])
+export class EventEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  type: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  source: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  severity: Severity;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt: Date;
+
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
+  receivedAt: Date;
+
+  @Column({ type: 'double precision', nullable: true })
+  value: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  payload: Record<string, unknown> | string | null;
+
+  /** Where the event was read from, so an operator can find it in Kafka again. */
+  @Column({ name: 'kafka_partition', type: 'integer', nullable: true })
+  kafkaPartition: number | null;
+
+  @Column({ name: 'kafka_offset', type: 'bigint', nullable: true })
+  kafkaOffset: string | null;
+}

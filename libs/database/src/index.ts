@@ -1,0 +1,3 @@
+export * from './entities/event.entity';
+export * from './entities/event-rollup-minute.entity';
+export * from './data-source';

@@ -1,0 +1,3 @@
+export * from './kafka-client.factory';
+export * from './topic-admin';
+export * from './kafka-health.indicator';

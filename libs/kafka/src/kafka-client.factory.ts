@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+}
+
+/**
+ * One kafkajs client per service. kafkajs logs go through the Nest logger so they come out
+ * as the same structured JSON as everything else; only warnings and errors, since kafkajs
+ * is chatty at info level (every group join, every connection).
+ */
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  const logger = new Logger(`kafkajs:${options.clientId}`);
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    // Long enough to ride out a broker restart, short enough to fail a health check visibly.
+    connectionTimeout: 5000,
+    requestTimeout: 30000,
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10000 },
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const line = `${message} ${JSON.stringify(extra)}`;
+        if (level === logLevel.ERROR) logger.error(line);
+        else if (level === logLevel.WARN) logger.warn(line);
+        else logger.debug(line);
+      },
+  });
+}

@@ -1,0 +1,42 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { Admin, Kafka } from 'kafkajs';
+
+/** Reports Kafka as up when the cluster answers a metadata request within the timeout. */
+@Injectable()
+export class KafkaHealthIndicator implements OnModuleDestroy {
+  private admin: Admin | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  async check(key = 'kafka', timeoutMs = 3000): Promise<HealthIndicatorResult> {
+    const indicator = this.health.check(key);
+    try {
+      this.admin ??= this.kafka.admin();
+      await withTimeout(this.admin.connect(), timeoutMs);
+      const cluster = await withTimeout(this.admin.describeCluster(), timeoutMs);
+      return indicator.up({ brokers: cluster.brokers.length, controller: cluster.controller });
+    } catch (error) {
+      // Start from a fresh connection next time rather than reuse a broken one.
+      const admin = this.admin;
+      this.admin = undefined;
+      void admin?.disconnect().catch(() => undefined);
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.admin?.disconnect();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
