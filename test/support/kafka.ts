@@ -1,0 +1,115 @@
+import { Admin, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
+import { DEFAULT_TOPIC_SPECS, Topic, topicName } from '@app/contracts';
+import { kafkaBrokers } from './integration-env';
+
+export function testKafka(clientId = 'integration-test'): Kafka {
+  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/** Creates the product topics under a test-only prefix. */
+export async function createTopics(
+  kafka: Kafka,
+  prefix: string,
+  topics: Topic[],
+  eventsPartitions = 6,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({
+        topic: topicName(topic, prefix),
+        numPartitions:
+          topic === Topic.Events ? eventsPartitions : DEFAULT_TOPIC_SPECS[topic].partitions,
+        replicationFactor: 1,
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTopicsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Sends messages in chunks through one idempotent producer. */
+export async function produce(
+  producer: Producer,
+  topic: string,
+  messages: Message[],
+  chunk = 1000,
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += chunk) {
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + chunk) });
+  }
+}
+
+export interface ReadMessage {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+/** Reads a topic from the beginning with a throwaway group until `count` messages arrived. */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 60000,
+): Promise<ReadMessage[]> {
+  const consumer = kafka.consumer({
+    groupId: `reader-${topic}-${Math.random().toString(36).slice(2)}`,
+  });
+  const received: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `read ${received.length} of ${count} messages from ${topic} in ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: ({ partition, message }) => {
+          received.push({
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: message.headers ?? {},
+          });
+          if (received.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}
+
+export const headerText = (headers: IHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value[0] : value)?.toString();
+};

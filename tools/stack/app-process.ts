@@ -1,0 +1,72 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const APPS = ['consumer', 'alerting', 'gateway', 'propagator'] as const;
+export type AppName = (typeof APPS)[number];
+
+export interface AppProcessOptions {
+  repoRoot: string;
+  env: NodeJS.ProcessEnv;
+  args?: string[];
+  /** Receives every output line, prefixed by nothing: the caller decides how to show it. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** One compiled app (dist/apps/<name>/src/main.js) running as a child process. */
+export class AppProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> | undefined;
+
+  constructor(
+    readonly name: AppName,
+    private readonly options: AppProcessOptions,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+
+  start(): void {
+    const main = join(this.options.repoRoot, 'dist', 'apps', this.name, 'src', 'main.js');
+    const child = spawn(process.execPath, [main, ...(this.options.args ?? [])], {
+      cwd: this.options.repoRoot,
+      env: this.options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    for (const stream of ['stdout', 'stderr'] as const) {
+      createInterface({ input: child[stream]! }).on('line', (line) =>
+        this.options.onLine?.(line, stream),
+      );
+    }
+  }
+
+  /** Resolves with the exit code (null when killed by a signal). */
+  waitForExit(): Promise<number | null> {
+    return this.exited ?? Promise.resolve(null);
+  }
+
+  /** SIGTERM (graceful: finish the batch, commit), then SIGKILL after the grace period. */
+  async stop(graceMs = 20000): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+    await this.waitForExit();
+    clearTimeout(timer);
+  }
+
+  /** Abrupt death, as in a crash or an OOM kill: nothing gets to clean up. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill('SIGKILL');
+    await this.waitForExit();
+  }
+}
