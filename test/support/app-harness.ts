@@ -53,3 +53,16 @@ export class AppHarness {
 
 /** HTTP port 0 picks a free port; tests that do not call the HTTP API use it to avoid clashes. */
 export const ANY_PORT = '0';
+
+/** The app's base URL, read from its "ready" log line (tests bind port 0). */
+export async function baseUrlOf(app: AppHarness, timeoutMs = 60000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /ready: health at (http:\/\/[^\s"]+)\/health/.exec(app.output());
+    if (match) return match[1].replace('[::1]', '127.0.0.1');
+    if (!app.running) throw new Error(`app exited before it was ready:\n${app.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`app not ready in ${timeoutMs} ms:\n${app.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

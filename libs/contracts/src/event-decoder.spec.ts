@@ -219,6 +219,14 @@ describe('decodeEventMessage: rejections say why', () => {
     });
   });
 
+  it('caps how deeply a payload nests', () => {
+    const nested = (depth: number): unknown => (depth === 0 ? 1 : { k: nested(depth - 1) });
+    expect(decode(JSON.stringify({ type: 'a', payload: nested(32) })).ok).toBe(true);
+    expect(reasonsOf(JSON.stringify({ type: 'a', payload: nested(33) }))).toEqual([
+      '"payload" is nested deeper than 32 levels',
+    ]);
+  });
+
   it('ignores a key that cannot be a source instead of storing control characters', () => {
     const result = decode('{"type":"a"}', 'bad\nkey');
     expect(result.ok && result.event.source).toBe('unknown');

@@ -2,6 +2,7 @@ import {
   DEFAULT_SEVERITY,
   EventLimits,
   ISO_DATE_TIME_PATTERN,
+  MAX_PAYLOAD_DEPTH,
   MAX_OCCURRED_AT,
   MAX_SOURCE_LENGTH,
   MAX_TYPE_LENGTH,
@@ -260,6 +261,10 @@ function checkPayload(
     return undefined;
   }
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes <= limits.maxPayloadBytes && depthOf(value) > MAX_PAYLOAD_DEPTH) {
+    reasons.push(`"${field}" is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+    return undefined;
+  }
   if (bytes > limits.maxPayloadBytes) {
     reasons.push(
       `"${field}" is ${bytes} bytes as JSON, over the limit of ${limits.maxPayloadBytes} bytes`,
@@ -267,6 +272,16 @@ function checkPayload(
     return undefined;
   }
   return value as Record<string, unknown> | string;
+}
+
+function depthOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(child));
+    if (deepest > MAX_PAYLOAD_DEPTH) break;
+  }
+  return deepest + 1;
 }
 
 /** Finds the first string (or object key) PostgreSQL text/jsonb would reject. */

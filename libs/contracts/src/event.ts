@@ -47,6 +47,8 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = {
   maxPayloadBytes: 64 * 1024,
 };
 
+/** Deeper payloads are almost always a bug or an attack, and PostgreSQL's parser has a stack limit. */
+export const MAX_PAYLOAD_DEPTH = 32;
 export const MAX_TYPE_LENGTH = 128;
 export const MAX_SOURCE_LENGTH = 128;
 /** Type names are identifiers such as `payment.exception` or `host.cpu:usage`. */

@@ -19,6 +19,7 @@ describe('classifyDatabaseError', () => {
     ['22P02', FailureKind.PoisonData], // invalid text representation
     ['22P05', FailureKind.PoisonData], // untranslatable character (NUL in jsonb)
     ['23514', FailureKind.PoisonData], // check violation
+    ['54001', FailureKind.PoisonData], // statement too complex (deep jsonb)
     ['08006', FailureKind.Transient], // connection failure
     ['57P01', FailureKind.Transient], // admin shutdown
     ['40P01', FailureKind.Transient], // deadlock detected
