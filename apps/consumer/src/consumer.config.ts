@@ -59,6 +59,16 @@ export class ConsumerConfig extends HttpConfig {
   maxPayloadBytes = DEFAULT_EVENT_LIMITS.maxPayloadBytes;
 
   @Env(
+    'CONSUMER_SESSION_TIMEOUT_MS',
+    'How long a silent consumer keeps its partitions before the group rebalances',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(6000)
+  @Max(300000)
+  sessionTimeoutMs = 30000;
+
+  @Env(
     'CONSUMER_RETRY_MAX_MS',
     'Longest wait between retries while PostgreSQL or Kafka is unavailable',
   )

@@ -43,8 +43,8 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
     this.consumer = kafka.consumer({
       groupId: config.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
       maxBytesPerPartition: config.maxBytesPerPartition,
       maxBytes: config.maxBytesPerPartition * config.partitionsConsumedConcurrently * 2,
       maxWaitTimeInMs: 250,
