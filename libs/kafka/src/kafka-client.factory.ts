@@ -25,6 +25,9 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
+        // Our services retry failed sends themselves (with backoff, until they succeed), so
+        // kafkajs' bounded retries on idempotent producers are intended, not a risk to flag.
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         const line = `${message} ${JSON.stringify(extra)}`;
         if (level === logLevel.ERROR) logger.error(line);
         else if (level === logLevel.WARN) logger.warn(line);

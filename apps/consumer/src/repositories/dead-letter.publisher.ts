@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DeadLetterRecord, Topic, topicName } from '@app/contracts';
 import { ConsumerConfig } from '../consumer.config';
 

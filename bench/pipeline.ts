@@ -1,0 +1,335 @@
+/**
+ * `npm run bench:pipeline`: end-to-end throughput and latency of propagator-style publishing
+ * -> Kafka -> consumer -> PostgreSQL, beside a naive one-insert-per-message consumer.
+ *
+ *   --events N            events for the throughput run (default 1,000,000)
+ *   --latency-rate R      events/s for the steady-rate latency run (default 10,000)
+ *   --latency-seconds S   length of that run (default 15)
+ *   --baseline-events M   events for the naive baseline (default 30,000)
+ *
+ * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts its own broker and database.
+ * Everything runs on this machine: broker, database, consumer and the load generator.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { DEFAULT_EVENT_LIMITS, decodeEventMessage, Topic, topicName } from '@app/contracts';
+import { dataSourceOptions } from '@app/database';
+import { EventBatchRepository } from '../apps/consumer/src/repositories/event-batch.repository';
+import { AppProcess } from '../tools/stack/app-process';
+import { startInfrastructure } from '../tools/stack/infrastructure';
+import { repoRoot } from '../tools/stack/repo-root';
+import { scratchDatabase } from './scratch';
+
+const args = process.argv.slice(2);
+const numberOption = (name: string, fallback: number) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const EVENTS = numberOption('--events', 1_000_000);
+const LATENCY_RATE = numberOption('--latency-rate', 10_000);
+const LATENCY_SECONDS = numberOption('--latency-seconds', 15);
+const BASELINE_EVENTS = numberOption('--baseline-events', 30_000);
+const SEND_BATCH = 1000;
+const SENDS_IN_FLIGHT = 4;
+const TYPES = [
+  'payment.exception',
+  'login.failure',
+  'user-service.exception',
+  'order.created',
+  'http.5xx',
+];
+const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A realistic event stamped with its publish time, so row latency = received_at - occurred_at. */
+function eventMessage(index: number, type?: string) {
+  const source = `client-${index % 50}`;
+  return {
+    key: source,
+    value: JSON.stringify({
+      id: randomUUID(),
+      type: type ?? TYPES[index % TYPES.length],
+      source,
+      severity: SEVERITIES[index % SEVERITIES.length],
+      occurredAt: new Date().toISOString(),
+      value: index % 5 === 0 ? index % 100 : undefined,
+      payload: { orderId: `A-${index}`, message: 'card declined by issuer', attempt: index % 5 },
+    }),
+  };
+}
+
+/** Publishes `count` events, at most SENDS_IN_FLIGHT batches outstanding; optional pacing. */
+async function publish(
+  producer: Producer,
+  topic: string,
+  count: number,
+  ratePerSecond = 0,
+  type?: string,
+) {
+  const started = Date.now();
+  const inFlight = new Set<Promise<unknown>>();
+  for (let sent = 0; sent < count; sent += SEND_BATCH) {
+    if (ratePerSecond > 0) {
+      const due = started + (sent / ratePerSecond) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+    const size = Math.min(SEND_BATCH, count - sent);
+    const messages = Array.from({ length: size }, (_, i) => eventMessage(sent + i, type));
+    const send: Promise<unknown> = producer
+      .send({ topic, acks: -1, messages })
+      .finally(() => inFlight.delete(send));
+    inFlight.add(send);
+    if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return (Date.now() - started) / 1000;
+}
+
+function memoryOf(pid: number | undefined): { rssMb: number; peakMb: number } {
+  if (!pid) return { rssMb: NaN, peakMb: NaN };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+async function rowStats(client: Client, where = 'true') {
+  const { rows } = await client.query<{
+    n: string;
+    span: number | null;
+    p50: number | null;
+    p99: number | null;
+  }>(`
+    SELECT count(*) AS n,
+           extract(epoch FROM max(received_at) - min(received_at))::float8 AS span,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - occurred_at)) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - occurred_at)) AS p99
+    FROM events WHERE ${where}`);
+  return {
+    count: Number(rows[0].n),
+    span: rows[0].span ?? 0,
+    p50: rows[0].p50 ?? NaN,
+    p99: rows[0].p99 ?? NaN,
+  };
+}
+
+async function waitForRows(
+  client: Client,
+  expected: number,
+  onTick: () => void,
+  where = 'true',
+  timeoutMs = 30 * 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    onTick();
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM events WHERE ${where}`,
+    );
+    if (Number(rows[0].n) >= expected) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${rows[0].n} of ${expected} rows after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/** The consumer as people first write it: one message, one statement, autocommit. */
+async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string, prefix: string) {
+  const topic = `${prefix}naive-events`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: 6, replicationFactor: 1 }],
+  });
+  await admin.disconnect();
+  await publish(producer, topic, BASELINE_EVENTS);
+
+  const db = await scratchDatabase(serverUrl, 'naive');
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ url: db.url, poolSize: 5 }),
+    logging: false,
+  });
+  await dataSource.initialize();
+  // The same SQL as the real consumer, so only the batching differs.
+  const repository = new EventBatchRepository(dataSource);
+  const consumer = kafka.consumer({ groupId: `${prefix}naive` });
+  let stored = 0;
+  let started = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ partition, message }) => {
+        started ||= Date.now();
+        const decoded = decodeEventMessage(
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            timestamp: message.timestamp,
+          },
+          DEFAULT_EVENT_LIMITS,
+        );
+        if (decoded.ok) {
+          // Awaited first: `stored += await ...` would read `stored` before the await and lose
+          // increments made meanwhile by the other partitions.
+          const inserted = await repository.insertBatch([
+            { event: decoded.event, partition, offset: message.offset },
+          ]);
+          stored += inserted;
+        }
+        if (stored >= BASELINE_EVENTS) resolve();
+      },
+    });
+  });
+  await done;
+  const seconds = (Date.now() - started) / 1000;
+  await consumer.disconnect();
+  await dataSource.destroy();
+  await db.drop();
+  return { events: stored, seconds, rate: stored / seconds };
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const stateDir = join(root, '.local', 'bench');
+  if (!process.env.KAFKA_BROKERS) rmSync(join(stateDir, 'kafka'), { recursive: true, force: true });
+  say(
+    `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; broker, database, consumer and load generator all local`,
+  );
+  const infra = await startInfrastructure({
+    repoRoot: root,
+    stateDir,
+    kafkaPort: 29392,
+    kafkaControllerPort: 29393,
+    postgresPort: 55436,
+    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
+    log: (line) => say(`[infra] ${line}`),
+  });
+  const prefix = `bench-${Date.now().toString(36)}-`;
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: infra.kafkaBrokers.split(','),
+    logLevel: logLevel.ERROR,
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const db = await scratchDatabase(infra.databaseUrl, 'pipeline');
+  const client = new Client({ connectionString: db.url });
+  let consumer: AppProcess | undefined;
+  try {
+    await producer.connect();
+    await client.connect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [Topic.Events, Topic.EventsDlq].map((t) => ({
+        topic: topicName(t, prefix),
+        numPartitions: t === Topic.Events ? 6 : 1,
+        replicationFactor: 1,
+      })),
+    });
+    await admin.disconnect();
+
+    const ready = new Promise<void>((resolve) => {
+      consumer = new AppProcess('consumer', {
+        repoRoot: root,
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: infra.kafkaBrokers,
+          KAFKA_TOPIC_PREFIX: prefix,
+          DATABASE_URL: db.url,
+          CONSUMER_PORT: '0',
+          LOG_LEVEL: 'warn',
+        },
+        onLine: (line) =>
+          line.includes('ready: health at') ? resolve() : say(`[consumer] ${line}`),
+      });
+      consumer.start();
+    });
+    // "ready" is logged at level log; with LOG_LEVEL=warn, wait for the group to join instead.
+    await Promise.race([ready, sleep(5000)]);
+
+    // 1. Throughput: publish as fast as the producer can; the consumer keeps up as it can.
+    say(`\n[1/3] throughput: publishing ${fmt(EVENTS)} events as fast as possible`);
+    let peakRss = 0;
+    const sample = () => (peakRss = Math.max(peakRss, memoryOf(consumer?.pid).rssMb));
+    const publishStarted = Date.now();
+    const publishSeconds = await publish(producer, topicName(Topic.Events, prefix), EVENTS);
+    say(`published in ${publishSeconds.toFixed(1)} s (${fmt(EVENTS / publishSeconds)} events/s)`);
+    await waitForRows(client, EVENTS, sample);
+    const wall = (Date.now() - publishStarted) / 1000;
+    const throughput = await rowStats(client);
+
+    // 2. Latency at a steady rate the consumer can sustain (no backlog).
+    say(`[2/3] latency: ${fmt(LATENCY_RATE)} events/s for ${LATENCY_SECONDS} s`);
+    const pacedCount = LATENCY_RATE * LATENCY_SECONDS;
+    await publish(
+      producer,
+      topicName(Topic.Events, prefix),
+      pacedCount,
+      LATENCY_RATE,
+      'bench.paced',
+    );
+    await waitForRows(client, pacedCount, sample, "type = 'bench.paced'");
+    const paced = await rowStats(client, "type = 'bench.paced'");
+    const memory = memoryOf(consumer?.pid);
+
+    // 3. Baseline.
+    say(`[3/3] naive baseline: one INSERT per message, ${fmt(BASELINE_EVENTS)} events`);
+    const naive = await naiveBaseline(kafka, producer, infra.databaseUrl, prefix);
+
+    const persistedRate = throughput.count / throughput.span;
+    say('\n=== pipeline benchmark ===');
+    say(`events persisted (throughput run)     ${fmt(throughput.count)}`);
+    say(`sustained persisted events/s          ${fmt(persistedRate)}   (first to last row)`);
+    say(
+      `end-to-end events/s                   ${fmt(throughput.count / wall)}   (first publish to last row, ${wall.toFixed(1)} s)`,
+    );
+    say(
+      `publish-to-row latency, saturated     p50 ${(throughput.p50 * 1000).toFixed(0)} ms, p99 ${(throughput.p99 * 1000).toFixed(0)} ms   (includes backlog)`,
+    );
+    say(
+      `publish-to-row latency @ ${fmt(LATENCY_RATE)}/s    p50 ${(paced.p50 * 1000).toFixed(0)} ms, p99 ${(paced.p99 * 1000).toFixed(0)} ms`,
+    );
+    say(
+      `consumer memory                       peak RSS ${memory.peakMb.toFixed(0)} MiB (sampled max ${peakRss.toFixed(0)} MiB), now ${memory.rssMb.toFixed(0)} MiB`,
+    );
+    say(
+      `naive baseline (1 insert/message)     ${fmt(naive.rate)} events/s   (${fmt(naive.events)} events in ${naive.seconds.toFixed(1)} s)`,
+    );
+    say(`batched vs naive                      ${(persistedRate / naive.rate).toFixed(1)}x`);
+    say(
+      `target: >= 20,000 events/s persisted by one consumer: ${persistedRate >= 20000 ? 'met' : 'NOT met'}`,
+    );
+  } finally {
+    await consumer?.stop();
+    await producer.disconnect();
+    await client.end();
+    await db.drop();
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+    await infra.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
