@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@app/config';
+import { bootstrapService, runService } from '@app/observability';
+import { parseCommandLine, withFlagNames } from './cli/command-line';
+import { usage } from './cli/usage';
+import { checkDiskPath } from './host/host-probe';
+import { PropagatorConfig, runPlan } from './propagator.config';
+import { PropagatorModule } from './propagator.module';
+import { PropagatorService } from './services/propagator.service';
+import { TemplateCatalog } from './templates/template-catalog';
+import { loadTemplates } from './templates/template-file';
+
+runService('propagator', async () => {
+  const commandLine = parseCommandLine(process.argv.slice(2));
+  if (commandLine.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  let config: PropagatorConfig;
+  try {
+    config = loadConfig(PropagatorConfig, {
+      yamlFile: commandLine.configFile ?? process.env.PROPAGATOR_CONFIG,
+      overrides: commandLine.overrides,
+    });
+  } catch (error) {
+    throw error instanceof ConfigError ? withFlagNames(error) : error;
+  }
+  // Everything that can be checked without Kafka fails the start before it connects.
+  const catalog = new TemplateCatalog(loadTemplates(config.eventsFile));
+  if (runPlan(config).hostMetrics) checkDiskPath(config.diskPath);
+
+  const app = await bootstrapService(PropagatorModule.forRoot(config, catalog), {
+    service: 'propagator',
+    logLevel: config.logLevel,
+    port: config.port,
+    host: config.httpHost,
+  });
+  // Count mode: a load run that ends by itself, flushed: exit 0 when every event was published.
+  const ok = await app.get(PropagatorService).completed;
+  await app.close();
+  process.exit(ok ? 0 : 1);
+});
