@@ -16,10 +16,51 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
-      // Apps never import each other; libs never import apps (DESIGN.md).
+    },
+  },
+  // Layering (DESIGN.md): apps never import each other, libs never import apps, and
+  // neither reaches into the tooling. Tests and benchmarks may import anything.
+  {
+    files: ['libs/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/apps/*', '../../apps/**'], message: 'apps never import each other and libs never import apps' }] },
+        {
+          patterns: [
+            {
+              group: ['**/apps/**', '**/tools/**', '**/test/**', '**/bench/**'],
+              message: 'libs never import apps or tooling',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/apps/**',
+                '**/libs/**',
+                '**/tools/**',
+                '**/test/**',
+                '**/bench/**',
+                '../../*/src/**',
+                '../../../*/src/**',
+                '../../../../*/src/**',
+              ],
+              message:
+                'apps never import each other; shared code lives in libs and is imported as @app/<lib>',
+            },
+          ],
+        },
       ],
     },
   },

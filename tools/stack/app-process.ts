@@ -43,7 +43,7 @@ export class AppProcess {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     for (const stream of ['stdout', 'stderr'] as const) {
-      createInterface({ input: child[stream]! }).on('line', (line) =>
+      createInterface({ input: child[stream] }).on('line', (line) =>
         this.options.onLine?.(line, stream),
       );
     }

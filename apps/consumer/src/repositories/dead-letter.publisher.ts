@@ -16,6 +16,8 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Murmur2, as the Java client: a key lands on the same partition whoever produces it.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.topic = topicName(Topic.EventsDlq, config.kafkaTopicPrefix);
   }

@@ -97,18 +97,13 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
     this.logger.log('consumer stopped');
   }
 
-  private async processBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     if (batch.messages.length === 0) return;
     const stopTimer = this.metrics.batchDuration.startTimer();
     const context: BatchContext = {
-      heartbeat,
-      isActive: () => isRunning() && !isStale() && !this.stopping,
+      heartbeat: () => payload.heartbeat(),
+      isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
     };
     const decoded = decodeBatch(
       batch.topic,
@@ -132,14 +127,14 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
       await this.retrier.run('kafka', context, () => this.deadLetters.publish(deadLetters));
 
       const last = batch.messages[batch.messages.length - 1].offset;
-      resolveOffset(last);
+      payload.resolveOffset(last);
       const next = (BigInt(last) + 1n).toString();
       await this.retrier.run('kafka', context, () =>
         this.consumer.commitOffsets([
           { topic: batch.topic, partition: batch.partition, offset: next },
         ]),
       );
-      await heartbeat();
+      await payload.heartbeat();
 
       this.metrics.consumed.inc(batch.messages.length);
       this.metrics.persisted.inc(inserted);
