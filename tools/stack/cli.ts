@@ -10,6 +10,7 @@ import { runMigrations } from '@app/database';
 import { LocalKafkaBroker } from '../infra/kafka-broker';
 import { LocalPostgres } from '../infra/local-postgres';
 import { AppProcess, APPS } from './app-process';
+import { configurationTable } from './config-docs';
 import { RunningInfrastructure, startInfrastructure } from './infrastructure';
 import { repoRoot } from './repo-root';
 import { untilInterrupted } from './signals';
@@ -158,6 +159,11 @@ async function test(args: string[]): Promise<number> {
   return results.every((r) => r.exitCode === 0 && r.failed === 0) ? 0 : 1;
 }
 
+function printConfig(): Promise<number> {
+  process.stdout.write(`${configurationTable()}\n`);
+  return Promise.resolve(0);
+}
+
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
@@ -169,6 +175,7 @@ const HELP = `usage: node dist/tools/stack/cli.js <command>
   kafka      a local Kafka broker only [--port 9092] [--dir .local/kafka]
   postgres   an embedded PostgreSQL only [--port 55432] [--dir .local/postgres] [--database eventmon]
   migrate    apply migrations to DATABASE_URL
+  config     print the configuration table (every environment variable, per service)
   test       unit tests, then integration tests against a fresh local broker and database (npm test)
 KAFKA_BROKERS and DATABASE_URL, when set, are used instead of starting local servers.`;
 
@@ -178,6 +185,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   kafka: kafkaOnly,
   postgres: postgresOnly,
   migrate,
+  config: printConfig,
   test,
 };
 

@@ -1,0 +1,56 @@
+import { envBindingsOf } from '@app/config';
+import { AlertingConfig } from '../../apps/alerting/src/alerting.config';
+import { ConsumerConfig } from '../../apps/consumer/src/consumer.config';
+import { GatewayConfig } from '../../apps/gateway/src/gateway.config';
+import { PropagatorConfig } from '../../apps/propagator/src/propagator.config';
+import { repoRoot } from './repo-root';
+
+export const SERVICE_CONFIGS = {
+  propagator: PropagatorConfig,
+  consumer: ConsumerConfig,
+  alerting: AlertingConfig,
+  gateway: GatewayConfig,
+} as const;
+
+/**
+ * The README's configuration table, generated from the `@Env` bindings and the class
+ * defaults, so documentation and code cannot disagree (`node dist/tools/stack/cli.js config`).
+ */
+export function configurationTable(): string {
+  const rows = new Map<
+    string,
+    { description: string; defaults: Set<string>; services: string[] }
+  >();
+  for (const [service, configClass] of Object.entries(SERVICE_CONFIGS)) {
+    const defaults = new configClass() as unknown as Record<string, unknown>;
+    for (const binding of envBindingsOf(configClass)) {
+      const row = rows.get(binding.variable) ?? {
+        description: binding.description,
+        defaults: new Set(),
+        services: [],
+      };
+      row.services.push(service);
+      row.defaults.add(formatDefault(defaults[binding.property]));
+      rows.set(binding.variable, row);
+    }
+  }
+  const lines = ['| variable | services | default | meaning |', '|---|---|---|---|'];
+  // Shared settings first, then each service's own, in declaration order.
+  const ordered = [...rows].sort(([, a], [, b]) => b.services.length - a.services.length);
+  for (const [variable, row] of ordered) {
+    const services =
+      row.services.length === Object.keys(SERVICE_CONFIGS).length ? 'all' : row.services.join(', ');
+    lines.push(
+      `| \`${variable}\` | ${services} | ${[...row.defaults].join(' / ')} | ${row.description} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function formatDefault(value: unknown): string {
+  if (value === undefined || value === '') return '(none)';
+  if (Array.isArray(value)) return `\`${value.join(',')}\``;
+  // Paths computed from this checkout are shown relative to the repository.
+  const text = String(value as string | number | boolean).replace(`${repoRoot()}/`, '');
+  return `\`${text}\``;
+}
