@@ -93,14 +93,19 @@ export class PropagatorConfig extends HttpConfig {
   @MinLength(1)
   diskPath = '/';
 
-  @Env('PROPAGATOR_MAX_IN_FLIGHT', 'Batches being sent at once; generation waits beyond this')
+  @Env(
+    'PROPAGATOR_MAX_IN_FLIGHT',
+    'Batches being sent at once per producer; generation waits beyond this. Above 1, a batch the client retries can land after a later one, reordering a source',
+  )
   @ToNumber()
   @IsInt()
   @Min(1)
   @Max(64)
-  // kafkajs sends one request at a time per broker with idempotence, so beyond 2 (one on the
-  // wire, one ready) extra batches only wait in memory and cost garbage collection.
-  maxInFlight = 2;
+  // 1 keeps each source's events in order even when kafkajs retries a send (it gives a
+  // retried request new sequence numbers, so a later batch may overtake it). It costs little:
+  // an idempotent kafkajs producer sends one request at a time per broker anyway, and rate
+  // mode gets its concurrency from worker threads, each with its own producer.
+  maxInFlight = 1;
 
   @Env(
     'PROPAGATOR_WORKERS',

@@ -86,7 +86,7 @@ describe('flags through loadConfig', () => {
       sources: 3,
       intervalMs: 250,
       port: 0,
-      maxInFlight: 2,
+      maxInFlight: 1,
     });
   });
 

@@ -10,8 +10,8 @@ import { OutgoingEvent } from './outgoing-event';
  * How often kafkajs retries a send before it gives up and the error reaches us (about 10 s
  * of backoff with the client's settings, plus request timeouts). An idempotent producer
  * retries forever by default, which would hide an outage from the logs and metrics and
- * make a shutdown hang; kafkajs warns once that a limit "may invalidate EoS guarantees",
- * which is why a producer that gave up is replaced (see `retire`).
+ * make a shutdown hang. kafkajs warns that a limit "may invalidate EoS guarantees": it does
+ * unless the producer that gave up is replaced, see `retire`.
  */
 const SEND_RETRIES = 5;
 
@@ -95,8 +95,8 @@ export class EventsTopicPublisher implements OnApplicationShutdown {
         // acknowledgement, so its own retries never duplicate or reorder events.
         idempotent: true,
         // Idempotence needs one request in flight per connection (kafkajs serialises the
-        // requests to a broker anyway); throughput comes from large batches, and from the
-        // pipeline having the next batch queued when the broker answers.
+        // requests to a broker anyway); throughput comes from large batches and from one
+        // producer per load worker.
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: CachingKeyPartitioner,
