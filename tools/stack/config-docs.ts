@@ -51,6 +51,9 @@ function formatDefault(value: unknown): string {
   if (value === undefined || value === '') return '(none)';
   if (Array.isArray(value)) return `\`${value.join(',')}\``;
   // Paths computed from this checkout are shown relative to the repository.
-  const text = String(value as string | number | boolean).replace(`${repoRoot()}/`, '');
+  const text = (typeof value === 'string' ? value : JSON.stringify(value)).replace(
+    `${repoRoot()}/`,
+    '',
+  );
   return `\`${text}\``;
 }

@@ -12,8 +12,8 @@ export interface ServiceBootstrapOptions {
 
 /**
  * Starts a service's Nest application with JSON logs, graceful shutdown on SIGTERM/SIGINT
- * (Nest runs each provider's shutdown hooks: stop fetching, finish the batch, commit) and
- * its HTTP server for /health and /metrics.
+ * (each provider's shutdown hooks run: stop fetching, finish the batch, commit) and its HTTP
+ * server for /health and /metrics.
  */
 export async function bootstrapService(
   module: Type<unknown> | DynamicModule,
@@ -21,13 +21,43 @@ export async function bootstrapService(
 ): Promise<INestApplication> {
   const logger = createJsonLogger(options.service, options.logLevel);
   const app = await NestFactory.create(module, { logger, bufferLogs: true, abortOnError: false });
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, options.service);
   await app.listen(options.port, options.host);
   const url = await app.getUrl();
   new Logger(options.service).log(
     `${options.service} ready: health at ${url}/health, metrics at ${url}/metrics`,
   );
   return app;
+}
+
+/**
+ * Instead of Nest's enableShutdownHooks, which re-raises the signal after the hooks (so a
+ * clean stop exits 143 and looks like a failure to supervisors and scripts), or its
+ * useProcessExit option, which always exits 0 (hiding a service that stops itself on a fatal
+ * error after setting process.exitCode): close the app, then exit with process.exitCode.
+ * A second signal while closing is an impatient operator: exit at once with 130.
+ */
+function exitGracefullyOnSignals(app: INestApplication, service: string): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      process.stderr.write(
+        `${service}: second ${signal}, exiting without waiting for the shutdown to finish\n`,
+      );
+      process.exit(130);
+    }
+    closing = true;
+    new Logger(service).log(`${signal} received, shutting down`);
+    app
+      .close()
+      .catch((error: unknown) => {
+        new Logger(service).error(`shutdown failed: ${(error as Error)?.message ?? String(error)}`);
+        process.exitCode = 1;
+      })
+      .finally(() => process.exit(process.exitCode ?? 0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /**
