@@ -146,6 +146,11 @@ describe('consumer pipeline', () => {
       status: 'ok',
       info: { kafka: { status: 'up' }, database: { status: 'up' } },
     });
+
+    // SIGTERM: stop fetching, finish the batch, commit, exit 0 (a clean stop is not a failure).
+    await app.stop();
+    expect(await app.waitForExit()).toBe(0);
+    expect(app.output()).toMatch(/consumer stopped/);
   });
 
   it('dead-letters every kind of bad input with reasons, byte for byte, and keeps the good events around it', async () => {
