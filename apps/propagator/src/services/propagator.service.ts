@@ -107,6 +107,13 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
     return `rate mode, ${pace}${until}, ${sources}, ${threads}, ${templates}${host}`;
   }
 
+  /** Seconds since generation started (in rate mode, once the load workers were ready). */
+  private elapsedSeconds(): number {
+    const since =
+      this.plan.mode === Mode.Rate ? (this.load.startedAt ?? this.startedAt) : this.startedAt;
+    return (this.clock.now() - since) / 1000;
+  }
+
   private totals() {
     const main = this.pipeline.totals;
     const load = this.load.totals;
@@ -121,7 +128,7 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
 
   private logProgress(): void {
     const { published, pending } = this.totals();
-    const seconds = (this.clock.now() - this.startedAt) / 1000;
+    const seconds = this.elapsedSeconds();
     this.logger.log(
       `published ${published} events in ${seconds.toFixed(1)} s (${rateOf(published, seconds)} events/s), ${pending} pending`,
     );
@@ -132,7 +139,7 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
     if (this.summarized) return;
     this.summarized = true;
     const { generated, published, failedSends, dropped, pending } = this.totals();
-    const seconds = (this.clock.now() - this.startedAt) / 1000;
+    const seconds = this.elapsedSeconds();
     const made = this.plan.mode === Mode.Rate ? `generated ${generated}, ` : '';
     this.logger.log(
       `${outcome}: ${made}published ${published} events in ${seconds.toFixed(1)} s ` +

@@ -24,6 +24,8 @@ export interface LoadWorkerStats {
 
 /** Worker -> main thread. */
 export type FromLoadWorker =
+  /** Connected: generation starts now (thread start-up and connecting take about a second). */
+  | { kind: 'started' }
   | { kind: 'stats'; stats: LoadWorkerStats }
   /** Final report: `completed` when its whole count was delivered, `flushed` when nothing was left pending. */
   | { kind: 'done'; stats: LoadWorkerStats; completed: boolean; flushed: boolean }

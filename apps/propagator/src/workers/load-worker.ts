@@ -54,6 +54,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, data: LoadWorkerD
   const timer = setInterval(() => post({ kind: 'stats', stats: report() }), STATS_EVERY_MS);
 
   await publisher.connect();
+  post({ kind: 'started' });
   await generator.run(stop.signal);
   const completedCount = counting && !stop.signal.aborted;
   // A finished count is delivered whatever it takes, unless a stop asks for the bounded flush.

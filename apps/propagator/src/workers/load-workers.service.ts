@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../generation/clock';
+import { CLOCK } from '../generation/clock.provider';
 import { sourceIds } from '../generation/source-ids';
 import { PropagatorMetrics } from '../metrics/propagator.metrics';
 import { PropagatorConfig, runPlan } from '../propagator.config';
@@ -32,10 +34,13 @@ export interface LoadOutcome {
 export class LoadWorkers {
   private readonly logger = new Logger('LoadWorkers');
   private readonly latest = new Map<number, LoadWorkerStats>();
+  /** When the first worker started generating: achieved rates are measured from here. */
+  startedAt: number | undefined;
 
   constructor(
     private readonly config: PropagatorConfig,
     private readonly metrics: PropagatorMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Events generated and the pipeline totals, summed over the workers. */
@@ -101,6 +106,10 @@ export class LoadWorkers {
       worker.on('message', (message: FromLoadWorker) => {
         if (message.kind === 'failed') {
           failure = message.error;
+          return;
+        }
+        if (message.kind === 'started') {
+          this.startedAt ??= this.clock.now();
           return;
         }
         apply(message.stats);
