@@ -15,7 +15,6 @@ import { PropagatorService } from './services/propagator.service';
 import { PublishPipeline } from './services/publish-pipeline';
 import { LoadWorkers } from './workers/load-workers.service';
 import { SimulatedSources } from './services/simulated-sources';
-import { GracefulExit } from './shutdown/graceful-exit';
 import { TemplateCatalog } from './templates/template-catalog';
 
 @Module({})
@@ -64,7 +63,6 @@ export class PropagatorModule {
         LoadWorkers,
         HostMetricsReporter,
         PropagatorService,
-        GracefulExit,
       ],
     };
   }
