@@ -186,6 +186,22 @@ describe('propagator', () => {
     expect(await messagesIn(kafka, topic)).toBe(Number(summary![1]));
   });
 
+  it('stops a load run on SIGTERM: the workers flush, and what it reports is on the broker', async () => {
+    const propagator = start(['--rate', '3000', '--workers', '2']);
+    await eventually(() => expect(propagator.output()).toMatch(/published [1-9]\d* events in/), {
+      timeoutMs: 30000,
+    });
+    await propagator.stop();
+    expect(await propagator.waitForExit()).toBe(0);
+    const summary =
+      /stopped: generated (\d+), published (\d+) events in .* 0 dropped, 0 unsent/.exec(
+        propagator.output(),
+      );
+    expect(summary).not.toBeNull();
+    expect(summary![2]).toBe(summary![1]);
+    expect(await messagesIn(kafka, topic)).toBe(Number(summary![2]));
+  });
+
   it('refuses a bad events file at start-up, naming the template and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'propagator-'));
     const file = join(dir, 'events.json');

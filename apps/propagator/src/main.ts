@@ -35,7 +35,8 @@ runService('propagator', async () => {
     port: config.port,
     host: config.httpHost,
   });
-  // Count mode: a load run that ends by itself, flushed: exit 0 when every event was published.
+  // A load run that ended by itself (count reached, or a worker failed), flushed: exit 0
+  // when every event was published.
   const ok = await app.get(PropagatorService).completed;
   await app.close();
   process.exit(ok ? 0 : 1);

@@ -44,6 +44,20 @@ describe('InFlightLimiter', () => {
     expect(limiter.inFlight).toBe(0);
   });
 
+  it('gives up waiting when aborted, without taking or losing a slot', async () => {
+    const limiter = new InFlightLimiter(1);
+    await limiter.acquire();
+    const abort = new AbortController();
+    const waiting = limiter.acquire(abort.signal);
+    const next = limiter.acquire();
+    abort.abort();
+    await expect(waiting).resolves.toBe(false);
+    await expect(limiter.acquire(abort.signal)).resolves.toBe(false);
+    limiter.release();
+    await expect(next).resolves.toBe(true);
+    expect(limiter.inFlight).toBe(1);
+  });
+
   it('refuses a limit below 1', () => {
     expect(() => new InFlightLimiter(0)).toThrow('at least 1');
   });

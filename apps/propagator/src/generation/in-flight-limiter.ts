@@ -15,13 +15,29 @@ export class InFlightLimiter {
     return this.active;
   }
 
-  async acquire(): Promise<void> {
+  /**
+   * Resolves true with a slot, or false when `signal` aborted the wait (a stopping
+   * generator must not hang on a send that may take a broker outage to complete).
+   */
+  async acquire(signal?: AbortSignal): Promise<boolean> {
     if (this.active < this.limit) {
       this.active++;
-      return;
+      return true;
     }
+    if (signal?.aborted) return false;
     // The releasing holder hands its slot over, so `active` does not change here.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return new Promise<boolean>((resolve) => {
+      const granted = () => {
+        signal?.removeEventListener('abort', aborted);
+        resolve(true);
+      };
+      const aborted = () => {
+        this.waiting.splice(this.waiting.indexOf(granted), 1);
+        resolve(false);
+      };
+      this.waiting.push(granted);
+      signal?.addEventListener('abort', aborted, { once: true });
+    });
   }
 
   release(): void {

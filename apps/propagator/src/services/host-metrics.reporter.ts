@@ -26,7 +26,7 @@ export class HostMetricsReporter {
       try {
         const sample = await this.sampler.sample();
         const now = new Date(this.clock.now());
-        await this.pipeline.submit(hostMetricEvents(sample, this.config.diskPath, now));
+        await this.pipeline.submit(hostMetricEvents(sample, this.config.diskPath, now), signal);
       } catch (error) {
         // A failed reading (the disk unmounted...) skips one sample; the next may work.
         this.logger.warn(`host metrics not sampled: ${(error as Error).message}`);

@@ -20,8 +20,8 @@ const PROGRESS_EVERY_MS = 5000;
 /**
  * Runs the propagator: creates the topic, starts the generators of the configured mode,
  * and on shutdown stops them and flushes every pending event before the producers
- * disconnect. In count mode `completed` resolves once the run is over (true when exactly
- * `count` events were acknowledged), and main() closes the application.
+ * disconnect. In rate mode `completed` resolves when the run ends by itself (true when
+ * exactly `count` events were acknowledged), and main() closes the application.
  */
 @Injectable()
 export class PropagatorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,8 +32,10 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
   private startedAt = 0;
   private progressTimer: NodeJS.Timeout | undefined;
   private summarized = false;
+  /** False once a load worker could not deliver everything it generated. */
+  private loadFlushed = true;
   private finish: (ok: boolean) => void = () => undefined;
-  /** Count mode: resolves when the run ended by itself. Never resolves otherwise. */
+  /** Rate mode: resolves when the run ended by itself. Never resolves otherwise. */
   readonly completed = new Promise<boolean>((resolve) => (this.finish = resolve));
 
   constructor(
@@ -70,8 +72,10 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.progressTimer);
     // Load workers flush their own producers (bounded by shutdownTimeoutMs) before they end.
     await this.generators;
-    const flushed = await this.pipeline.flush(this.config.shutdownTimeoutMs);
+    const flushed = (await this.pipeline.flush(this.config.shutdownTimeoutMs)) && this.loadFlushed;
     this.logSummary(flushed ? 'stopped' : 'stopped, flush timed out');
+    // A stop that could not deliver what it had accepted is not a clean one.
+    if (!flushed) process.exitCode = 1;
   }
 
   private async runLoad(): Promise<void> {
@@ -79,11 +83,15 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
     try {
       const outcome = await this.load.run(this.stop.signal);
       ok = outcome.completed;
+      this.loadFlushed = outcome.flushed;
     } catch (error) {
+      this.loadFlushed = false;
       this.logger.error((error as Error).message);
     }
-    if (this.plan.count === undefined || this.stop.signal.aborted) return;
-    // The count is reached (or a worker failed): stop the host metrics, flush, report.
+    // Stopped by a signal: the shutdown hooks flush and report.
+    if (this.stop.signal.aborted) return;
+    // Ended by itself: the count was reached, or a worker failed (without a count, workers
+    // only end when stopped). Stop the host metrics, flush, report; main() exits.
     this.stop.abort();
     clearInterval(this.progressTimer);
     await this.pipeline.flush(this.config.shutdownTimeoutMs);

@@ -163,6 +163,25 @@ describe('PublishPipeline', () => {
     });
   });
 
+  it('lets a stopping generator give up waiting for a slot', async () => {
+    const sender = new ControlledSender();
+    const pipeline = new PublishPipeline(
+      sender,
+      new RecordingObserver(),
+      { maxInFlight: 1, retryUntilDelivered: false },
+      systemClock,
+    );
+    await expect(pipeline.submit([event('a')])).resolves.toBe(true);
+    const stop = new AbortController();
+    const blocked = pipeline.submit(() => [event('b')], stop.signal);
+    stop.abort();
+    await expect(blocked).resolves.toBe(false);
+    sender.succeedNext();
+    await pipeline.flush();
+    expect(sender.sent).toHaveLength(1);
+    expect(pipeline.totals.published).toBe(1);
+  });
+
   it('ignores an empty batch', async () => {
     const sender = new ControlledSender();
     const pipeline = new PublishPipeline(

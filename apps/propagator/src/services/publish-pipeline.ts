@@ -53,16 +53,20 @@ export class PublishPipeline {
   }
 
   /**
-   * Resolves once the batch is on its way: immediately, or when a send slot frees up. Given
-   * a function, the batch is built only once the slot is there, so no finished batch sits
-   * in memory waiting (under load, live batches are what the garbage collector pays for).
+   * Resolves true once the batch is on its way: immediately, or when a send slot frees up;
+   * false when `signal` aborted the wait, and the batch was not sent. Given a function, the
+   * batch is built only once the slot is there, so no finished batch sits in memory waiting
+   * (under load, live batches are what the garbage collector pays for).
    */
-  async submit(batch: OutgoingEvent[] | (() => OutgoingEvent[])): Promise<void> {
-    await this.limiter.acquire();
+  async submit(
+    batch: OutgoingEvent[] | (() => OutgoingEvent[]),
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    if (!(await this.limiter.acquire(signal))) return false;
     const events = typeof batch === 'function' ? batch() : batch;
     if (events.length === 0) {
       this.limiter.release();
-      return;
+      return true;
     }
     this.observer.inFlightChanged(1);
     this.totals.pending += events.length;
@@ -71,6 +75,7 @@ export class PublishPipeline {
       this.observer.inFlightChanged(-1);
       this.limiter.release();
     });
+    return true;
   }
 
   /**

@@ -37,7 +37,7 @@ export class SimulatedSources {
     while (!signal.aborted) {
       const now = new Date(this.clock.now()).toISOString();
       // Waits here while Kafka is behind: a source never queues events of its own.
-      await this.pipeline.submit([this.catalog.next(source, now, this.random)]);
+      await this.pipeline.submit([this.catalog.next(source, now, this.random)], signal);
       await this.clock.sleep(jitteredInterval(this.config.intervalMs, JITTER, this.random), signal);
     }
   }

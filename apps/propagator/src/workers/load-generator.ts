@@ -33,8 +33,8 @@ export class LoadGenerator {
       const max = Math.min(batchSize, count - this.generated);
       const size = pacer ? await pacer.acquire(max, signal) : max;
       if (size === 0) break;
-      this.generated += size;
       await this.pipeline.submit(() => {
+        this.generated += size;
         // One clock read per batch: its events are made within a millisecond or two.
         const now = new Date(this.clock.now()).toISOString();
         const batch = new Array<OutgoingEvent>(size);
@@ -43,7 +43,7 @@ export class LoadGenerator {
           next = next + 1 === sources.length ? 0 : next + 1;
         }
         return batch;
-      });
+      }, signal);
     }
     return this.generated;
   }
