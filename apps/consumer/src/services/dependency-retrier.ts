@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay, classifyDatabaseError, FailureKind } from './retry-policy';
+import { backoffDelay } from '@app/resilience';
+import { classifyDatabaseError, FailureKind } from './retry-policy';
 
 export type Dependency = 'database' | 'kafka';
 

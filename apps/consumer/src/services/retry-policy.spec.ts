@@ -1,18 +1,4 @@
-import { backoffDelay, classifyDatabaseError, FailureKind } from './retry-policy';
-
-describe('backoffDelay', () => {
-  it('doubles from the initial delay and stays within [ceiling/2, ceiling]', () => {
-    expect(backoffDelay(1, 200, 10000, () => 0)).toBe(100);
-    expect(backoffDelay(1, 200, 10000, () => 1)).toBe(200);
-    expect(backoffDelay(3, 200, 10000, () => 1)).toBe(800);
-    expect(backoffDelay(3, 200, 10000, () => 0)).toBe(400);
-  });
-
-  it('never exceeds the cap however many attempts', () => {
-    expect(backoffDelay(50, 200, 10000, () => 1)).toBe(10000);
-    expect(backoffDelay(1000, 200, 10000, () => 0.5)).toBe(7500);
-  });
-});
+import { classifyDatabaseError, FailureKind } from './retry-policy';
 
 describe('classifyDatabaseError', () => {
   it.each([

@@ -1,18 +1,3 @@
-/**
- * How long to wait before attempt `attempt` (1-based) after a failure: exponential from
- * `initialMs`, capped at `maxMs`, with "full jitter" so replicas that failed together do not
- * hammer the database together when it returns.
- */
-export function backoffDelay(
-  attempt: number,
-  initialMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
 export enum FailureKind {
   /** The data itself is refused (bad value, constraint, too complex): retrying the same rows cannot help. */
   PoisonData = 'poison-data',

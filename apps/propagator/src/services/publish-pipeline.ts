@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay } from '../generation/backoff';
+import { backoffDelay } from '@app/resilience';
 import { Clock } from '../generation/clock';
 import { InFlightLimiter } from '../generation/in-flight-limiter';
 import { OutgoingEvent } from '../repositories/outgoing-event';

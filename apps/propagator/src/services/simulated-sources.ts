@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PropagatorConfig } from '../propagator.config';
-import { jitteredInterval } from '../generation/backoff';
+import { jitteredInterval } from '@app/resilience';
 import { Clock } from '../generation/clock';
 import { CLOCK, RANDOM } from '../generation/clock.provider';
 import { Random } from '../generation/random';

@@ -1,6 +1,7 @@
 /**
  * How long to wait before retry `attempt` (1-based): exponential from `initialMs`, capped at
- * `maxMs`, with jitter in the upper half so retries of several batches spread out.
+ * `maxMs`, with jitter in the upper half so that callers which failed together (replicas
+ * after a database outage, batches after a broker hiccup) do not all retry together.
  */
 export function backoffDelay(
   attempt: number,

@@ -8,6 +8,11 @@ describe('backoffDelay', () => {
     expect(backoffDelay(40, 1000, 30000, () => 1)).toBe(30000);
     expect(backoffDelay(40, 1000, 30000, () => 0)).toBe(15000);
   });
+
+  it('never exceeds the cap however many attempts', () => {
+    expect(backoffDelay(1000, 200, 10000, () => 0.5)).toBe(7500);
+    expect(backoffDelay(1000, 200, 10000, () => 1)).toBe(10000);
+  });
 });
 
 describe('jitteredInterval', () => {
