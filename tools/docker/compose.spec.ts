@@ -7,7 +7,9 @@
  * Parts of apps still being written (no apps/<app>/ yet, no config class yet) show as `todo`
  * instead of being skipped silently; they are checked as soon as they exist.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { envBindingsOf } from '@app/config';
+import { SERVICE_CONFIGS } from '../stack/config-docs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { APPS } from '../stack/app-process';
@@ -162,42 +164,30 @@ function appStarted(path: string): boolean {
   return app === undefined || existsSync(join(root, 'apps', app));
 }
 
-function sourceFiles(dir: string, pattern: RegExp): string[] {
-  if (!existsSync(join(root, dir))) return [];
-  return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-    .filter((file) => pattern.test(file) && !file.endsWith('.spec.ts'))
-    .map((file) => join(dir, file));
-}
-
-function envBindings(files: string[]): Set<string> {
-  const names = new Set<string>();
-  for (const file of files) {
-    for (const [, name] of read(file).matchAll(/@Env\(\s*['"]([A-Z0-9_]+)['"]/g)) names.add(name);
-  }
-  return names;
-}
-
 function envReads(files: string[]): Set<string> {
   const names = new Set<string>();
   for (const file of files) {
     const text = read(file);
     for (const [, name] of text.matchAll(/process\.env\.([A-Z0-9_]+)/g)) names.add(name);
     for (const [, name] of text.matchAll(/process\.env\[['"]([A-Z0-9_]+)['"]\]/g)) names.add(name);
+    // serviceMain reads the YAML file's path from the variable it is given.
+    for (const [, name] of text.matchAll(/configFileVariable: ['"]([A-Z0-9_]+)['"]/g))
+      names.add(name);
   }
   return names;
 }
 
-const appConfigFiles = (app: string) => sourceFiles(`apps/${app}/src`, /\.config\.ts$/);
-const sharedConfigFiles = () => sourceFiles('libs/config/src', /\.ts$/);
-
-/** What a service's process reads from its environment; undefined when its config is not written yet. */
+/**
+ * What a service's process reads from its environment: its config class's `@Env` bindings
+ * (the class itself, parents included, not a grep) and what its main() reads directly.
+ */
 function variablesRead(name: string): Set<string> | undefined {
   if (name === 'migrate') return envReads([sourceOf(MIGRATE_ENTRY)]);
-  const configs = appConfigFiles(name);
-  if (configs.length === 0) return undefined;
+  const configClass = SERVICE_CONFIGS[name as keyof typeof SERVICE_CONFIGS];
+  if (configClass === undefined) return undefined;
   const main = `apps/${name}/src/main.ts`;
   return new Set([
-    ...envBindings([...configs, ...sharedConfigFiles()]),
+    ...envBindingsOf(configClass).map((binding) => binding.variable),
     ...envReads(existsSync(join(root, main)) ? [main] : []),
   ]);
 }

@@ -1,15 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@app/config';
-import { bootstrapService, runService } from '@app/observability';
+import { serviceMain } from '@app/observability';
 import { AlertingConfig } from './alerting.config';
 import { AlertingModule } from './alerting.module';
 
-runService('alerting', async () => {
-  const config = loadConfig(AlertingConfig, { yamlFile: process.env.ALERTING_CONFIG });
-  await bootstrapService(AlertingModule.forRoot(config), {
-    service: 'alerting',
-    logLevel: config.logLevel,
-    port: config.port,
-    host: config.httpHost,
-  });
+serviceMain({
+  service: 'alerting',
+  config: AlertingConfig,
+  configFileVariable: 'ALERTING_CONFIG',
+  module: (config) => AlertingModule.forRoot(config),
 });

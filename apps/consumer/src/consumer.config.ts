@@ -1,34 +1,15 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { DEFAULT_DATABASE_URL, Env, HttpConfig, ToNumber } from '@app/config';
+import { DatabaseServiceConfig, Env, ToNumber } from '@app/config';
 import { DEFAULT_EVENT_LIMITS } from '@app/contracts';
 
-export class ConsumerConfig extends HttpConfig {
+export class ConsumerConfig extends DatabaseServiceConfig {
   @Env('CONSUMER_PORT', 'HTTP port of the consumer (health, metrics)')
   override port = 3001;
-
-  @Env('DATABASE_URL', 'PostgreSQL connection URL')
-  @IsString()
-  @MinLength(1)
-  databaseUrl = DEFAULT_DATABASE_URL;
-
-  @Env('DATABASE_POOL_SIZE', 'PostgreSQL connections per consumer process')
-  @ToNumber()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  databasePoolSize = 5;
 
   @Env('CONSUMER_GROUP_ID', 'Kafka consumer group; replicas with the same id share partitions')
   @IsString()
   @MinLength(1)
   groupId = 'eventmon-consumer';
-
-  @Env('EVENTS_TOPIC_PARTITIONS', 'Partitions of the events topic when this service creates it')
-  @ToNumber()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  eventsTopicPartitions = 6;
 
   @Env('CONSUMER_CONCURRENCY', 'Partitions processed at once by one consumer process')
   @ToNumber()

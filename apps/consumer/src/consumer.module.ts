@@ -1,10 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Kafka } from 'kafkajs';
-import { dataSourceOptions } from '@app/database';
-import { createKafkaClient, KafkaHealthIndicator } from '@app/kafka';
-import { HEALTH_CHECKS, HealthController, MetricsModule } from '@app/observability';
+import { databaseModule } from '@app/database';
+import { KafkaModule } from '@app/kafka';
+import { HealthModule, MetricsModule } from '@app/observability';
 import { ConsumerConfig } from './consumer.config';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
 import { DeadLetterPublisher } from './repositories/dead-letter.publisher';
@@ -18,35 +15,16 @@ export class ConsumerModule {
       module: ConsumerModule,
       imports: [
         MetricsModule.forRoot('consumer'),
-        TerminusModule,
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions({
-            url: config.databaseUrl,
-            poolSize: config.databasePoolSize,
-            applicationName: 'eventmon-consumer',
-          }),
-          // Give a database that is still starting up ~30 s before failing the start.
-          retryAttempts: 10,
-          retryDelay: 3000,
+        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-consumer' }),
+        databaseModule({
+          url: config.databaseUrl,
+          poolSize: config.databasePoolSize,
+          applicationName: 'eventmon-consumer',
         }),
+        HealthModule.forRoot({ database: true }),
       ],
-      controllers: [HealthController],
       providers: [
         { provide: ConsumerConfig, useValue: config },
-        {
-          provide: Kafka,
-          useFactory: () =>
-            createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'eventmon-consumer' }),
-        },
-        KafkaHealthIndicator,
-        {
-          provide: HEALTH_CHECKS,
-          inject: [KafkaHealthIndicator, TypeOrmHealthIndicator],
-          useFactory: (kafka: KafkaHealthIndicator, db: TypeOrmHealthIndicator) => [
-            () => kafka.check('kafka'),
-            () => db.pingCheck('database', { timeout: 3000 }),
-          ],
-        },
         ConsumerMetrics,
         EventBatchRepository,
         DeadLetterPublisher,

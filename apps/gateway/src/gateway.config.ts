@@ -1,12 +1,9 @@
-import { IsString, MinLength } from 'class-validator';
-import { DEFAULT_DATABASE_URL, Env, HttpConfig } from '@app/config';
+import { DatabaseServiceConfig, Env } from '@app/config';
 
-export class GatewayConfig extends HttpConfig {
+export class GatewayConfig extends DatabaseServiceConfig {
   @Env('GATEWAY_PORT', 'HTTP port of the gateway (REST API, docs, dashboard)')
   override port = 3000;
 
-  @Env('DATABASE_URL', 'PostgreSQL connection URL')
-  @IsString()
-  @MinLength(1)
-  databaseUrl = DEFAULT_DATABASE_URL;
+  // Serves concurrent API requests, where the consumer runs a few batches at a time.
+  override databasePoolSize = 10;
 }

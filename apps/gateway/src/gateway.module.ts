@@ -1,10 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Kafka } from 'kafkajs';
-import { dataSourceOptions } from '@app/database';
-import { createKafkaClient, KafkaHealthIndicator } from '@app/kafka';
-import { HEALTH_CHECKS, HealthController, MetricsModule } from '@app/observability';
+import { databaseModule } from '@app/database';
+import { KafkaModule } from '@app/kafka';
+import { HealthModule, MetricsModule } from '@app/observability';
 import { GatewayConfig } from './gateway.config';
 
 /** The REST API arrives with the gateway issue; for now: health and metrics. */
@@ -15,35 +12,15 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         MetricsModule.forRoot('gateway'),
-        TerminusModule,
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions({
-            url: config.databaseUrl,
-            poolSize: 10,
-            applicationName: 'eventmon-gateway',
-          }),
-          retryAttempts: 10,
-          retryDelay: 3000,
+        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-gateway' }),
+        databaseModule({
+          url: config.databaseUrl,
+          poolSize: config.databasePoolSize,
+          applicationName: 'eventmon-gateway',
         }),
+        HealthModule.forRoot({ database: true }),
       ],
-      controllers: [HealthController],
-      providers: [
-        { provide: GatewayConfig, useValue: config },
-        {
-          provide: Kafka,
-          useFactory: () =>
-            createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'eventmon-gateway' }),
-        },
-        KafkaHealthIndicator,
-        {
-          provide: HEALTH_CHECKS,
-          inject: [KafkaHealthIndicator, TypeOrmHealthIndicator],
-          useFactory: (kafka: KafkaHealthIndicator, db: TypeOrmHealthIndicator) => [
-            () => kafka.check('kafka'),
-            () => db.pingCheck('database', { timeout: 3000 }),
-          ],
-        },
-      ],
+      providers: [{ provide: GatewayConfig, useValue: config }],
     };
   }
 }

@@ -127,13 +127,6 @@ export class PropagatorConfig extends HttpConfig {
   // overhead takes over.
   batchSize = 500;
 
-  @Env('EVENTS_TOPIC_PARTITIONS', 'Partitions of the events topic when this service creates it')
-  @ToNumber()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  eventsTopicPartitions = 6;
-
   @Env(
     'PROPAGATOR_SHUTDOWN_TIMEOUT_MS',
     'On SIGTERM, how long to wait for pending sends before giving up on them',

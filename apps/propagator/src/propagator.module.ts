@@ -1,8 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
-import { Kafka } from 'kafkajs';
-import { createKafkaClient, KafkaHealthIndicator } from '@app/kafka';
-import { HEALTH_CHECKS, HealthController, MetricsModule } from '@app/observability';
+import { KafkaModule } from '@app/kafka';
+import { HealthModule, MetricsModule } from '@app/observability';
 import { Clock, systemClock } from './generation/clock';
 import { CLOCK, RANDOM } from './generation/clock.provider';
 import { HostMetricsSampler } from './host/host-metrics.sampler';
@@ -23,24 +21,16 @@ export class PropagatorModule {
   static forRoot(config: PropagatorConfig, catalog: TemplateCatalog): DynamicModule {
     return {
       module: PropagatorModule,
-      imports: [MetricsModule.forRoot('propagator'), TerminusModule],
-      controllers: [HealthController],
+      imports: [
+        MetricsModule.forRoot('propagator'),
+        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-propagator' }),
+        HealthModule.forRoot({ database: false }),
+      ],
       providers: [
         { provide: PropagatorConfig, useValue: config },
         { provide: TemplateCatalog, useValue: catalog },
         { provide: CLOCK, useValue: systemClock },
         { provide: RANDOM, useValue: Math.random },
-        {
-          provide: Kafka,
-          useFactory: () =>
-            createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'eventmon-propagator' }),
-        },
-        KafkaHealthIndicator,
-        {
-          provide: HEALTH_CHECKS,
-          inject: [KafkaHealthIndicator],
-          useFactory: (kafka: KafkaHealthIndicator) => [() => kafka.check('kafka')],
-        },
         {
           provide: HostMetricsSampler,
           useFactory: () => new HostMetricsSampler(systemProbe, config.diskPath),

@@ -1,4 +1,13 @@
-import { ArrayNotEmpty, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { Env } from './env.decorator';
 import { CommaSeparated, ToNumber } from './transforms';
 
@@ -38,6 +47,13 @@ export class KafkaConnectionConfig {
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
   kafkaTopicPrefix = '';
 
+  @Env('EVENTS_TOPIC_PARTITIONS', 'Partitions of the events topic when a service creates it')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  eventsTopicPartitions = 6;
+
   @Env('LOG_LEVEL', 'Lowest level logged: fatal, error, warn, log, debug or verbose')
   @IsIn(LOG_LEVELS)
   logLevel: LogLevelName = 'log';
@@ -53,4 +69,19 @@ export class HttpConfig extends KafkaConnectionConfig {
   @Env('HTTP_HOST', 'Address the HTTP server binds (health, metrics, API)')
   @IsString()
   httpHost = '0.0.0.0';
+}
+
+/** A service that uses PostgreSQL. */
+export class DatabaseServiceConfig extends HttpConfig {
+  @Env('DATABASE_URL', 'PostgreSQL connection URL')
+  @IsString()
+  @MinLength(1)
+  databaseUrl = DEFAULT_DATABASE_URL;
+
+  @Env('DATABASE_POOL_SIZE', 'PostgreSQL connections one process may hold')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  databasePoolSize = 5;
 }

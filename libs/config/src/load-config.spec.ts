@@ -92,7 +92,13 @@ describe('loadConfig', () => {
       envBindingsOf(SampleConfig)
         .map((b) => b.variable)
         .sort(),
-    ).toEqual(['KAFKA_BROKERS', 'KAFKA_TOPIC_PREFIX', 'LOG_LEVEL', 'SAMPLE_WORKERS']);
-    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(3);
+    ).toEqual([
+      'EVENTS_TOPIC_PARTITIONS',
+      'KAFKA_BROKERS',
+      'KAFKA_TOPIC_PREFIX',
+      'LOG_LEVEL',
+      'SAMPLE_WORKERS',
+    ]);
+    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(4);
   });
 });

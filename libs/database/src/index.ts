@@ -1,3 +1,4 @@
 export * from './entities/event.entity';
 export * from './entities/event-rollup-minute.entity';
 export * from './data-source';
+export * from './database.module';

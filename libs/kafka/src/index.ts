@@ -1,3 +1,4 @@
 export * from './kafka-client.factory';
 export * from './topic-admin';
 export * from './kafka-health.indicator';
+export * from './kafka.module';

@@ -6,6 +6,8 @@ export interface EnsureTopicsOptions {
   prefix: string;
   /** Partition counts that differ from the defaults (the events topic's is configurable). */
   partitions?: Partial<Record<Topic, number>>;
+  /** Broker names that replace `<prefix><topic>`, e.g. a propagator told to publish elsewhere. */
+  names?: Partial<Record<Topic, string>>;
   /** Replication factor for new topics; 1 on a single local broker. */
   replicationFactor?: number;
 }
@@ -29,7 +31,7 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const wanted = topics.map((topic) => ({
       topic,
-      name: topicName(topic, options.prefix),
+      name: options.names?.[topic] ?? topicName(topic, options.prefix),
       partitions: options.partitions?.[topic] ?? DEFAULT_TOPIC_SPECS[topic].partitions,
     }));
     const missing = wanted.filter((t) => !existing.has(t.name));

@@ -1,6 +1,6 @@
 import { DynamicModule, INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError } from '@app/config';
+import { ConfigError, HttpConfig, loadConfig } from '@app/config';
 import { createJsonLogger } from './json-logger';
 
 export interface ServiceBootstrapOptions {
@@ -74,5 +74,28 @@ export function runService(service: string, main: () => Promise<unknown>): void 
       );
     }
     process.exit(1);
+  });
+}
+
+export interface ServiceMainOptions<C extends HttpConfig> {
+  service: string;
+  config: new () => C;
+  /** Environment variable naming the service's optional YAML config file. */
+  configFileVariable: string;
+  module: (config: C) => DynamicModule;
+}
+
+/** The whole main() of a service: load and validate its configuration, then start it. */
+export function serviceMain<C extends HttpConfig>(options: ServiceMainOptions<C>): void {
+  runService(options.service, async () => {
+    const config = loadConfig(options.config, {
+      yamlFile: process.env[options.configFileVariable],
+    });
+    await bootstrapService(options.module(config), {
+      service: options.service,
+      logLevel: config.logLevel,
+      port: config.port,
+      host: config.httpHost,
+    });
   });
 }

@@ -37,27 +37,11 @@ export class EventsTopicPublisher implements OnApplicationShutdown {
 
   /** Creates the topic when it is missing, with the configured partition count. */
   async ensureTopic(): Promise<void> {
-    if (this.config.topic === undefined) {
-      await ensureTopics(this.kafka, [Topic.Events], {
-        prefix: this.config.kafkaTopicPrefix,
-        partitions: { [Topic.Events]: this.config.eventsTopicPartitions },
-      });
-      return;
-    }
-    // ensureTopics only knows the product's topic names; an explicit one is created here.
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      if (!(await admin.listTopics()).includes(this.topic)) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic: this.topic, numPartitions: this.config.eventsTopicPartitions }],
-        });
-        this.logger.log(`created topic ${this.topic}(${this.config.eventsTopicPartitions})`);
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureTopics(this.kafka, [Topic.Events], {
+      prefix: this.config.kafkaTopicPrefix,
+      partitions: { [Topic.Events]: this.config.eventsTopicPartitions },
+      names: { [Topic.Events]: this.topic },
+    });
   }
 
   async connect(): Promise<void> {
