@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DEFAULT_DATABASE_URL } from '@app/config';
-import { scratchDatabase } from './scratch';
+import { createScratchDatabase } from '../tools/infra/scratch-database';
 
 interface Row {
   id: string;
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const rows = makeRows(total);
   process.stdout.write(`inserting ${total} rows in batches of ${batch}, one statement per batch\n`);
   for (const [name, insert] of Object.entries(strategies)) {
-    const db = await scratchDatabase(serverUrl, name);
+    const db = await createScratchDatabase(serverUrl, name);
     const client = new Client({ connectionString: db.url });
     await client.connect();
     const started = process.hrtime.bigint();

@@ -25,7 +25,7 @@ import { EventBatchRepository } from '../apps/consumer/src/repositories/event-ba
 import { AppProcess } from '../tools/stack/app-process';
 import { startInfrastructure } from '../tools/stack/infrastructure';
 import { repoRoot } from '../tools/stack/repo-root';
-import { scratchDatabase } from './scratch';
+import { createScratchDatabase } from '../tools/infra/scratch-database';
 
 const args = process.argv.slice(2);
 const numberOption = (name: string, fallback: number) => {
@@ -154,7 +154,7 @@ async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string
   await admin.disconnect();
   await publish(producer, topic, BASELINE_EVENTS);
 
-  const db = await scratchDatabase(serverUrl, 'naive');
+  const db = await createScratchDatabase(serverUrl, 'naive');
   const dataSource = new DataSource({
     ...dataSourceOptions({ url: db.url, poolSize: 5 }),
     logging: false,
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
     logLevel: logLevel.ERROR,
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  const db = await scratchDatabase(infra.databaseUrl, 'pipeline');
+  const db = await createScratchDatabase(infra.databaseUrl, 'pipeline');
   const client = new Client({ connectionString: db.url });
   let consumer: AppProcess | undefined;
   try {

@@ -3,10 +3,11 @@ import { Client } from 'pg';
 import { runMigrations } from '@app/database';
 import { Topic, topicName } from '@app/contracts';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
+import { startConsumer as startConsumerProcess } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { idOf, v1Event } from '../support/events';
-import { kafkaBrokers, uniqueSuffix } from '../support/integration-env';
+import { uniqueSuffix } from '../support/integration-env';
 import { createTopics, deleteTopicsWithPrefix, produce, testKafka } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
 import { freePort, PostgresProcess } from '../support/postgres-process';
@@ -36,15 +37,7 @@ describe('consumer under faults', () => {
   });
 
   function startConsumer(databaseUrl: string, extraEnv: Record<string, string> = {}): AppHarness {
-    const app = new AppHarness('consumer', {
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      DATABASE_URL: databaseUrl,
-      CONSUMER_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      CONSUMER_GROUP_ID: `${prefix}consumer`,
-      ...extraEnv,
-    }).start();
+    const app = startConsumerProcess(prefix, databaseUrl, extraEnv);
     apps.push(app);
     return app;
   }

@@ -1,10 +1,11 @@
 import { Kafka, Message, Producer } from 'kafkajs';
 import { DeadLetterHeader, Topic, topicName } from '@app/contracts';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
+import { startConsumer as startConsumerProcess } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { idOf, legacyEvent, v1Event } from '../support/events';
-import { kafkaBrokers, uniqueSuffix } from '../support/integration-env';
+import { uniqueSuffix } from '../support/integration-env';
 import {
   createTopics,
   deleteTopicsWithPrefix,
@@ -41,14 +42,7 @@ describe('consumer pipeline', () => {
   });
 
   function startConsumer(): AppHarness {
-    consumer = new AppHarness('consumer', {
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      CONSUMER_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      CONSUMER_GROUP_ID: `${prefix}consumer`,
-    }).start();
+    consumer = startConsumerProcess(prefix, db.url);
     return consumer;
   }
 
