@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { runMigrations } from '@app/database';
@@ -10,7 +13,7 @@ import { idOf, v1Event } from '../support/events';
 import { uniqueSuffix } from '../support/integration-env';
 import { createTopics, deleteTopicsWithPrefix, produce, testKafka } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
-import { freePort, PostgresProcess } from '../support/postgres-process';
+import { freePort, PostgresProcess } from '../../tools/infra/postgres-process';
 
 /**
  * The consumer's guarantees under faults: a killed process, a database outage, and two
@@ -146,7 +149,10 @@ describe('consumer under faults', () => {
   });
 
   it('pauses while PostgreSQL is down, resumes by itself when it returns, and loses nothing', async () => {
-    const postgres = new PostgresProcess(await freePort());
+    const postgres = new PostgresProcess({
+      port: await freePort(),
+      dataDir: mkdtempSync(join(tmpdir(), 'eventmon-pg-')),
+    });
     await postgres.start();
     try {
       await runMigrations(postgres.url);

@@ -156,7 +156,9 @@ export class LocalKafkaBroker {
     fs.writeSync(out, `\n===== ${new Date().toISOString()} starting ${java} ${args.join(' ')}\n`);
     let child: ChildProcess;
     try {
-      child = spawn(java, args, { cwd: this.dataDir, stdio: ['ignore', out, out] });
+      // Own process group: a terminal's Ctrl-C must not stop the broker before the services
+      // that are still flushing to it; stop() does that, last.
+      child = spawn(java, args, { cwd: this.dataDir, stdio: ['ignore', out, out], detached: true });
     } finally {
       fs.closeSync(out);
     }

@@ -39,6 +39,9 @@ export class AppProcess {
       cwd: this.options.repoRoot,
       env: this.options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: a terminal's Ctrl-C reaches only the stack, which stops the apps
+      // with one SIGTERM each (a second signal would make them skip their graceful shutdown).
+      detached: true,
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { runMigrations } from '@app/database';
 import { LocalKafkaBroker } from '../infra/kafka-broker';
-import { LocalPostgres } from '../infra/local-postgres';
+import { PostgresProcess } from '../infra/postgres-process';
 
 export interface InfrastructureOptions {
   repoRoot: string;
@@ -19,8 +19,6 @@ export interface InfrastructureOptions {
 export interface RunningInfrastructure {
   kafkaBrokers: string;
   databaseUrl: string;
-  /** The embedded server, when one was started (tests create scratch databases on it). */
-  postgres?: LocalPostgres;
   stop(): Promise<void>;
 }
 
@@ -56,16 +54,15 @@ export async function startInfrastructure(
     }
 
     let databaseUrl = options.externalDatabaseUrl;
-    let postgres: LocalPostgres | undefined;
     if (databaseUrl) {
       options.log('PostgreSQL: using DATABASE_URL');
     } else {
-      postgres = new LocalPostgres({
+      const postgres = new PostgresProcess({
         port: options.postgresPort,
         dataDir: join(options.stateDir, 'postgres'),
       });
       options.log(`PostgreSQL: starting an embedded server on 127.0.0.1:${options.postgresPort}`);
-      stops.push(() => postgres!.stop());
+      stops.push(() => postgres.stop());
       await postgres.start();
       databaseUrl = postgres.url;
     }
@@ -75,7 +72,7 @@ export async function startInfrastructure(
         ? `PostgreSQL: applied ${applied.join(', ')}`
         : 'PostgreSQL: schema up to date',
     );
-    return { kafkaBrokers, databaseUrl, postgres, stop: stopAll };
+    return { kafkaBrokers, databaseUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
