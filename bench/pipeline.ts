@@ -21,11 +21,13 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DEFAULT_EVENT_LIMITS, decodeEventMessage, Topic, topicName } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
+import { ensureTopics } from '@app/kafka';
 import { EventBatchRepository } from '../apps/consumer/src/repositories/event-batch.repository';
 import { AppProcess } from '../tools/stack/app-process';
 import { startInfrastructure } from '../tools/stack/infrastructure';
 import { repoRoot } from '../tools/stack/repo-root';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
+import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 
 const args = process.argv.slice(2);
 const numberOption = (name: string, fallback: number) => {
@@ -145,13 +147,8 @@ async function waitForRows(
 /** The consumer as people first write it: one message, one statement, autocommit. */
 async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string, prefix: string) {
   const topic = `${prefix}naive-events`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic, numPartitions: 6, replicationFactor: 1 }],
-  });
-  await admin.disconnect();
+  // Same partitions as the events topic, so both consumers have the same parallelism.
+  await ensureTopics(kafka, [Topic.Events], { prefix, names: { [Topic.Events]: topic } });
   await publish(producer, topic, BASELINE_EVENTS);
 
   const db = await createScratchDatabase(serverUrl, 'naive');
@@ -233,17 +230,7 @@ async function main(): Promise<void> {
   try {
     await producer.connect();
     await client.connect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [Topic.Events, Topic.EventsDlq].map((t) => ({
-        topic: topicName(t, prefix),
-        numPartitions: t === Topic.Events ? 6 : 1,
-        replicationFactor: 1,
-      })),
-    });
-    await admin.disconnect();
+    await ensureTopics(kafka, [Topic.Events, Topic.EventsDlq], { prefix });
 
     // 1. Backlog: the events are in Kafka before the consumer starts, so it drains them with
     // the load generator idle: its own capacity on this machine (broker and database included).
@@ -333,11 +320,7 @@ async function main(): Promise<void> {
     await producer.disconnect();
     await client.end();
     await db.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length) await admin.deleteTopics({ topics });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(kafka, prefix);
     await infra.stop();
   }
 }

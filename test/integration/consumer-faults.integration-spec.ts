@@ -5,13 +5,14 @@ import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { runMigrations } from '@app/database';
 import { Topic, topicName } from '@app/contracts';
+import { ensureTopics } from '@app/kafka';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { startConsumer as startConsumerProcess } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { idOf, v1Event } from '../support/events';
 import { uniqueSuffix } from '../support/integration-env';
-import { createTopics, deleteTopicsWithPrefix, produce, testKafka } from '../support/kafka';
+import { deleteTopicsWithPrefix, produce, testKafka } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
 import { freePort, PostgresProcess } from '../../tools/infra/postgres-process';
 
@@ -28,7 +29,8 @@ describe('consumer under faults', () => {
   beforeEach(async () => {
     prefix = `it-${uniqueSuffix()}-`;
     kafka = testKafka();
-    await createTopics(kafka, prefix, [Topic.Events, Topic.EventsDlq]);
+    // The apps' own topic creation, under a prefix of this test's.
+    await ensureTopics(kafka, [Topic.Events, Topic.EventsDlq], { prefix });
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
   });

@@ -1,5 +1,6 @@
 import { Kafka, Message, Producer } from 'kafkajs';
 import { DeadLetterHeader, Topic, topicName } from '@app/contracts';
+import { ensureTopics } from '@app/kafka';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { startConsumer as startConsumerProcess } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
@@ -7,7 +8,6 @@ import { eventually } from '../support/eventually';
 import { idOf, legacyEvent, v1Event } from '../support/events';
 import { uniqueSuffix } from '../support/integration-env';
 import {
-  createTopics,
   deleteTopicsWithPrefix,
   headerText,
   produce,
@@ -27,7 +27,8 @@ describe('consumer pipeline', () => {
   beforeEach(async () => {
     prefix = `it-${uniqueSuffix()}-`;
     kafka = testKafka();
-    await createTopics(kafka, prefix, [Topic.Events, Topic.EventsDlq]);
+    // The apps' own topic creation, under a prefix of this test's.
+    await ensureTopics(kafka, [Topic.Events, Topic.EventsDlq], { prefix });
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     db = await createScratchDatabase('consumer');

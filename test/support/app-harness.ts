@@ -51,9 +51,6 @@ export class AppHarness {
   }
 }
 
-/** HTTP port 0 picks a free port; tests that do not call the HTTP API use it to avoid clashes. */
-export const ANY_PORT = '0';
-
 /** The app's base URL, read from its "ready" log line (tests bind port 0). */
 export async function baseUrlOf(app: AppHarness, timeoutMs = 60000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

@@ -1,45 +1,11 @@
-import { Admin, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
-import { DEFAULT_TOPIC_SPECS, Topic, topicName } from '@app/contracts';
+import { IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import { kafkaBrokers } from './integration-env';
 
 export function testKafka(clientId = 'integration-test'): Kafka {
   return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 }
 
-/** Creates the product topics under a test-only prefix. */
-export async function createTopics(
-  kafka: Kafka,
-  prefix: string,
-  topics: Topic[],
-  eventsPartitions = 6,
-): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({
-        topic: topicName(topic, prefix),
-        numPartitions:
-          topic === Topic.Events ? eventsPartitions : DEFAULT_TOPIC_SPECS[topic].partitions,
-        replicationFactor: 1,
-      })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-export async function deleteTopicsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
-}
+export { deleteTopicsWithPrefix } from '../../tools/infra/scratch-topics';
 
 /** Sends messages in chunks through one idempotent producer. */
 export async function produce(
