@@ -26,6 +26,8 @@ export enum DeadLetterStage {
   Validation = 'validation',
   /** A valid-looking event the database refused on its own (the batch around it was kept). */
   Persistence = 'persistence',
+  /** A notification that could not be delivered to a channel after every retry. */
+  Delivery = 'delivery',
 }
 
 export interface DeadLetterSource {

@@ -4,3 +4,8 @@ export * from './event-id';
 export * from './event-decoder';
 export * from './dead-letter';
 export { default as EVENT_JSON_SCHEMA } from './event.schema.json';
+export * from './rule';
+export * from './rule-decoder';
+export * from './incident';
+export * from './notification-decoder';
+export { describe as describeValue } from './field-checks';

@@ -1,0 +1,93 @@
+import { Severity } from './event';
+import { Aggregate, ChannelConfig, ChannelType, Operator, WindowKind } from './rule';
+
+/**
+ * The incident and notification contracts: values on `notifications`,
+ * `notifications.deliveries` and `notifications.dlq`. Part of the public contract: add
+ * fields, never rename them.
+ */
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** An incident only moves forward: open -> acknowledged -> resolved (resolved is final). */
+export const INCIDENT_STATUS_RANK: Readonly<Record<IncidentStatus, number>> = {
+  open: 0,
+  acknowledged: 1,
+  resolved: 2,
+};
+
+export const LIFECYCLE_KINDS = [
+  'incident.opened',
+  'incident.acknowledged',
+  'incident.resolved',
+] as const;
+export type LifecycleKind = (typeof LIFECYCLE_KINDS)[number];
+
+/** At most this many trigger event ids travel with an incident (the newest ones). */
+export const MAX_INCIDENT_EVENT_IDS = 100;
+
+export interface Incident {
+  /** Deterministic (UUID v5 of rule, group key and the crossing), so a replay re-derives it. */
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  groupKey: string;
+  severity: Severity;
+  status: IncidentStatus;
+  /** The aggregate's value when the condition became true. */
+  value: number;
+  aggregate: Aggregate;
+  operator: Operator;
+  threshold: number;
+  windowKind: WindowKind;
+  windowSeconds: number;
+  windowStart: string;
+  windowEnd: string;
+  openedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  /** Ids of the events in the window when it fired (newest first, at most MAX_INCIDENT_EVENT_IDS). */
+  eventIds: string[];
+  /** The rule's channels when it fired: later lifecycle messages go to the same places. */
+  channels: ChannelConfig[];
+}
+
+/** The value of every record on `notifications` (key = incident id). */
+export interface LifecycleMessage {
+  kind: LifecycleKind;
+  /** When this transition happened, ISO-8601. */
+  at: string;
+  /** Who caused it: `alerting` for automatic transitions, a user name for the gateway's. */
+  actor: string;
+  /** The whole incident after the transition. */
+  incident: Incident;
+}
+
+export const DELIVERY_OUTCOMES = ['delivered', 'retrying', 'failed'] as const;
+/** `retrying`: this attempt failed and another follows; `failed`: the last attempt failed. */
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+/** The value of every record on `notifications.deliveries` (key = incident id): one attempt. */
+export interface DeliveryRecord {
+  /** Deterministic per (incident, kind, channel index, attempt), so a replay is recognised. */
+  id: string;
+  incidentId: string;
+  ruleId: string;
+  kind: LifecycleKind;
+  channelType: ChannelType;
+  channelIndex: number;
+  /** Where it went, with secrets removed (a host name, a recipient count). */
+  target: string;
+  attempt: number;
+  maxAttempts: number;
+  outcome: DeliveryOutcome;
+  /** HTTP status or SMTP reply code when there was one. */
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  /** Sent as the Idempotency-Key header / dedup key where the channel supports one. */
+  idempotencyKey: string;
+  at: string;
+}

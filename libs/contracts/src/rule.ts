@@ -1,0 +1,114 @@
+import { Severity } from './event';
+
+/** The alert-rule contract: the value on the compacted `alert-rules` topic and in rule files. */
+export const WINDOW_KINDS = ['sliding', 'tumbling'] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
+
+export const AGGREGATES = ['count', 'sum', 'avg', 'min', 'max'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+export const OPERATORS = ['>', '>=', '<', '<=', '==', '!='] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const CHANNEL_TYPES = [
+  'console',
+  'email',
+  'slack',
+  'discord',
+  'teams',
+  'pagerduty',
+  'webhook',
+] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** `source` (the default), `none` (one window for the whole rule) or `payload.<path>`. */
+export type GroupBy = 'source' | 'none' | `payload.${string}`;
+
+export interface RuleMatch {
+  /** Exact type names or globs where `*` matches any run of characters (`payment.*`). */
+  types: string[];
+  /** Exact source names; empty means any source. */
+  sources: string[];
+  minSeverity: Severity;
+}
+
+export interface RuleWindow {
+  kind: WindowKind;
+  seconds: number;
+}
+
+export interface RuleCondition {
+  aggregate: Aggregate;
+  operator: Operator;
+  threshold: number;
+}
+
+export interface ConsoleChannel {
+  type: 'console';
+}
+
+export interface EmailChannel {
+  type: 'email';
+  to: string[];
+}
+
+/**
+ * Chat webhooks. A webhook URL is itself a credential, so it can be named by an environment
+ * variable (`urlEnv`) instead of written into the rule, where anyone who reads rules sees it.
+ */
+export interface ChatChannel {
+  type: 'slack' | 'discord' | 'teams';
+  url?: string;
+  urlEnv?: string;
+}
+
+export interface PagerDutyChannel {
+  type: 'pagerduty';
+  /** Environment variable holding the Events API v2 routing key; default PAGERDUTY_ROUTING_KEY. */
+  routingKeyEnv?: string;
+}
+
+export interface WebhookChannel {
+  type: 'webhook';
+  url: string;
+  /** Environment variable holding the HMAC-SHA256 signing secret; default WEBHOOK_SECRET. */
+  secretEnv?: string;
+}
+
+export type ChannelConfig =
+  ConsoleChannel | EmailChannel | ChatChannel | PagerDutyChannel | WebhookChannel;
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  match: RuleMatch;
+  groupBy: GroupBy;
+  window: RuleWindow;
+  condition: RuleCondition;
+  severity: Severity;
+  cooldownSeconds: number;
+  autoResolve: boolean;
+  channels: ChannelConfig[];
+}
+
+export const RULE_LIMITS = {
+  idPattern: /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+  maxNameLength: 200,
+  maxDescriptionLength: 2000,
+  maxTypePatterns: 50,
+  maxSources: 1000,
+  minWindowSeconds: 1,
+  /** One day: longer windows belong in analytics over the rollups, not in memory. */
+  maxWindowSeconds: 86_400,
+  /**
+   * A count rule keeps the newest threshold+1 timestamps per key (enough to decide every
+   * operator exactly), so its threshold bounds its memory.
+   */
+  maxCountThreshold: 10_000,
+  maxCooldownSeconds: 7 * 86_400,
+  maxChannels: 20,
+  maxEmailRecipients: 50,
+  maxGroupByDepth: 8,
+} as const;
