@@ -12,7 +12,8 @@ export function describe(value: unknown): string {
     return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   }
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value as number | boolean | bigint | symbol | undefined)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
+  return typeof value;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
