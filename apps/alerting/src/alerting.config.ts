@@ -1,6 +1,137 @@
-import { Env, HttpConfig } from '@app/config';
+import { IsArray, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { CommaSeparated, Env, HttpConfig, ToNumber } from '@app/config';
 
 export class AlertingConfig extends HttpConfig {
   @Env('ALERTING_PORT', 'HTTP port of the alerting service (health, metrics)')
   override port = 3002;
+
+  @Env(
+    'ALERTING_GROUP_ID',
+    'Consumer group evaluating events; replicas share partitions (and the keys on them)',
+  )
+  @IsString()
+  @MinLength(1)
+  groupId = 'eventmon-alerting';
+
+  @Env(
+    'ALERTING_DISPATCH_GROUP_ID',
+    'Consumer group delivering notifications; each lifecycle message is delivered by one replica',
+  )
+  @IsString()
+  @MinLength(1)
+  dispatchGroupId = 'eventmon-alerting-dispatch';
+
+  @Env(
+    'ALERTING_RULES_FILE',
+    'YAML or JSON file of predefined rules loaded at start-up (empty: none); rules on the alert-rules topic with the same id win',
+  )
+  @IsString()
+  rulesFile = '';
+
+  @Env(
+    'ALERTING_GRACE_MS',
+    'How long the wall clock waits for delayed events before a window moves on; older events are counted as late',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  graceMs = 5000;
+
+  @Env(
+    'ALERTING_MAX_FUTURE_SKEW_MS',
+    'Events stamped further than this in the future are ignored by alerting (and counted)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  maxFutureSkewMs = 300_000;
+
+  @Env('ALERTING_TICK_MS', 'Wall-clock evaluation interval (fires "fewer than" rules on silence)')
+  @ToNumber()
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  tickMs = 1000;
+
+  @Env(
+    'ALERTING_KEY_IDLE_TTL_MS',
+    'A group key silent for this long is forgotten, even by a firing "fewer than" rule',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
+  keyIdleTtlMs = 24 * 3600 * 1000;
+
+  @Env(
+    'ALERTING_SESSION_TIMEOUT_MS',
+    'How long a silent alerting replica keeps its partitions before the group rebalances',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(6000)
+  @Max(300000)
+  sessionTimeoutMs = 30000;
+
+  @Env(
+    'NOTIFY_ALLOWED_HOSTS',
+    'Hosts, IPs or CIDRs that webhook-style channels may reach even though they are loopback/private',
+  )
+  @CommaSeparated()
+  @IsArray()
+  @IsString({ each: true })
+  notifyAllowedHosts: string[] = [];
+
+  @Env(
+    'SMTP_URL',
+    'SMTP server for email channels, e.g. smtp://user:pass@host:587 (empty: email disabled)',
+  )
+  @IsString()
+  smtpUrl = '';
+
+  @Env('SMTP_FROM', 'From address of notification emails')
+  @IsString()
+  @MinLength(3)
+  smtpFrom = 'eventmon <alerts@eventmon.local>';
+
+  @Env('PAGERDUTY_EVENTS_URL', 'PagerDuty Events API v2 endpoint')
+  @IsString()
+  @MinLength(8)
+  pagerDutyEventsUrl = 'https://events.pagerduty.com/v2/enqueue';
+
+  @Env('NOTIFY_ATTEMPT_TIMEOUT_MS', 'Time limit of one delivery attempt')
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  notifyAttemptTimeoutMs = 10_000;
+
+  @Env('NOTIFY_MAX_ATTEMPTS', 'Attempts per delivery before it goes to notifications.dlq')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  notifyMaxAttempts = 5;
+
+  @Env('NOTIFY_BACKOFF_INITIAL_MS', 'First retry delay (exponential, with full jitter)')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  notifyBackoffInitialMs = 1000;
+
+  @Env('NOTIFY_BACKOFF_MAX_MS', 'Longest retry delay')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  notifyBackoffMaxMs = 60_000;
+
+  @Env(
+    'NOTIFY_MAX_IN_FLIGHT',
+    'Notifications being delivered at once; beyond it the dispatcher stops fetching',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  notifyMaxInFlight = 500;
 }

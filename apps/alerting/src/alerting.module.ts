@@ -2,8 +2,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
 import { AlertingConfig } from './alerting.config';
+import { AlertingLifecycle } from './alerting.lifecycle';
+import { dispatchProviders } from './dispatch.providers';
+import { EvaluationService } from './evaluation/evaluation.service';
+import { TransitionHandler } from './evaluation/transition-handler';
+import { WindowRebuilder } from './evaluation/window-rebuilder';
+import { IncidentLedger } from './incidents/incident-ledger.service';
+import { AlertingMetrics } from './metrics/alerting.metrics';
+import { DispatchService } from './notifications/dispatch.service';
+import { NotificationPublisher } from './notifications/notification.publisher';
+import { RuleCatalog } from './rules/rule-catalog.service';
 
-/** Rule evaluation and dispatch arrive with the alerting issue; for now: health and metrics. */
 @Module({})
 export class AlertingModule {
   static forRoot(config: AlertingConfig): DynamicModule {
@@ -14,7 +23,19 @@ export class AlertingModule {
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-alerting' }),
         HealthModule.forRoot({ database: false }),
       ],
-      providers: [{ provide: AlertingConfig, useValue: config }],
+      providers: [
+        { provide: AlertingConfig, useValue: config },
+        AlertingMetrics,
+        NotificationPublisher,
+        RuleCatalog,
+        IncidentLedger,
+        WindowRebuilder,
+        TransitionHandler,
+        EvaluationService,
+        DispatchService,
+        ...dispatchProviders(config),
+        AlertingLifecycle,
+      ],
     };
   }
 }

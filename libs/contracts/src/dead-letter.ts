@@ -19,6 +19,10 @@ export const DeadLetterHeader = {
   FailedAt: 'dlq.failed-at',
   /** The service (and consumer group) that rejected it. */
   Service: 'dlq.service',
+  /** Delivery failures only: which of the incident's channels failed, and after how many attempts. */
+  ChannelType: 'dlq.channel.type',
+  ChannelIndex: 'dlq.channel.index',
+  Attempts: 'dlq.attempts',
 } as const;
 
 export enum DeadLetterStage {

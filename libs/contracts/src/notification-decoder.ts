@@ -48,7 +48,7 @@ const INCIDENT_FIELDS: (keyof Incident)[] = [
   'eventIds',
   'channels',
 ];
-const uuid = { max: 36, min: 36, pattern: UUID_PATTERN, patternHint: 'must be a UUID' };
+const uuid = { max: 64, pattern: UUID_PATTERN, patternHint: 'must be a UUID' };
 
 /** Decodes a value from `notifications`. Every field is required: messages carry whole incidents. */
 export function decodeLifecycleMessage(value: Buffer | string | null): Decoded<LifecycleMessage> {

@@ -2,3 +2,4 @@ export * from './kafka-client.factory';
 export * from './topic-admin';
 export * from './kafka-health.indicator';
 export * from './kafka.module';
+export * from './topic-follower';

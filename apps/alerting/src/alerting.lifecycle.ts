@@ -1,0 +1,67 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { Topic } from '@app/contracts';
+import { ensureTopics } from '@app/kafka';
+import { AlertingConfig } from './alerting.config';
+import { EvaluationService } from './evaluation/evaluation.service';
+import { IncidentLedger } from './incidents/incident-ledger.service';
+import { DispatchService } from './notifications/dispatch.service';
+import { NotificationPublisher } from './notifications/notification.publisher';
+import { RuleCatalog } from './rules/rule-catalog.service';
+
+/**
+ * Starts the parts in the order correctness needs: topics, then the complete rule set and
+ * incident ledger, and only then evaluation (which must know both) and dispatch. Stops in
+ * reverse, so nothing evaluated is left unpublished.
+ */
+@Injectable()
+export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Alerting');
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly config: AlertingConfig,
+    private readonly publisher: NotificationPublisher,
+    private readonly catalog: RuleCatalog,
+    private readonly ledger: IncidentLedger,
+    private readonly evaluation: EvaluationService,
+    private readonly dispatch: DispatchService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTopics(
+      this.kafka,
+      [
+        Topic.Events,
+        Topic.AlertRules,
+        Topic.Notifications,
+        Topic.NotificationDeliveries,
+        Topic.NotificationsDlq,
+      ],
+      {
+        prefix: this.config.kafkaTopicPrefix,
+        partitions: { [Topic.Events]: this.config.eventsTopicPartitions },
+      },
+    );
+    await this.publisher.connect();
+    await this.catalog.start();
+    await this.ledger.start();
+    await this.evaluation.start();
+    await this.dispatch.start();
+    this.logger.log('alerting started');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.evaluation.stop();
+    await this.dispatch.stop();
+    await this.ledger.stop();
+    await this.catalog.stop();
+    await this.publisher.disconnect();
+    this.logger.log('alerting stopped');
+  }
+}

@@ -1,0 +1,234 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { decodeEventMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
+import { AlertingConfig } from '../alerting.config';
+import { kafkaRetrier } from '../notifications/kafka-retrier';
+import { AlertEngine, Transition } from '../engine';
+import { AlertingMetrics } from '../metrics/alerting.metrics';
+import { NotificationPublisher } from '../notifications/notification.publisher';
+import { RuleCatalog } from '../rules/rule-catalog.service';
+import { toEngineEvent } from './engine-event';
+import { lookbackMs, planReplay } from './replay-plan';
+import { TransitionHandler } from './transition-handler';
+import { WindowRebuilder } from './window-rebuilder';
+
+/**
+ * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
+ * windows of the keys on its partitions. On every assignment the windows are rebuilt from
+ * scratch by replaying the look-back (longest window + grace) of the assigned partitions
+ * without emitting, then evaluation resumes at the committed offset; the wall-clock tick is
+ * held until the rebuild is done. Offsets are committed after the batch's lifecycle
+ * messages are on the topic, so a crash re-evaluates the batch, and the incident ledger
+ * plus deterministic incident ids absorb the repeat.
+ */
+@Injectable()
+export class EvaluationService {
+  private readonly logger = new Logger('Evaluation');
+  private readonly consumer: Consumer;
+  private readonly topic: string;
+  private readonly retrier: DependencyRetrier;
+  private engine: AlertEngine;
+  private rebuild: Promise<void> = Promise.resolve();
+  /** Partitions still replaying, and the offset where each resumes normal evaluation. */
+  private readonly resumeAt = new Map<number, bigint>();
+  private rebuildStartedAt = 0;
+  private owned: number[] = [];
+  private ticker?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly config: AlertingConfig,
+    private readonly catalog: RuleCatalog,
+    private readonly rebuilder: WindowRebuilder,
+    private readonly transitions: TransitionHandler,
+    private readonly publisher: NotificationPublisher,
+    private readonly metrics: AlertingMetrics,
+  ) {
+    this.topic = topicName(Topic.Events, config.kafkaTopicPrefix);
+    this.engine = this.newEngine(Date.now());
+    this.consumer = kafka.consumer({
+      groupId: config.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
+      maxWaitTimeInMs: 50,
+    });
+    this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
+    catalog.onChange(({ ruleId, rule }) => {
+      if (rule) this.engine.setRule(rule, Date.now());
+      else this.engine.deleteRule(ruleId);
+    });
+  }
+
+  async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.owned = payload.memberAssignment[this.topic] ?? [];
+      // Set synchronously: the first batch after the join must wait for the rebuild plan.
+      this.rebuild = this.startRebuild(this.owned);
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping) {
+        this.logger.fatal(`Kafka consumer crashed and will not restart: ${payload.error.message}`);
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+      }
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    this.ticker = setInterval(() => this.tick(), this.config.tickMs);
+    this.logger.log(`evaluating ${this.topic} as group ${this.config.groupId}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.ticker) clearInterval(this.ticker);
+    await this.consumer.disconnect();
+  }
+
+  /** For /metrics and the benchmark. */
+  stats(): { rules: number; keys: number; stateEntries: number } {
+    return this.engine.stats();
+  }
+
+  private newEngine(since: number): AlertEngine {
+    const engine = new AlertEngine({
+      graceMs: this.config.graceMs,
+      maxFutureSkewMs: this.config.maxFutureSkewMs,
+      idleKeyTtlMs: this.config.keyIdleTtlMs,
+    });
+    for (const rule of this.catalog?.all() ?? []) engine.setRule(rule, since);
+    return engine;
+  }
+
+  private async startRebuild(partitions: number[]): Promise<void> {
+    const started = Date.now();
+    const lookback = lookbackMs(
+      this.catalog.all().map((rule) => rule.window.seconds),
+      this.config.graceMs,
+    );
+    this.resumeAt.clear();
+    this.engine = this.newEngine(started - lookback);
+    this.rebuildStartedAt = started;
+    this.metrics.rebuilds.inc();
+    if (partitions.length === 0) return;
+    const offsets = await this.rebuilder.offsets(this.topic, partitions, started - lookback);
+    for (const plan of planReplay(offsets)) {
+      if (plan.replayFrom < plan.resumeAt) this.resumeAt.set(plan.partition, plan.resumeAt);
+      this.consumer.seek({
+        topic: this.topic,
+        partition: plan.partition,
+        offset: plan.replayFrom.toString(),
+      });
+    }
+    this.logger.log(
+      `partitions [${partitions.join(', ')}] assigned: rebuilding windows from the last ${Math.round(lookback / 1000)} s` +
+        (this.resumeAt.size === 0 ? ' (nothing to replay)' : ''),
+    );
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    await this.waitForRebuildPlan(payload);
+    // A seek is pending for this partition: kafkajs fetches again from the new offset.
+    if (payload.isStale() || batch.messages.length === 0) return;
+    const stopTimer = this.metrics.evaluationLatency.startTimer();
+    const now = Date.now();
+    const resumeAt = this.resumeAt.get(batch.partition);
+    const transitions: Transition[] = [];
+    let replayed = 0;
+    for (const message of batch.messages) {
+      const decoded = decodeEventMessage(
+        { ...message, topic: batch.topic, partition: batch.partition },
+        this.config,
+      );
+      if (!decoded.ok) {
+        this.metrics.eventsSkipped.inc({ reason: 'invalid' });
+        continue;
+      }
+      const replaying = resumeAt !== undefined && BigInt(message.offset) < resumeAt;
+      const result = this.engine.offer(toEngineEvent(decoded.event), now);
+      for (const { outcome } of result.outcomes) this.metrics.ruleOutcomes.inc({ outcome });
+      if (replaying) replayed++;
+      else transitions.push(...result.transitions);
+    }
+    this.metrics.eventsEvaluated.inc(batch.messages.length);
+    const messages = this.transitions.handle(transitions, new Date(now));
+    stopTimer();
+    const context: BatchContext = {
+      heartbeat: () => payload.heartbeat(),
+      isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
+    };
+    try {
+      await this.publish(messages, context);
+      const next = BigInt(batch.lastOffset()) + 1n;
+      payload.resolveOffset(batch.lastOffset());
+      if (resumeAt === undefined || next > resumeAt) {
+        await this.retrier.run('kafka', context, () =>
+          this.consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: next.toString() },
+          ]),
+        );
+      }
+      await payload.heartbeat();
+      this.metrics.rebuildReplayed.inc(replayed);
+      if (resumeAt !== undefined && next >= resumeAt) this.finishReplay(batch.partition);
+      this.updateGauges();
+    } catch (error) {
+      if (!(error instanceof BatchAbandoned)) throw error;
+      this.logger.warn(`${error.message} (partition ${batch.partition})`);
+    }
+  }
+
+  private publish(messages: LifecycleMessage[], context: BatchContext): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return this.retrier.run('kafka', context, () => this.publisher.lifecycle(messages));
+  }
+
+  private async waitForRebuildPlan(payload: EachBatchPayload): Promise<void> {
+    const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1000);
+    try {
+      await this.rebuild;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private finishReplay(partition: number): void {
+    this.resumeAt.delete(partition);
+    if (this.resumeAt.size === 0) {
+      this.logger.log(
+        `windows rebuilt in ${Date.now() - this.rebuildStartedAt} ms: ${this.engine.stats().keys} keys`,
+      );
+    }
+  }
+
+  /** The wall clock moves windows on with no events: "fewer than" rules fire on silence. */
+  private tick(): void {
+    if (this.stopping || this.resumeAt.size > 0 || this.owned.length === 0) return;
+    const now = Date.now();
+    const messages = this.transitions.handle(this.engine.tick(now), new Date(now));
+    this.updateGauges();
+    if (messages.length === 0) return;
+    const context: BatchContext = {
+      heartbeat: () => Promise.resolve(),
+      isActive: () => !this.stopping,
+    };
+    this.publish(messages, context).catch((error: Error) =>
+      this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),
+    );
+  }
+
+  private updateGauges(): void {
+    const stats = this.engine.stats();
+    this.metrics.windowKeys.set(stats.keys);
+    this.metrics.windowStateEntries.set(stats.stateEntries);
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { AlertingConfig } from '../alerting.config';
+import { PartitionOffsets } from './replay-plan';
+
+/** Reads the offsets a rebuild needs: the group's commits, the look-back instant's, the ends. */
+@Injectable()
+export class WindowRebuilder {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly config: AlertingConfig,
+  ) {}
+
+  async offsets(
+    topic: string,
+    partitions: number[],
+    lookbackFrom: number,
+  ): Promise<PartitionOffsets[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({
+        groupId: this.config.groupId,
+        topics: [topic],
+      });
+      const atLookback = await admin.fetchTopicOffsetsByTimestamp(topic, lookbackFrom);
+      const ends = await admin.fetchTopicOffsets(topic);
+      return partitions.map((partition) => ({
+        partition,
+        committed: BigInt(
+          committed.partitions.find((p) => p.partition === partition)?.offset ?? '-1',
+        ),
+        atLookback: BigInt(atLookback.find((p) => p.partition === partition)?.offset ?? '-1'),
+        high: BigInt(ends.find((p) => p.partition === partition)?.high ?? '0'),
+      }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { AlertRule, decodeRule } from '@app/contracts';
+import { lifecycle } from '../../../../test/support/incidents';
+import { Transition } from '../engine';
+import { IncidentBook } from './incident-book';
+import { incidentIdFor, IncidentTracker } from './incident-tracker';
+
+function rule(overrides: Partial<AlertRule> = {}): AlertRule {
+  const decoded = decodeRule({
+    id: 'errors',
+    name: 'Errors per source',
+    match: { types: ['app.error'] },
+    window: { seconds: 60 },
+    condition: { operator: '>=', threshold: 3 },
+    severity: 'critical',
+    cooldownSeconds: 120,
+    channels: [{ type: 'console' }],
+  });
+  if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
+  return { ...decoded.rule, ...overrides };
+}
+
+const firing = (eventId: string, groupKey = 'api-1'): Transition => ({
+  ruleId: 'errors',
+  groupKey,
+  firing: true,
+  value: 3,
+  windowStart: Date.parse('2026-11-23T10:00:00Z'),
+  windowEnd: Date.parse('2026-11-23T10:01:00Z'),
+  eventIds: [eventId, 'e2', 'e1'],
+  cause: { kind: 'event', eventId },
+});
+const cleared = (groupKey = 'api-1'): Transition => ({
+  ruleId: 'errors',
+  groupKey,
+  firing: false,
+  value: 1,
+  windowStart: 0,
+  windowEnd: 0,
+  eventIds: [],
+  cause: { kind: 'tick' },
+});
+const at = (seconds: number) => new Date(Date.parse('2026-11-23T10:01:00Z') + seconds * 1000);
+
+describe('IncidentTracker', () => {
+  it('opens one incident per crossing with everything the contract asks for', () => {
+    const tracker = new IncidentTracker(new IncidentBook());
+    const decision = tracker.decide(rule(), firing('e3'), at(0));
+    expect(decision.action).toBe('publish');
+    const message = decision.action === 'publish' ? decision.message : undefined;
+    expect(message).toEqual({
+      kind: 'incident.opened',
+      at: at(0).toISOString(),
+      actor: 'alerting',
+      incident: expect.objectContaining({
+        id: incidentIdFor('errors', firing('e3')),
+        ruleId: 'errors',
+        ruleName: 'Errors per source',
+        groupKey: 'api-1',
+        severity: 'critical',
+        status: 'open',
+        value: 3,
+        operator: '>=',
+        threshold: 3,
+        windowStart: '2026-11-23T10:00:00.000Z',
+        windowEnd: '2026-11-23T10:01:00.000Z',
+        openedAt: at(0).toISOString(),
+        eventIds: ['e3', 'e2', 'e1'],
+        channels: [{ type: 'console' }],
+      }),
+    });
+  });
+
+  it('derives the same incident id from the same crossing, and different ids otherwise', () => {
+    expect(incidentIdFor('errors', firing('e3'))).toBe(incidentIdFor('errors', firing('e3')));
+    expect(incidentIdFor('errors', firing('e4'))).not.toBe(incidentIdFor('errors', firing('e3')));
+    expect(incidentIdFor('errors', firing('e3', 'api-2'))).not.toBe(
+      incidentIdFor('errors', firing('e3')),
+    );
+  });
+
+  it('opens no second incident while one is open, and none within the cooldown after it resolves', () => {
+    const tracker = new IncidentTracker(new IncidentBook());
+    expect(tracker.decide(rule(), firing('e3'), at(0)).action).toBe('publish');
+    expect(tracker.decide(rule(), firing('e4'), at(5))).toEqual({
+      action: 'suppressed',
+      reason: 'already-open',
+    });
+    const resolution = tracker.decide(rule(), cleared(), at(10));
+    expect(resolution.action === 'publish' && resolution.message.kind).toBe('incident.resolved');
+    expect(resolution.action === 'publish' && resolution.message.incident.resolvedBy).toBe(
+      'alerting',
+    );
+    expect(tracker.decide(rule(), firing('e5'), at(10 + 119))).toEqual({
+      action: 'suppressed',
+      reason: 'cooldown',
+    });
+    expect(tracker.decide(rule(), firing('e6'), at(10 + 120)).action).toBe('publish');
+    // Other keys are independent.
+    expect(tracker.decide(rule(), firing('e7', 'api-2'), at(11)).action).toBe('publish');
+  });
+
+  it('leaves the incident open when the rule does not auto-resolve', () => {
+    const tracker = new IncidentTracker(new IncidentBook());
+    tracker.decide(rule({ autoResolve: false }), firing('e3'), at(0));
+    expect(tracker.decide(rule({ autoResolve: false }), cleared(), at(1))).toEqual({
+      action: 'suppressed',
+      reason: 'not-auto-resolved',
+    });
+  });
+
+  it('honours an acknowledgement and a manual resolution from the gateway', () => {
+    const book = new IncidentBook();
+    const tracker = new IncidentTracker(book);
+    const opened = tracker.decide(rule(), firing('e3'), at(0));
+    if (opened.action !== 'publish') throw new Error('expected an incident');
+    const incident = opened.message.incident;
+    book.apply(
+      lifecycle(
+        'incident.acknowledged',
+        {
+          ...incident,
+          status: 'acknowledged',
+          acknowledgedAt: at(1).toISOString(),
+          acknowledgedBy: 'alice',
+        },
+        at(1).toISOString(),
+        'alice',
+      ),
+    );
+    expect(tracker.decide(rule(), firing('e4'), at(2))).toEqual({
+      action: 'suppressed',
+      reason: 'already-open',
+    });
+    book.apply(
+      lifecycle(
+        'incident.resolved',
+        { ...incident, status: 'resolved', resolvedAt: at(3).toISOString(), resolvedBy: 'alice' },
+        at(3).toISOString(),
+        'alice',
+      ),
+    );
+    // Resolved by hand: nothing left to auto-resolve, and the cooldown runs from the resolution.
+    expect(tracker.decide(rule(), cleared(), at(4))).toEqual({
+      action: 'suppressed',
+      reason: 'nothing-open',
+    });
+    expect(tracker.decide(rule(), firing('e5'), at(60)).action).toBe('suppressed');
+    expect(tracker.decide(rule(), firing('e6'), at(124)).action).toBe('publish');
+  });
+});

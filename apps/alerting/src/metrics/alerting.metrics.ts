@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/observability';
+
+/** What an on-call engineer watches on the alerting service. */
+@Injectable()
+export class AlertingMetrics {
+  readonly rulesLoaded: Gauge;
+  readonly rulesRejected: Counter;
+  readonly activeIncidents: Gauge;
+  readonly eventsEvaluated: Counter;
+  readonly eventsSkipped: Counter<'reason'>;
+  readonly ruleOutcomes: Counter<'outcome'>;
+  readonly evaluationLatency: Histogram;
+  readonly windowKeys: Gauge;
+  readonly windowStateEntries: Gauge;
+  readonly incidents: Counter<'kind'>;
+  readonly suppressed: Counter<'reason'>;
+  readonly rebuilds: Counter;
+  readonly rebuildReplayed: Counter;
+  readonly notificationsSent: Counter<'channel'>;
+  readonly notificationsFailed: Counter<'channel'>;
+  readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
+  readonly deliveriesInFlight: Gauge;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    const registers = [registry];
+    this.rulesLoaded = new Gauge({
+      name: 'eventmon_alerting_rules_loaded',
+      help: 'Enabled rules in force',
+      registers,
+    });
+    this.rulesRejected = new Counter({
+      name: 'eventmon_alerting_rules_rejected_total',
+      help: 'Rule records refused (invalid, or a channel URL not allowed)',
+      registers,
+    });
+    this.activeIncidents = new Gauge({
+      name: 'eventmon_alerting_active_incidents',
+      help: 'Incidents open or acknowledged',
+      registers,
+    });
+    this.eventsEvaluated = new Counter({
+      name: 'eventmon_alerting_events_evaluated_total',
+      help: 'Valid events read from the events topic and matched against the rules',
+      registers,
+    });
+    this.eventsSkipped = new Counter({
+      name: 'eventmon_alerting_events_skipped_total',
+      help: 'Events alerting could not evaluate (reason=invalid: the consumer dead-letters them)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.ruleOutcomes = new Counter({
+      name: 'eventmon_alerting_rule_matches_total',
+      help: 'Event x matching rule outcomes: applied, late (older than its window + grace) or future (clock skew)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.evaluationLatency = new Histogram({
+      name: 'eventmon_alerting_evaluation_seconds',
+      help: 'Time to evaluate one batch of events against every rule',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.windowKeys = new Gauge({
+      name: 'eventmon_alerting_window_keys',
+      help: 'Active (rule, group key) windows held in memory',
+      registers,
+    });
+    this.windowStateEntries = new Gauge({
+      name: 'eventmon_alerting_window_state_entries',
+      help: 'Timestamps, slots and accumulators held by all windows',
+      registers,
+    });
+    this.incidents = new Counter({
+      name: 'eventmon_alerting_incidents_total',
+      help: 'Lifecycle messages published by alerting',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.suppressed = new Counter({
+      name: 'eventmon_alerting_transitions_suppressed_total',
+      help: 'Condition changes that produced no message (already open, cooldown, ...)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.rebuilds = new Counter({
+      name: 'eventmon_alerting_rebuilds_total',
+      help: 'Window rebuilds by replay after a partition assignment',
+      registers,
+    });
+    this.rebuildReplayed = new Counter({
+      name: 'eventmon_alerting_rebuild_replayed_events_total',
+      help: 'Events replayed to rebuild windows',
+      registers,
+    });
+    this.notificationsSent = new Counter({
+      name: 'eventmon_alerting_notifications_sent_total',
+      help: 'Lifecycle messages delivered, by channel type',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.notificationsFailed = new Counter({
+      name: 'eventmon_alerting_notifications_failed_total',
+      help: 'Deliveries that failed after every attempt (sent to notifications.dlq), by channel type',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.deliveryAttempts = new Counter({
+      name: 'eventmon_alerting_delivery_attempts_total',
+      help: 'Delivery attempts by channel type and outcome',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
+    this.deliveriesInFlight = new Gauge({
+      name: 'eventmon_alerting_notifications_in_flight',
+      help: 'Lifecycle messages whose deliveries are still running',
+      registers,
+    });
+  }
+}

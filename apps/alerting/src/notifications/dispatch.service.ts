@@ -1,0 +1,216 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
+import { BatchContext, DependencyRetrier } from '@app/resilience';
+import {
+  buildDeadLetter,
+  ChannelConfig,
+  DeadLetterHeader,
+  DeadLetterStage,
+  decodeLifecycleMessage,
+  DeliveryRecord,
+  LifecycleMessage,
+  Topic,
+  topicName,
+} from '@app/contracts';
+import { AlertingConfig } from '../alerting.config';
+import { kafkaRetrier } from './kafka-retrier';
+import { DeliveryExecutor } from '../dispatch';
+import { AlertingMetrics } from '../metrics/alerting.metrics';
+import { NotificationPublisher } from './notification.publisher';
+import { OffsetTracker } from './offset-tracker';
+
+const COMMIT_EVERY_MS = 500;
+
+/**
+ * Delivers every lifecycle message on `notifications` to the channels its incident carries,
+ * one replica per message (consumer group). Deliveries run concurrently and are not awaited
+ * by the fetch loop: a channel that times out and retries for minutes holds back neither the
+ * other channels nor later incidents. Offsets are committed up to the oldest unfinished
+ * message, so a crash redelivers only what was not finished (with the same idempotency keys).
+ * Every attempt goes to `notifications.deliveries`; a delivery out of attempts goes to
+ * `notifications.dlq` with the lifecycle message as its value.
+ */
+@Injectable()
+export class DispatchService {
+  private readonly logger = new Logger('Dispatch');
+  private readonly consumer: Consumer;
+  private readonly topic: string;
+  private readonly offsets = new OffsetTracker();
+  private readonly running = new Set<Promise<void>>();
+  private commitTimer?: NodeJS.Timeout;
+  private stopping = false;
+  private readonly retrier: DependencyRetrier;
+  private readonly untilStopped: BatchContext = {
+    heartbeat: () => Promise.resolve(),
+    isActive: () => !this.stopping,
+  };
+
+  constructor(
+    kafka: Kafka,
+    private readonly config: AlertingConfig,
+    private readonly executor: DeliveryExecutor,
+    private readonly publisher: NotificationPublisher,
+    private readonly metrics: AlertingMetrics,
+  ) {
+    this.topic = topicName(Topic.Notifications, config.kafkaTopicPrefix);
+    this.consumer = kafka.consumer({
+      groupId: config.dispatchGroupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: config.sessionTimeoutMs,
+      maxWaitTimeInMs: 50,
+    });
+    this.retrier = kafkaRetrier(this.logger, 'recording a delivery');
+  }
+
+  async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const owned = new Set(payload.memberAssignment[this.topic] ?? []);
+      const lost = this.offsets
+        .committable()
+        .map((c) => c.partition)
+        .filter((p) => !owned.has(p));
+      this.offsets.forget(lost);
+    });
+    await this.consumer.connect();
+    // A new dispatch group starts at the end: notifying about last week's incidents on a
+    // first deployment would be noise, not news.
+    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    this.commitTimer = setInterval(() => void this.commit(), COMMIT_EVERY_MS);
+    this.logger.log(`dispatching ${this.topic} as group ${this.config.dispatchGroupId}`);
+  }
+
+  /** Stops fetching, lets deliveries in progress finish (bounded by their own timeouts), commits. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.stop();
+    if (this.running.size > 0) {
+      this.logger.log(`waiting for ${this.running.size} notifications being delivered`);
+      await Promise.allSettled([...this.running]);
+    }
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    await this.commit();
+    await this.consumer.disconnect();
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      await this.waitForRoom(payload);
+      this.offsets.started(batch.partition, message.offset);
+      const work = this.dispatch(batch.partition, message)
+        .then(
+          () => this.offsets.finished(batch.partition, message.offset),
+          // Left uncommitted on purpose: whoever owns the partition next delivers it again.
+          (error: Error) =>
+            this.logger.error(
+              `notification at offset ${message.offset} (partition ${batch.partition}) not finished: ${error.message}`,
+            ),
+        )
+        .finally(() => {
+          this.running.delete(work);
+          this.metrics.deliveriesInFlight.set(this.running.size);
+        });
+      this.running.add(work);
+      this.metrics.deliveriesInFlight.set(this.running.size);
+      payload.resolveOffset(message.offset);
+    }
+    await payload.heartbeat();
+  }
+
+  /** Backpressure: past the in-flight limit the fetch loop waits for a delivery to finish. */
+  private async waitForRoom(payload: EachBatchPayload): Promise<void> {
+    while (this.running.size >= this.config.notifyMaxInFlight) {
+      await Promise.race([...this.running, new Promise((r) => setTimeout(r, 1000))]);
+      await payload.heartbeat().catch(() => undefined);
+    }
+  }
+
+  private async dispatch(partition: number, raw: KafkaMessage): Promise<void> {
+    const decoded = decodeLifecycleMessage(raw.value);
+    if (!decoded.ok) {
+      // The consumer dead-letters malformed notifications; dispatch has nothing to send.
+      this.metrics.eventsSkipped.inc({ reason: 'invalid-notification' });
+      return;
+    }
+    const message = decoded.value;
+    await Promise.all(
+      message.incident.channels.map((channel, channelIndex) =>
+        this.deliverOne(partition, raw, message, channel, channelIndex),
+      ),
+    );
+  }
+
+  private async deliverOne(
+    partition: number,
+    raw: KafkaMessage,
+    message: LifecycleMessage,
+    channel: ChannelConfig,
+    channelIndex: number,
+  ): Promise<void> {
+    try {
+      const result = await this.executor.deliver({ message, channel, channelIndex }, (record) =>
+        this.recordAttempt(record),
+      );
+      if (result.outcome === 'delivered') {
+        this.metrics.notificationsSent.inc({ channel: channel.type });
+        return;
+      }
+      this.metrics.notificationsFailed.inc({ channel: channel.type });
+      const deadLetter = buildDeadLetter(
+        {
+          topic: this.topic,
+          partition,
+          offset: raw.offset,
+          timestamp: raw.timestamp,
+          key: raw.key,
+          value: raw.value,
+          headers: raw.headers,
+        },
+        [`${channel.type} channel ${channelIndex}: ${result.error ?? 'failed'}`],
+        DeadLetterStage.Delivery,
+        `alerting/${this.config.dispatchGroupId}`,
+      );
+      deadLetter.headers[DeadLetterHeader.ChannelType] = channel.type;
+      deadLetter.headers[DeadLetterHeader.ChannelIndex] = String(channelIndex);
+      deadLetter.headers[DeadLetterHeader.Attempts] = String(result.attempts);
+      await this.send(Topic.NotificationsDlq, [deadLetter]);
+      this.logger.warn(
+        `incident ${message.incident.id} ${message.kind}: ${channel.type} channel ${channelIndex} failed after ${result.attempts} attempts, dead-lettered`,
+      );
+    } catch (error) {
+      // Only Kafka itself can fail here (the executor reports delivery problems as results).
+      throw new Error(
+        `incident ${message.incident.id}: could not record the ${channel.type} delivery outcome: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async recordAttempt(record: DeliveryRecord): Promise<void> {
+    this.metrics.deliveryAttempts.inc({ channel: record.channelType, outcome: record.outcome });
+    await this.send(Topic.NotificationDeliveries, [
+      { key: record.incidentId, value: JSON.stringify(record) },
+    ]);
+  }
+
+  /** Kafka hiccups are waited out; only a stop gives up (and leaves the message uncommitted). */
+  private send(topic: Topic, messages: Message[]): Promise<void> {
+    return this.retrier.run('kafka', this.untilStopped, () => this.publisher.send(topic, messages));
+  }
+
+  private async commit(): Promise<void> {
+    const offsets = this.offsets.committable();
+    if (offsets.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(offsets.map((o) => ({ topic: this.topic, ...o })));
+    } catch (error) {
+      // A rebalance took the partition: its new owner redelivers what we had not committed.
+      if (!this.stopping) this.logger.warn(`commit failed: ${(error as Error).message}`);
+    }
+  }
+}
