@@ -13,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Producer } from 'kafkajs';
@@ -28,19 +28,13 @@ import { startInfrastructure } from '../tools/stack/infrastructure';
 import { repoRoot } from '../tools/stack/repo-root';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
+import { fmt, memoryOf, numberOption, publish, say, sleep } from './support';
 
-const args = process.argv.slice(2);
-const numberOption = (name: string, fallback: number) => {
-  const index = args.indexOf(name);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
 const EVENTS = numberOption('--events', 1_000_000);
 const CONCURRENT_EVENTS = numberOption('--concurrent-events', 250_000);
 const LATENCY_RATE = numberOption('--latency-rate', 10_000);
 const LATENCY_SECONDS = numberOption('--latency-seconds', 15);
 const BASELINE_EVENTS = numberOption('--baseline-events', 30_000);
-const SEND_BATCH = 1000;
-const SENDS_IN_FLIGHT = 4;
 const TYPES = [
   'payment.exception',
   'login.failure',
@@ -49,10 +43,6 @@ const TYPES = [
   'http.5xx',
 ];
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A realistic event stamped with its publish time, so row latency = received_at - occurred_at. */
 function eventMessage(index: number, type?: string) {
@@ -71,39 +61,15 @@ function eventMessage(index: number, type?: string) {
   };
 }
 
-/** Publishes `count` events, at most SENDS_IN_FLIGHT batches outstanding; optional pacing. */
-async function publish(
+/** Publishes `count` events of the realistic mix (or all of one `type`), optionally paced. */
+function publishEvents(
   producer: Producer,
   topic: string,
   count: number,
   ratePerSecond = 0,
   type?: string,
-) {
-  const started = Date.now();
-  const inFlight = new Set<Promise<unknown>>();
-  for (let sent = 0; sent < count; sent += SEND_BATCH) {
-    if (ratePerSecond > 0) {
-      const due = started + (sent / ratePerSecond) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
-    }
-    const size = Math.min(SEND_BATCH, count - sent);
-    const messages = Array.from({ length: size }, (_, i) => eventMessage(sent + i, type));
-    const send: Promise<unknown> = producer
-      .send({ topic, acks: -1, messages })
-      .finally(() => inFlight.delete(send));
-    inFlight.add(send);
-    if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  return (Date.now() - started) / 1000;
-}
-
-/** VmHWM is the kernel's own high-water mark of the process's resident memory. */
-function memoryOf(pid: number | undefined): { rssMb: number; peakMb: number } {
-  if (!pid) return { rssMb: NaN, peakMb: NaN };
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+): Promise<number> {
+  return publish(producer, topic, count, (index) => eventMessage(index, type), ratePerSecond);
 }
 
 async function rowStats(client: Client, where = 'true') {
@@ -149,7 +115,7 @@ async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string
   const topic = `${prefix}naive-events`;
   // Same partitions as the events topic, so both consumers have the same parallelism.
   await ensureTopics(kafka, [Topic.Events], { prefix, names: { [Topic.Events]: topic } });
-  await publish(producer, topic, BASELINE_EVENTS);
+  await publishEvents(producer, topic, BASELINE_EVENTS);
 
   const db = await createScratchDatabase(serverUrl, 'naive');
   const dataSource = new DataSource({
@@ -235,7 +201,7 @@ async function main(): Promise<void> {
     // 1. Backlog: the events are in Kafka before the consumer starts, so it drains them with
     // the load generator idle: its own capacity on this machine (broker and database included).
     say(`\n[1/4] backlog: publishing ${fmt(EVENTS)} events, then starting the consumer`);
-    const publishSeconds = await publish(producer, topicName(Topic.Events, prefix), EVENTS);
+    const publishSeconds = await publishEvents(producer, topicName(Topic.Events, prefix), EVENTS);
     say(`published in ${publishSeconds.toFixed(1)} s (${fmt(EVENTS / publishSeconds)} events/s)`);
     consumer = new AppProcess('consumer', {
       repoRoot: root,
@@ -260,7 +226,7 @@ async function main(): Promise<void> {
       `[2/4] concurrent: publishing ${fmt(CONCURRENT_EVENTS)} events at full speed while consuming`,
     );
     const concurrentStarted = Date.now();
-    await publish(
+    await publishEvents(
       producer,
       topicName(Topic.Events, prefix),
       CONCURRENT_EVENTS,
@@ -274,7 +240,7 @@ async function main(): Promise<void> {
     // 3. Latency at a steady rate the consumer can sustain (no backlog).
     say(`[3/4] latency: ${fmt(LATENCY_RATE)} events/s for ${LATENCY_SECONDS} s`);
     const pacedCount = LATENCY_RATE * LATENCY_SECONDS;
-    await publish(
+    await publishEvents(
       producer,
       topicName(Topic.Events, prefix),
       pacedCount,

@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+import { loadRuleFile } from './rule-file';
+
+describe('rules.sample.yaml', () => {
+  it('is a valid rules file covering sliding, tumbling, count, value and "fewer than" rules', () => {
+    const rules = loadRuleFile(join(__dirname, '..', '..', 'rules.sample.yaml'));
+    expect(rules.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(rules.map((r) => r.window.kind))).toEqual(new Set(['sliding', 'tumbling']));
+    expect(rules.some((r) => r.condition.operator === '<')).toBe(true);
+    expect(rules.some((r) => r.condition.aggregate === 'avg')).toBe(true);
+  });
+});

@@ -1,0 +1,359 @@
+/**
+ * `npm run bench:alerting`: the alerting service with 100 rules and 100,000 active group keys.
+ *
+ *   [1/3] engine: evaluation throughput of the window engine alone (in process), tick cost
+ *         and memory per active key
+ *   [2/3] process: one alerting process draining a backlog from Kafka (throughput)
+ *   [3/3] pipeline at --rate events/s (consumer and alerting both running): publish-to-incident
+ *         latency of probe events, and whether alerting keeps up
+ *
+ *   --keys K            active (rule, source) keys (default 100,000)
+ *   --engine-events N   events for the in-process run (default 1,000,000)
+ *   --backlog-events M  events for the process run (default 500,000)
+ *   --rate R            pipeline rate for the latency run (default 10,000 events/s)
+ *   --seconds S         length of the latency run (default 30)
+ *
+ * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts its own broker and database.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, Message } from 'kafkajs';
+import { AlertRule, decodeRule, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import { ensureTopics } from '@app/kafka';
+import { AlertEngine, EngineEvent } from '../apps/alerting/src/engine';
+import { createScratchDatabase } from '../tools/infra/scratch-database';
+import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
+import { AppName, AppProcess } from '../tools/stack/app-process';
+import { startInfrastructure } from '../tools/stack/infrastructure';
+import { repoRoot } from '../tools/stack/repo-root';
+import { fmt, memoryOf, numberOption, percentile, publish, say, sleep } from './support';
+
+const KEYS = numberOption('--keys', 100_000);
+const ENGINE_EVENTS = numberOption('--engine-events', 1_000_000);
+const BACKLOG_EVENTS = numberOption('--backlog-events', 500_000);
+const RATE = numberOption('--rate', 10_000);
+const SECONDS = numberOption('--seconds', 30);
+const BACKGROUND_RULES = 99;
+const PROBES_PER_SECOND = 10;
+
+/**
+ * 99 rules that never fire (thresholds out of reach, so the run measures evaluation, not
+ * notification) across every window kind and aggregate, plus one probe rule that fires on
+ * every probe event: its incidents time the publish-to-incident path.
+ */
+function benchRules(): AlertRule[] {
+  const shapes = [
+    {
+      window: { kind: 'sliding', seconds: 60 },
+      condition: { aggregate: 'count', operator: '>=', threshold: 5000 },
+    },
+    {
+      window: { kind: 'sliding', seconds: 60 },
+      condition: { aggregate: 'avg', operator: '>', threshold: 1e9 },
+    },
+    {
+      window: { kind: 'tumbling', seconds: 60 },
+      condition: { aggregate: 'sum', operator: '>', threshold: 1e12 },
+    },
+  ];
+  const specs = Array.from({ length: BACKGROUND_RULES }, (_, i) => ({
+    id: `bench-${i}`,
+    name: `bench rule ${i}`,
+    match: { types: [`bench.t${i}`] },
+    ...shapes[i % shapes.length],
+  }));
+  specs.push({
+    id: 'probe',
+    name: 'probe',
+    match: { types: ['bench.probe'] },
+    window: { kind: 'sliding', seconds: 60 },
+    condition: { aggregate: 'count', operator: '>=', threshold: 1 },
+  } as (typeof specs)[number]);
+  return specs.map((spec) => {
+    const decoded = decodeRule({ ...spec, cooldownSeconds: 0, channels: [] });
+    if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
+    return decoded.rule;
+  });
+}
+
+/** Source s always sends type s % 99, so there are exactly KEYS (rule, source) keys. */
+function backgroundEvent(index: number, occurredAt: number): EngineEvent {
+  const sourceIndex = index % KEYS;
+  return {
+    id: randomUUID(),
+    type: `bench.t${sourceIndex % BACKGROUND_RULES}`,
+    source: `src-${sourceIndex}`,
+    severity: 'medium',
+    occurredAt,
+    value: index % 100,
+    payload: null,
+  };
+}
+
+function asMessage(event: EngineEvent): Message {
+  return {
+    key: event.source,
+    value: JSON.stringify({ ...event, occurredAt: new Date(event.occurredAt).toISOString() }),
+  };
+}
+
+function heapUsed(): number {
+  global.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+function engineRun() {
+  say(
+    `\n[1/3] engine: ${fmt(ENGINE_EVENTS)} events over ${fmt(KEYS)} keys and 100 rules, in process`,
+  );
+  const heapBefore = heapUsed();
+  const engine = new AlertEngine({
+    graceMs: 5000,
+    maxFutureSkewMs: 300_000,
+    idleKeyTtlMs: 86_400_000,
+  });
+  for (const rule of benchRules()) engine.setRule(rule, 0);
+  const base = Date.now();
+  const spreadMs = 60_000;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < ENGINE_EVENTS; i++) {
+    const occurredAt = base + Math.floor((i * spreadMs) / ENGINE_EVENTS);
+    engine.offer(backgroundEvent(i, occurredAt), occurredAt);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const stats = engine.stats();
+  const bytesPerKey = (heapUsed() - heapBefore) / stats.keys;
+  const tickMs: number[] = [];
+  for (let k = 1; k <= 10; k++) {
+    const tickStarted = process.hrtime.bigint();
+    engine.tick(base + spreadMs + k * 1000);
+    tickMs.push(Number(process.hrtime.bigint() - tickStarted) / 1e6);
+  }
+  return {
+    rate: ENGINE_EVENTS / seconds,
+    stats,
+    bytesPerKey,
+    tickMs: tickMs.sort((a, b) => a - b),
+  };
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  say(
+    `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; broker, database, apps and load generator all local`,
+  );
+  if (!global.gc) say('(run with node --expose-gc for the memory-per-key figure)');
+  const engine = engineRun();
+
+  const stateDir = join(root, '.local', 'bench');
+  if (!process.env.KAFKA_BROKERS) rmSync(join(stateDir, 'kafka'), { recursive: true, force: true });
+  const infra = await startInfrastructure({
+    repoRoot: root,
+    stateDir,
+    kafkaPort: 29392,
+    kafkaControllerPort: 29393,
+    postgresPort: 55436,
+    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
+    log: (line) => say(`[infra] ${line}`),
+  });
+  const prefix = `bench-${Date.now().toString(36)}-`;
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: infra.kafkaBrokers.split(','),
+    logLevel: logLevel.ERROR,
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const db = await createScratchDatabase(infra.databaseUrl, 'alerting');
+  const rulesDir = mkdtempSync(join(tmpdir(), 'bench-rules-'));
+  const rulesFile = join(rulesDir, 'rules.json');
+  writeFileSync(rulesFile, JSON.stringify(benchRules()));
+  const eventsTopic = topicName(Topic.Events, prefix);
+  const apps: AppProcess[] = [];
+  const startApp = (
+    name: AppName,
+    env: Record<string, string>,
+    onLine?: (line: string) => void,
+  ) => {
+    const app = new AppProcess(name, {
+      repoRoot: root,
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: infra.kafkaBrokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+        HTTP_HOST: '127.0.0.1',
+        LOG_LEVEL: 'log',
+        ...env,
+      },
+      onLine: (line) =>
+        onLine
+          ? onLine(line)
+          : /"level":"(error|fatal|warn)"/.test(line) && say(`[${name}] ${line}`),
+    });
+    app.start();
+    apps.push(app);
+    return app;
+  };
+  const committed = async (groupId: string) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [eventsTopic] });
+      return offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  try {
+    await producer.connect();
+    await ensureTopics(
+      kafka,
+      [
+        Topic.Events,
+        Topic.EventsDlq,
+        Topic.AlertRules,
+        Topic.Notifications,
+        Topic.NotificationDeliveries,
+        Topic.NotificationsDlq,
+      ],
+      { prefix },
+    );
+
+    say(
+      `\n[2/3] process: ${fmt(BACKLOG_EVENTS)} events in Kafka, then one alerting process drains them`,
+    );
+    const now = Date.now();
+    await publish(producer, eventsTopic, BACKLOG_EVENTS, (i) => asMessage(backgroundEvent(i, now)));
+    const groupId = `${prefix}alerting`;
+    const admin = kafka.admin();
+    await admin.connect();
+    const partitions = (await admin.fetchTopicOffsets(eventsTopic)).map((p) => ({
+      partition: p.partition,
+      offset: '0',
+    }));
+    // A group that committed offset 0: the process evaluates the whole backlog as new events.
+    await admin.setOffsets({ groupId, topic: eventsTopic, partitions });
+    await admin.disconnect();
+    let ready = 0;
+    const alerting = startApp(
+      'alerting',
+      {
+        ALERTING_PORT: '0',
+        ALERTING_GROUP_ID: groupId,
+        ALERTING_DISPATCH_GROUP_ID: `${prefix}dispatch`,
+        ALERTING_RULES_FILE: rulesFile,
+      },
+      (line) => {
+        if (!ready && line.includes('windows ready')) ready = Date.now();
+        if (/"level":"(error|fatal|warn)"/.test(line)) say(`[alerting] ${line}`);
+      },
+    );
+    while (!ready) await sleep(50);
+    while ((await committed(groupId)) < BACKLOG_EVENTS) await sleep(250);
+    const drainSeconds = (Date.now() - ready) / 1000;
+    const drainMemory = memoryOf(alerting.pid);
+
+    say(
+      `[3/3] pipeline: ${fmt(RATE)} events/s for ${SECONDS} s through consumer and alerting, ${PROBES_PER_SECOND} probes/s`,
+    );
+    startApp('consumer', {
+      CONSUMER_PORT: '0',
+      DATABASE_URL: db.url,
+      CONSUMER_GROUP_ID: `${prefix}consumer`,
+    });
+    await sleep(5000);
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const watcher = kafka.consumer({ groupId: `${prefix}watcher`, maxWaitTimeInMs: 20 });
+    await watcher.connect();
+    await watcher.subscribe({ topic: topicName(Topic.Notifications, prefix), fromBeginning: true });
+    await watcher.run({
+      eachMessage: ({ message }) => {
+        const lifecycle = JSON.parse(String(message.value)) as LifecycleMessage;
+        const sent = sentAt.get(lifecycle.incident.groupKey);
+        if (lifecycle.kind === 'incident.opened' && sent !== undefined)
+          latencies.push(Date.now() - sent);
+        return Promise.resolve();
+      },
+    });
+    const probeProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await probeProducer.connect();
+    let probing = true;
+    const probes = (async () => {
+      for (let n = 0; probing; n++) {
+        const source = `probe-${n}`;
+        sentAt.set(source, Date.now());
+        await probeProducer.send({
+          topic: eventsTopic,
+          acks: -1,
+          messages: [asMessage({ ...backgroundEvent(n, Date.now()), type: 'bench.probe', source })],
+        });
+        await sleep(1000 / PROBES_PER_SECOND);
+      }
+    })();
+    const base = Date.now();
+    const publishSeconds = await publish(
+      producer,
+      eventsTopic,
+      RATE * SECONDS,
+      (i) => asMessage(backgroundEvent(i, base + (i / RATE) * 1000)),
+      RATE,
+    );
+    probing = false;
+    await probes;
+    const lagAtEnd = BACKLOG_EVENTS + RATE * SECONDS + sentAt.size - (await committed(groupId));
+    const catchUpStarted = Date.now();
+    while ((await committed(groupId)) < BACKLOG_EVENTS + RATE * SECONDS + sentAt.size)
+      await sleep(100);
+    const catchUpMs = Date.now() - catchUpStarted;
+    await sleep(1000);
+    await watcher.disconnect();
+    await probeProducer.disconnect();
+    const pipelineMemory = memoryOf(alerting.pid);
+    const sorted = latencies.sort((a, b) => a - b);
+
+    say('\n=== alerting benchmark ===');
+    say(
+      `engine evaluation, in process          ${fmt(engine.rate)} events/s   (${fmt(engine.stats.keys)} keys, ${fmt(engine.stats.stateEntries)} state entries, 100 rules)`,
+    );
+    say(
+      `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
+    );
+    say(
+      `memory per active key (engine heap)    ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
+    );
+    say(
+      `one alerting process, Kafka backlog    ${fmt(BACKLOG_EVENTS / drainSeconds)} events/s   (${fmt(BACKLOG_EVENTS)} events in ${drainSeconds.toFixed(1)} s; RSS ${drainMemory.rssMb.toFixed(0)} MiB)`,
+    );
+    say(
+      `pipeline rate offered                  ${fmt((RATE * SECONDS) / publishSeconds)} events/s for ${publishSeconds.toFixed(0)} s (consumer + alerting on the same 2 cores)`,
+    );
+    say(
+      `alerting lag when publishing stopped   ${fmt(lagAtEnd)} events, caught up ${catchUpMs} ms later`,
+    );
+    say(
+      `publish-to-incident latency            p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${percentile(sorted, 100)} ms   (${sorted.length} of ${sentAt.size} probes)`,
+    );
+    say(
+      `alerting process memory                RSS ${pipelineMemory.rssMb.toFixed(0)} MiB, peak ${pipelineMemory.peakMb.toFixed(0)} MiB`,
+    );
+    say(
+      `target: keeps up with ${fmt(RATE)}/s and p99 < 250 ms: ${lagAtEnd < RATE && percentile(sorted, 99) < 250 ? 'met' : 'NOT met'}`,
+    );
+  } finally {
+    for (const app of apps.reverse()) await app.stop();
+    await producer.disconnect();
+    await db.drop();
+    await deleteTopicsWithPrefix(kafka, prefix);
+    rmSync(rulesDir, { recursive: true, force: true });
+    await infra.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

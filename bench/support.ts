@@ -1,0 +1,61 @@
+/** What the benchmarks share: options, output, paced publishing, process memory. */
+import { readFileSync } from 'node:fs';
+import { Message, Producer } from 'kafkajs';
+
+const args = process.argv.slice(2);
+
+export const numberOption = (name: string, fallback: number): number => {
+  const index = args.indexOf(name);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+
+export const say = (line: string): void => void process.stdout.write(`${line}\n`);
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+const SEND_BATCH = 1000;
+const SENDS_IN_FLIGHT = 4;
+
+/**
+ * Publishes `count` messages made by `messageAt(index)`, at most SENDS_IN_FLIGHT batches
+ * outstanding, optionally paced to `ratePerSecond`. Returns the seconds it took.
+ */
+export async function publish(
+  producer: Producer,
+  topic: string,
+  count: number,
+  messageAt: (index: number) => Message,
+  ratePerSecond = 0,
+): Promise<number> {
+  const started = Date.now();
+  const inFlight = new Set<Promise<unknown>>();
+  for (let sent = 0; sent < count; sent += SEND_BATCH) {
+    if (ratePerSecond > 0) {
+      const due = started + (sent / ratePerSecond) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+    const size = Math.min(SEND_BATCH, count - sent);
+    const messages = Array.from({ length: size }, (_, i) => messageAt(sent + i));
+    const send: Promise<unknown> = producer
+      .send({ topic, acks: -1, messages })
+      .finally(() => inFlight.delete(send));
+    inFlight.add(send);
+    if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return (Date.now() - started) / 1000;
+}
+
+/** VmHWM is the kernel's own high-water mark of the process's resident memory. */
+export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: number } {
+  if (!pid) return { rssMb: NaN, peakMb: NaN };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
