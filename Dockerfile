@@ -42,6 +42,7 @@ COPY --from=build /app/dist ./dist
 # Data files read at run time, at the same paths relative to the working directory as in a
 # checkout, so the apps' defaults work unchanged.
 COPY apps/propagator/events.sample.json apps/propagator/propagator.sample.yaml ./apps/propagator/
+COPY apps/alerting/rules.sample.yaml ./apps/alerting/
 
 # gateway, consumer, alerting, propagator (each service uses one; only the gateway's is public).
 EXPOSE 3000 3001 3002 3003

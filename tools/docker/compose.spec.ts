@@ -60,9 +60,7 @@ const ENTRY_POINTS: Record<string, string> = {
  * Variables handed to an app ahead of the code that reads them. Keep this short: each entry
  * is a promise that the app will read it under exactly this name.
  */
-const PENDING_ENV: Record<string, string[]> = {
-  alerting: ['SMTP_URL'], // the email channel (DESIGN.md: notifications by email)
-};
+const PENDING_ENV: Record<string, string[]> = {};
 /** Third-party images whose own HEALTHCHECK `service_healthy` can wait on. */
 const IMAGES_WITH_HEALTHCHECK = ['axllent/mailpit'];
 /** The app's own graceful stop (tools/stack/app-process.ts) waits 20 s before SIGKILL. */

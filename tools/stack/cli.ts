@@ -53,6 +53,8 @@ function infra(ports: typeof DEV): Promise<RunningInfrastructure> {
 async function up(): Promise<number> {
   const running = await infra(DEV);
   const env = {
+    // Predefined rules so a fresh stack alerts on the propagator's sample events.
+    ALERTING_RULES_FILE: join(root, 'apps', 'alerting', 'rules.sample.yaml'),
     ...process.env,
     KAFKA_BROKERS: running.kafkaBrokers,
     DATABASE_URL: running.databaseUrl,
