@@ -14,6 +14,12 @@ import { TransitionHandler } from './transition-handler';
 import { WindowRebuilder } from './window-rebuilder';
 
 /**
+ * Size limits are the consumer's to enforce (it dead-letters oversized events); alerting
+ * evaluates whatever the consumer could have accepted, so its own limits are generous.
+ */
+const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 16 * 1024 * 1024 };
+
+/**
  * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
  * windows of the keys on its partitions. On every assignment the windows are rebuilt from
  * scratch by replaying the look-back (longest window + grace) of the assigned partitions
@@ -36,6 +42,10 @@ export class EvaluationService {
   private owned: number[] = [];
   private ticker?: NodeJS.Timeout;
   private stopping = false;
+  private readonly untilStopped: BatchContext = {
+    heartbeat: () => Promise.resolve(),
+    isActive: () => !this.stopping,
+  };
 
   constructor(
     kafka: Kafka,
@@ -119,7 +129,10 @@ export class EvaluationService {
     this.rebuildStartedAt = started;
     this.metrics.rebuilds.inc();
     if (partitions.length === 0) return;
-    const offsets = await this.rebuilder.offsets(this.topic, partitions, started - lookback);
+    // Retried like any Kafka call: a rejected plan would fail every batch until a restart.
+    const offsets = await this.retrier.run('kafka', this.untilStopped, () =>
+      this.rebuilder.offsets(this.topic, partitions, started - lookback),
+    );
     for (const plan of planReplay(offsets)) {
       if (plan.replayFrom < plan.resumeAt) this.resumeAt.set(plan.partition, plan.resumeAt);
       this.consumer.seek({
@@ -129,9 +142,9 @@ export class EvaluationService {
       });
     }
     this.logger.log(
-      `partitions [${partitions.join(', ')}] assigned: rebuilding windows from the last ${Math.round(lookback / 1000)} s` +
-        (this.resumeAt.size === 0 ? ' (nothing to replay)' : ''),
+      `partitions [${partitions.join(', ')}] assigned: rebuilding windows from the last ${Math.round(lookback / 1000)} s`,
     );
+    if (this.resumeAt.size === 0) this.windowsReady();
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
@@ -147,7 +160,7 @@ export class EvaluationService {
     for (const message of batch.messages) {
       const decoded = decodeEventMessage(
         { ...message, topic: batch.topic, partition: batch.partition },
-        this.config,
+        EVALUATION_LIMITS,
       );
       if (!decoded.ok) {
         this.metrics.eventsSkipped.inc({ reason: 'invalid' });
@@ -203,11 +216,13 @@ export class EvaluationService {
 
   private finishReplay(partition: number): void {
     this.resumeAt.delete(partition);
-    if (this.resumeAt.size === 0) {
-      this.logger.log(
-        `windows rebuilt in ${Date.now() - this.rebuildStartedAt} ms: ${this.engine.stats().keys} keys`,
-      );
-    }
+    if (this.resumeAt.size === 0) this.windowsReady();
+  }
+
+  private windowsReady(): void {
+    this.logger.log(
+      `windows ready: rebuilt in ${Date.now() - this.rebuildStartedAt} ms, ${this.engine.stats().keys} keys`,
+    );
   }
 
   /** The wall clock moves windows on with no events: "fewer than" rules fire on silence. */
@@ -217,11 +232,7 @@ export class EvaluationService {
     const messages = this.transitions.handle(this.engine.tick(now), new Date(now));
     this.updateGauges();
     if (messages.length === 0) return;
-    const context: BatchContext = {
-      heartbeat: () => Promise.resolve(),
-      isActive: () => !this.stopping,
-    };
-    this.publish(messages, context).catch((error: Error) =>
+    this.publish(messages, this.untilStopped).catch((error: Error) =>
       this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),
     );
   }
