@@ -83,6 +83,26 @@ export function generateStream(seed: number): Stream {
       // Land exactly on a boundary plus the grace now and then, so the floor hits it.
       if (random.chance(0.2)) wall = boundaryNear(random, wall, someRule) + options.graceMs;
       operations.push({ kind: 'tick', wallNow: wall });
+    } else if (roll < 0.915) {
+      // A burst, so large count thresholds (K up to 141) and the 20/100 id caps are reached.
+      const type = random.pick(TYPES);
+      const size = random.int(20, 150);
+      for (let i = 0; i < size; i++) {
+        const occurredAt = wall - random.int(0, Math.min(W, 2000));
+        const event = randomEvent(random, `e${eventNumber++}`, occurredAt);
+        operations.push({ kind: 'offer', event: { ...event, type }, wallNow: wall });
+      }
+    } else if (roll < 0.935) {
+      // Steady load with ticks: windows stay full while they become complete or slide.
+      const type = random.pick(TYPES);
+      const step = random.int(1, Math.max(1, W / 20));
+      const size = random.int(20, 120);
+      for (let i = 0; i < size; i++) {
+        wall += step;
+        const event = randomEvent(random, `e${eventNumber++}`, wall - random.int(0, step));
+        operations.push({ kind: 'offer', event: { ...event, type }, wallNow: wall });
+        if (i % 5 === 4) operations.push({ kind: 'tick', wallNow: wall });
+      }
     } else if (roll < 0.97) {
       const id = random.pick([...rules.keys(), 'r9']);
       const rule = changedRule(random, rules.get(id), id);
@@ -133,7 +153,7 @@ function randomThreshold(random: Prng, aggregate: AlertRule['condition']['aggreg
   const half = random.chance(0.15) ? 0.5 : 0;
   switch (aggregate) {
     case 'count':
-      return random.int(0, 5) + half;
+      return random.chance(0.1) ? random.int(20, 140) : random.int(0, 5) + half;
     case 'sum':
       return random.int(-4, 24) + half;
     default:
@@ -173,6 +193,7 @@ function sinceNear(random: Prng, wall: number, rule: AlertRule): number {
     wall,
     wall - W,
     wall - random.int(0, 2 * W),
+    wall + random.int(0, 2 * W),
     boundaryNear(random, wall, rule),
   ]);
 }

@@ -59,8 +59,7 @@ export class RecentEvents {
     const result: string[] = [];
     for (let i = this.ids.length - 1; i >= 0 && result.length < limit; i--) {
       const id = this.ids[i];
-      if (id === null) break;
-      result.push(id);
+      if (id !== null) result.push(id);
     }
     return result;
   }
