@@ -1,0 +1,229 @@
+import { AlertRule } from '@app/contracts';
+import {
+  EngineEvent,
+  EngineOptions,
+  EngineStats,
+  OfferResult,
+  RuleOutcome,
+  Transition,
+  TransitionCause,
+} from './engine-types';
+import { DueQueue } from './keys/due-queue';
+import { KeyState } from './keys/key-state';
+import { CompiledRule, evaluatesAlike } from './rules/compiled-rule';
+import { compare } from './rules/condition';
+import { WHOLE_RULE_KEY } from './rules/group-key';
+import { RuleIndex } from './rules/rule-index';
+import { assertEngineOptions, assertEvaluableRule, assertTime } from './engine-input';
+
+const TICK: TransitionCause = { kind: 'tick' };
+
+/**
+ * Evaluates alert rules over event windows, per rule and group key, and reports when a
+ * condition becomes true or false. Pure and synchronous: time comes in as arguments, so
+ * the service decides when to tick and tests replay any history exactly. SEMANTICS.md
+ * is the specification.
+ */
+export class AlertEngine {
+  private readonly options: EngineOptions;
+  private readonly rules = new Map<string, CompiledRule>();
+  private readonly index = new RuleIndex();
+  private readonly queue = new DueQueue<KeyState>();
+  private nextOrder = 0;
+  /** The floor F: no tick will ever again accept an event older than its own window by this. */
+  private floor = -Infinity;
+
+  constructor(options: EngineOptions) {
+    assertEngineOptions(options);
+    this.options = { ...options };
+  }
+
+  /** Adds or replaces a rule; `since` is when its evaluation starts (window completeness). */
+  setRule(rule: AlertRule, since: number): void {
+    assertEvaluableRule(rule);
+    assertTime(since, 'since');
+    const existing = this.rules.get(rule.id);
+    const bothEnabled = existing !== undefined && existing.rule.enabled && rule.enabled;
+    if (existing && bothEnabled && evaluatesAlike(existing.rule, rule)) {
+      existing.rule = rule;
+      return;
+    }
+    // A changed rule starts over, but its firing keys stay firing until the next tick
+    // re-evaluates them, so their incidents can resolve instead of being orphaned.
+    const carried = bothEnabled ? [...existing.keys.values()].filter((key) => key.firing) : [];
+    if (existing) this.dropKeys(existing);
+    const compiled = new CompiledRule(rule, existing?.order ?? this.nextOrder++, since);
+    this.rules.set(rule.id, compiled);
+    if (rule.enabled) {
+      this.createPermanentKey(compiled);
+      for (const old of carried) {
+        const state = compiled.keys.get(old.key) ?? compiled.createKey(old.key);
+        state.firing = true;
+        state.lastSeen = old.lastSeen;
+        this.queue.schedule(state, -Infinity);
+      }
+    }
+    this.index.rebuild(this.rules.values());
+  }
+
+  deleteRule(ruleId: string): void {
+    const existing = this.rules.get(ruleId);
+    if (!existing) return;
+    this.dropKeys(existing);
+    this.rules.delete(ruleId);
+    this.index.rebuild(this.rules.values());
+  }
+
+  /** Forgets all window state and the floor (rules stay), e.g. before replaying history. */
+  clear(): void {
+    this.floor = -Infinity;
+    for (const rule of this.rules.values()) {
+      this.dropKeys(rule);
+      if (rule.rule.enabled) this.createPermanentKey(rule);
+    }
+  }
+
+  offer(event: EngineEvent, wallNow: number): OfferResult {
+    assertTime(event.occurredAt, 'event.occurredAt');
+    assertTime(wallNow, 'wallNow');
+    const transitions: Transition[] = [];
+    const outcomes: RuleOutcome[] = [];
+    const future = event.occurredAt > wallNow + this.options.maxFutureSkewMs;
+    for (const rule of this.index.rulesForType(event.type)) {
+      if (!rule.matcher.acceptsOrigin(event)) continue;
+      if (future) {
+        outcomes.push({ ruleId: rule.rule.id, outcome: 'future' });
+        continue;
+      }
+      const key = rule.groupKeyOf(event);
+      let state = rule.keys.get(key);
+      const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
+      if (rule.geometry.isLate(event.occurredAt, clock)) {
+        outcomes.push({ ruleId: rule.rule.id, outcome: 'late' });
+        continue;
+      }
+      outcomes.push({ ruleId: rule.rule.id, outcome: 'applied' });
+      state ??= rule.createKey(key);
+      const t = Math.max(clock, event.occurredAt);
+      state.maxOccurredAt = Math.max(state.maxOccurredAt, event.occurredAt);
+      state.lastSeen = Math.max(state.lastSeen, event.occurredAt);
+      state.window.add(event.occurredAt, event.id, event.value, t);
+      const transition = this.evaluate(rule, state, t, { kind: 'event', eventId: event.id });
+      if (transition) transitions.push(transition);
+      // Only ever move a key earlier here: a due time that turns out early costs one
+      // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
+      const due = this.nextDue(rule, state, t);
+      if (due < state.due) this.queue.schedule(state, due);
+    }
+    return { transitions, outcomes };
+  }
+
+  /** Advances the floor to wallNow - graceMs and re-evaluates the keys whose window changed. */
+  tick(wallNow: number): Transition[] {
+    assertTime(wallNow, 'wallNow');
+    this.floor = Math.max(this.floor, wallNow - this.options.graceMs);
+    const found: Array<{ order: number; transition: Transition }> = [];
+    for (const state of this.queue.popDue(this.floor)) {
+      const rule = state.rule;
+      const t = Math.max(state.maxOccurredAt, this.floor);
+      const transition = this.evaluate(rule, state, t, TICK);
+      if (transition) found.push({ order: rule.order, transition });
+      if (this.isEvictable(rule, state, t)) this.forgetKey(rule, state);
+      else this.queue.schedule(state, this.nextDue(rule, state, t));
+    }
+    found.sort((a, b) => a.order - b.order || compareKeys(a.transition, b.transition));
+    return found.map((entry) => entry.transition);
+  }
+
+  stats(): EngineStats {
+    let keys = 0;
+    let stateEntries = 0;
+    for (const rule of this.rules.values()) {
+      keys += rule.keys.size;
+      for (const state of rule.keys.values()) stateEntries += state.window.entryCount();
+    }
+    return { rules: this.rules.size, keys, stateEntries };
+  }
+
+  /** The rule's keys whose condition currently holds, sorted. */
+  firingKeys(ruleId: string): string[] {
+    const rule = this.rules.get(ruleId);
+    if (!rule) return [];
+    const firing: string[] = [];
+    for (const state of rule.keys.values()) if (state.firing) firing.push(state.key);
+    return firing.sort();
+  }
+
+  private evaluate(
+    rule: CompiledRule,
+    state: KeyState,
+    t: number,
+    cause: TransitionCause,
+  ): Transition | null {
+    state.window.advanceTo(t);
+    const value = state.window.aggregate();
+    const windowStart = rule.geometry.startAt(t);
+    const { operator, threshold } = rule.rule.condition;
+    // On a window that began before the rule did, we may simply not have seen its events.
+    const trusted = rule.monotone || windowStart >= rule.since;
+    const holds = value !== undefined && trusted && compare(operator, value, threshold);
+    if (holds === state.firing) return null;
+    state.firing = holds;
+    return {
+      ruleId: rule.rule.id,
+      groupKey: state.key,
+      firing: holds,
+      value: value ?? null,
+      windowStart,
+      windowEnd: t,
+      eventIds: holds ? state.window.newestEventIds() : [],
+      cause,
+    };
+  }
+
+  /**
+   * The earliest floor at which re-evaluating this key could give a different answer:
+   * an entry leaving the window, the window becoming complete, or the idle TTL running out.
+   */
+  private nextDue(rule: CompiledRule, state: KeyState, t: number): number {
+    let due = state.window.nextChangeAt();
+    if (!rule.monotone && rule.completeFrom > t) due = Math.min(due, rule.completeFrom);
+    if (!rule.isPermanentKey(state.key)) {
+      // Past it already, the TTL waits for the window to empty, which is a change above.
+      const idleAt = state.lastSeen + this.options.idleKeyTtlMs;
+      if (idleAt >= t) due = Math.min(due, idleAt);
+    }
+    return due;
+  }
+
+  /**
+   * A key that cannot change any future answer is dropped: either it is indistinguishable
+   * from a key that never existed, or its source went quiet for longer than the idle TTL
+   * (then it goes even when firing, without a transition: its incident stays as it is).
+   */
+  private isEvictable(rule: CompiledRule, state: KeyState, t: number): boolean {
+    if (rule.isPermanentKey(state.key) || !state.window.isEmpty()) return false;
+    const likeNew = !state.firing && state.maxOccurredAt <= this.floor && !rule.holdsWhenEmpty;
+    return likeNew || state.lastSeen < t - this.options.idleKeyTtlMs;
+  }
+
+  private createPermanentKey(rule: CompiledRule): void {
+    // Due at once: "fewer than N events" must be able to fire when nothing ever arrives.
+    if (rule.rule.groupBy === 'none')
+      this.queue.schedule(rule.createKey(WHOLE_RULE_KEY), -Infinity);
+  }
+
+  private forgetKey(rule: CompiledRule, state: KeyState): void {
+    this.queue.remove(state);
+    rule.keys.delete(state.key);
+  }
+
+  private dropKeys(rule: CompiledRule): void {
+    for (const state of rule.keys.values()) this.queue.remove(state);
+    rule.keys.clear();
+  }
+}
+
+function compareKeys(a: Transition, b: Transition): number {
+  return a.groupKey < b.groupKey ? -1 : a.groupKey > b.groupKey ? 1 : 0;
+}

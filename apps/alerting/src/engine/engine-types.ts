@@ -1,0 +1,58 @@
+import { Severity } from '@app/contracts';
+
+/** An event as the engine sees it: a normalised event with its time as epoch milliseconds. */
+export interface EngineEvent {
+  id: string;
+  type: string;
+  source: string;
+  severity: Severity;
+  /** Epoch ms (an integer, like `Date.getTime()`). */
+  occurredAt: number;
+  value: number | null;
+  payload: Record<string, unknown> | string | null;
+}
+
+export interface EngineOptions {
+  /** How long after wall time a tick still waits for late events before moving the floor. */
+  graceMs: number;
+  /** Events stamped further than this ahead of wall time are ignored ('future'). */
+  maxFutureSkewMs: number;
+  /** A key with an empty window whose newest event is older than this is forgotten at a tick. */
+  idleKeyTtlMs: number;
+}
+
+export type TransitionCause = { kind: 'event'; eventId: string } | { kind: 'tick' };
+
+/** A (rule, key) whose condition became true (`firing`) or false (cleared). */
+export interface Transition {
+  ruleId: string;
+  groupKey: string;
+  firing: boolean;
+  /** The aggregate at that evaluation; null when undefined (avg/min/max of no value). */
+  value: number | null;
+  windowStart: number;
+  windowEnd: number;
+  /** Ids of events in the window, newest first, at most 100; [] when clearing. */
+  eventIds: string[];
+  cause: TransitionCause;
+}
+
+export type EventOutcome = 'applied' | 'late' | 'future';
+
+export interface RuleOutcome {
+  ruleId: string;
+  outcome: EventOutcome;
+}
+
+export interface OfferResult {
+  transitions: Transition[];
+  /** One entry per rule the event matched, in rule order. */
+  outcomes: RuleOutcome[];
+}
+
+export interface EngineStats {
+  rules: number;
+  keys: number;
+  /** Retained timestamps, slots and accumulators: the "window state size" gauge. */
+  stateEntries: number;
+}

@@ -1,0 +1,3 @@
+export { AlertEngine } from './alert-engine';
+export * from './engine-types';
+export { MISSING_GROUP_KEY, WHOLE_RULE_KEY, MAX_GROUP_KEY_LENGTH } from './rules/group-key';

@@ -1,0 +1,71 @@
+import { MAX_INCIDENT_EVENT_IDS } from '@app/contracts';
+import { KeyWindow, WindowGeometry } from './key-window';
+import { RecentEvents } from './recent-events';
+
+/**
+ * Sliding count, exact to the millisecond: events in (t - W, t]. Keeping the newest
+ * K = floor(threshold) + 1 timestamps decides every operator: a count of K or more is
+ * above the threshold whatever it is exactly, so the count is reported capped at K.
+ */
+export class SlidingCountGeometry implements WindowGeometry {
+  readonly capacity: number;
+  readonly idCapacity: number;
+
+  constructor(
+    readonly windowMs: number,
+    threshold: number,
+  ) {
+    this.capacity = Math.max(1, Math.floor(threshold) + 1);
+    this.idCapacity = Math.min(this.capacity, MAX_INCIDENT_EVENT_IDS);
+  }
+
+  isLate(occurredAt: number, clock: number): boolean {
+    return occurredAt <= clock - this.windowMs;
+  }
+
+  startAt(t: number): number {
+    return t - this.windowMs;
+  }
+
+  completeFrom(since: number): number {
+    return since + this.windowMs;
+  }
+
+  createWindow(): KeyWindow {
+    return new SlidingCountWindow(this);
+  }
+}
+
+class SlidingCountWindow implements KeyWindow {
+  private readonly events = new RecentEvents();
+
+  constructor(private readonly geometry: SlidingCountGeometry) {}
+
+  add(occurredAt: number, id: string): void {
+    this.events.insert(occurredAt, id, this.geometry.capacity, this.geometry.idCapacity);
+  }
+
+  advanceTo(t: number): void {
+    this.events.dropThrough(t - this.geometry.windowMs);
+  }
+
+  aggregate(): number {
+    return this.events.size;
+  }
+
+  isEmpty(): boolean {
+    return this.events.size === 0;
+  }
+
+  nextChangeAt(): number {
+    return this.events.oldestTime() + this.geometry.windowMs;
+  }
+
+  newestEventIds(): string[] {
+    return this.events.newestIds(this.geometry.idCapacity);
+  }
+
+  entryCount(): number {
+    return this.events.size;
+  }
+}

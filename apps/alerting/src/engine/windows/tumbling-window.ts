@@ -1,0 +1,112 @@
+import { Aggregate, MAX_INCIDENT_EVENT_IDS } from '@app/contracts';
+import { KeyWindow, WindowGeometry } from './key-window';
+import { RecentEvents } from './recent-events';
+import { VALUE_WINDOW_EVENT_IDS } from './sliding-value-window';
+import { aggregateOf, isValued } from './value-aggregate';
+
+const BUCKET = 0;
+const COUNT = 1;
+const VALUED = 2;
+const SUM = 3;
+const MIN = 4;
+const MAX = 5;
+
+/** Tumbling: buckets [kW, (k+1)W); the window at t is its bucket's start up to t. */
+export class TumblingGeometry implements WindowGeometry {
+  readonly windowMs: number;
+  readonly idCapacity: number;
+
+  constructor(
+    windowSeconds: number,
+    readonly aggregate: Aggregate,
+    threshold: number,
+  ) {
+    this.windowMs = windowSeconds * 1000;
+    this.idCapacity =
+      aggregate === 'count'
+        ? Math.min(Math.max(1, Math.floor(threshold) + 1), MAX_INCIDENT_EVENT_IDS)
+        : VALUE_WINDOW_EVENT_IDS;
+  }
+
+  bucketStart(t: number): number {
+    return Math.floor(t / this.windowMs) * this.windowMs;
+  }
+
+  isLate(occurredAt: number, clock: number): boolean {
+    return occurredAt < this.bucketStart(clock);
+  }
+
+  startAt(t: number): number {
+    return this.bucketStart(t);
+  }
+
+  completeFrom(since: number): number {
+    return Math.ceil(since / this.windowMs) * this.windowMs;
+  }
+
+  createWindow(): KeyWindow {
+    return new TumblingWindow(this);
+  }
+}
+
+class TumblingWindow implements KeyWindow {
+  // [bucket start, count, valued, sum, min, max]: packed doubles, no boxed fields.
+  private readonly totals: number[] = [-Infinity, 0, 0, 0, Infinity, -Infinity];
+  private readonly recent = new RecentEvents();
+
+  constructor(private readonly geometry: TumblingGeometry) {}
+
+  add(occurredAt: number, id: string, value: number | null, clock: number): void {
+    this.advanceTo(clock);
+    const totals = this.totals;
+    totals[COUNT] += 1;
+    if (isValued(value)) {
+      totals[VALUED] += 1;
+      totals[SUM] += value;
+      if (value < totals[MIN]) totals[MIN] = value;
+      if (value > totals[MAX]) totals[MAX] = value;
+    }
+    this.recent.insert(occurredAt, id, this.geometry.idCapacity, this.geometry.idCapacity);
+  }
+
+  advanceTo(t: number): void {
+    const bucket = this.geometry.bucketStart(t);
+    const totals = this.totals;
+    if (bucket <= totals[BUCKET]) return;
+    totals[BUCKET] = bucket;
+    totals[COUNT] = 0;
+    totals[VALUED] = 0;
+    totals[SUM] = 0;
+    totals[MIN] = Infinity;
+    totals[MAX] = -Infinity;
+    this.recent.clear();
+  }
+
+  aggregate(): number | undefined {
+    const totals = this.totals;
+    return aggregateOf(
+      this.geometry.aggregate,
+      totals[COUNT],
+      totals[VALUED],
+      totals[SUM],
+      totals[MIN],
+      totals[MAX],
+    );
+  }
+
+  isEmpty(): boolean {
+    return this.totals[COUNT] === 0;
+  }
+
+  nextChangeAt(): number {
+    return this.totals[COUNT] > 0 ? this.totals[BUCKET] + this.geometry.windowMs : Infinity;
+  }
+
+  newestEventIds(): string[] {
+    return this.recent.newestIds(this.geometry.idCapacity);
+  }
+
+  entryCount(): number {
+    return 1 + this.recent.size;
+  }
+}
