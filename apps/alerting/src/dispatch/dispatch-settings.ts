@@ -30,6 +30,9 @@ export function checkDispatchSettings(settings: DispatchSettings): string[] {
   positiveInteger(settings.maxAttempts, 'maxAttempts');
   positiveInteger(settings.initialBackoffMs, 'initialBackoffMs');
   positiveInteger(settings.maxBackoffMs, 'maxBackoffMs');
+  // The delivery record contract caps attempts at 100; beyond that a channel is simply down.
+  if (settings.maxAttempts > 100)
+    reasons.push(`maxAttempts must be at most 100, got ${settings.maxAttempts}`);
   if (settings.maxBackoffMs < settings.initialBackoffMs) {
     reasons.push('maxBackoffMs must not be smaller than initialBackoffMs');
   }

@@ -2,9 +2,12 @@ import { LifecycleMessage } from '@app/contracts';
 import { conditionText, headline, incidentFacts, SEVERITY_COLOR } from './notification-summary';
 import { truncate } from './text';
 
-/** Keeps user text from turning into Discord markdown (or breaking out of it). */
+/**
+ * Keeps user text from turning into Discord markdown (or breaking out of it). Quote, heading
+ * and list markers only count at the start of a line, and our texts are single lines.
+ */
 export function escapeDiscord(text: string): string {
-  return text.replace(/([\\*_~`|>#[\]])/g, '\\$1');
+  return text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^([>#-])/, '\\$1');
 }
 
 // Discord limits: content 2000, embed title 256, description 4096, 25 fields of 1024.
@@ -17,7 +20,7 @@ const MAX_FIELD_VALUE = 1024;
 export function discordMessage(message: LifecycleMessage): Record<string, unknown> {
   const summary = headline(message);
   return {
-    content: truncate(escapeDiscord(`[eventmon] ${summary}`), MAX_CONTENT),
+    content: truncate(`[eventmon] ${escapeDiscord(summary)}`, MAX_CONTENT),
     // A rule name like "@everyone" must not ping anybody.
     allowed_mentions: { parse: [] },
     embeds: [
