@@ -1,0 +1,5 @@
+export * from './address-class';
+export * from './cidr';
+export * from './egress-policy';
+export * from './host-allow-list';
+export * from './ip-address';
