@@ -71,7 +71,7 @@ function benchRules(): AlertRule[] {
     match: { types: ['bench.probe'] },
     window: { kind: 'sliding', seconds: 60 },
     condition: { aggregate: 'count', operator: '>=', threshold: 1 },
-  } as (typeof specs)[number]);
+  });
   return specs.map((spec) => {
     const decoded = decodeRule({ ...spec, cooldownSeconds: 0, channels: [] });
     if (!decoded.ok) throw new Error(decoded.reasons.join('; '));

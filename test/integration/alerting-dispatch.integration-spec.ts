@@ -11,7 +11,13 @@ import {
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { eventually } from '../support/eventually';
 import { uniqueSuffix } from '../support/integration-env';
-import { deleteTopicsWithPrefix, headerText, produce, readTopic, testKafka } from '../support/kafka';
+import {
+  deleteTopicsWithPrefix,
+  headerText,
+  produce,
+  readTopic,
+  testKafka,
+} from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
 import { ReceivedRequest, SmtpReceiver, WebhookReceiver } from '../support/receivers';
 import { TopicRecorder } from '../support/topic-recorder';

@@ -50,7 +50,7 @@ describe('alerting: rules, windows and incidents', () => {
     return app;
   }
 
-  const publishRules = (...rules: Record<string, unknown>[]) =>
+  const publishRules = (...rules: Array<Record<string, unknown> & { id: string }>) =>
     produce(producer, topicName(Topic.AlertRules, prefix), rules.map(ruleRecord));
   const deleteRule = (id: string) =>
     producer.send({

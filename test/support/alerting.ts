@@ -30,14 +30,14 @@ export function startAlerting(prefix: string, extraEnv: Record<string, string> =
 }
 
 /** A rule record for `alert-rules` (key = id), with test-friendly defaults. */
-export function ruleRecord(rule: Record<string, unknown>): Message {
+export function ruleRecord(rule: Record<string, unknown> & { id: string }): Message {
   const full = {
-    name: `rule ${String(rule.id)}`,
+    name: `rule ${rule.id}`,
     cooldownSeconds: 0,
     channels: [{ type: 'console' }],
     ...rule,
   };
-  return { key: String(full.id), value: JSON.stringify(full) };
+  return { key: rule.id, value: JSON.stringify(full) };
 }
 
 /** A valid event happening now (or `occurredAt`), keyed by its source like real producers. */

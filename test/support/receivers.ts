@@ -11,16 +11,16 @@ export interface ReceivedRequest {
 
 /** A real HTTP server on loopback that records requests and answers with `status(request)`. */
 export class WebhookReceiver {
-  readonly requests: ReceivedRequest[] = [];
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    readonly requests: ReceivedRequest[],
   ) {}
 
   static async start(
     respond: (request: ReceivedRequest) => number | 'hang' = () => 200,
   ): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
+    const requests: ReceivedRequest[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -31,7 +31,7 @@ export class WebhookReceiver {
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         };
-        receiver!.requests.push(request);
+        requests.push(request);
         const status = respond(request);
         if (status === 'hang') return; // never answers: the sender's timeout must fire
         res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
@@ -39,8 +39,7 @@ export class WebhookReceiver {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}`);
-    return receiver;
+    return new WebhookReceiver(server, `http://127.0.0.1:${port}`, requests);
   }
 
   stop(): Promise<void> {
@@ -57,14 +56,14 @@ export interface ReceivedMail {
 
 /** A real SMTP server on loopback (the `smtp-server` package) that keeps every message. */
 export class SmtpReceiver {
-  readonly mails: ReceivedMail[] = [];
   private constructor(
     private readonly server: SMTPServer,
     readonly url: string,
+    readonly mails: ReceivedMail[],
   ) {}
 
   static async start(): Promise<SmtpReceiver> {
-    let receiver: SmtpReceiver | undefined;
+    const mails: ReceivedMail[] = [];
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -73,7 +72,7 @@ export class SmtpReceiver {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
-          receiver!.mails.push({
+          mails.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('utf8'),
@@ -84,8 +83,7 @@ export class SmtpReceiver {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.server.address() as AddressInfo;
-    receiver = new SmtpReceiver(server, `smtp://127.0.0.1:${port}`);
-    return receiver;
+    return new SmtpReceiver(server, `smtp://127.0.0.1:${port}`, mails);
   }
 
   stop(): Promise<void> {

@@ -49,7 +49,7 @@ export class TopicFollower {
     await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: ({ batch }) => {
         for (const message of batch.messages) this.options.onMessage(message, batch.partition);
         const target = this.remaining.get(batch.partition);
         // Compaction can remove offsets, so "reached" means at or past the old end.
@@ -57,6 +57,7 @@ export class TopicFollower {
           this.remaining.delete(batch.partition);
           if (this.remaining.size === 0) this.markCaughtUp();
         }
+        return Promise.resolve();
       },
     });
   }

@@ -28,7 +28,7 @@ export function loadRuleFile(path: string): AlertRule[] {
   const list = Array.isArray(document)
     ? document
     : typeof document === 'object' && document !== null && 'rules' in document
-      ? (document as { rules: unknown }).rules
+      ? document.rules
       : undefined;
   if (!Array.isArray(list)) {
     throw new RuleFileError(`rules file ${path} must hold a list of rules or { rules: [...] }`);

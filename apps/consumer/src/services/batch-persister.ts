@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventBatchRepository } from '../repositories/event-batch.repository';
 import { AcceptedMessage } from './batch-decoder';
-import { BatchContext, DependencyRetrier } from './dependency-retrier';
+import { BatchContext, DependencyRetrier } from '@app/resilience';
 import { classifyDatabaseError, FailureKind } from './retry-policy';
 
 export interface PoisonedMessage {

@@ -7,13 +7,14 @@ import {
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { buildDeadLetter, DeadLetterStage, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
+import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 import { ConsumerConfig } from '../consumer.config';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
 import { EventBatchRepository } from '../repositories/event-batch.repository';
 import { decodeBatch } from './batch-decoder';
 import { BatchPersister } from './batch-persister';
-import { BatchAbandoned, BatchContext, DependencyRetrier } from './dependency-retrier';
+import { classifyDatabaseError, FailureKind } from './retry-policy';
 
 /**
  * Reads `events` in a consumer group, one partition batch at a time:
@@ -61,6 +62,9 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
       },
       onWaiting: (dependency, waiting) =>
         metrics.waitingForDependency.set({ dependency }, waiting ? 1 : 0),
+      // Rows the database refuses are split off and dead-lettered by the persister.
+      isPermanent: (dependency, error) =>
+        dependency === 'database' && classifyDatabaseError(error) === FailureKind.PoisonData,
     });
     this.persister = new BatchPersister(repository, this.retrier);
   }

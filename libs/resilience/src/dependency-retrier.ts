@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay } from '@app/resilience';
-import { classifyDatabaseError, FailureKind } from './retry-policy';
+import { backoffDelay } from './backoff';
 
+/** What an operation waits for, as it appears in logs and metric labels. */
 export type Dependency = 'database' | 'kafka';
 
 /** What a retry loop needs from the batch it runs for. */
@@ -24,13 +24,15 @@ export class BatchAbandoned extends Error {
 export interface RetryHooks {
   onRetry(dependency: Dependency, attempt: number, delayMs: number, error: unknown): void;
   onWaiting(dependency: Dependency, waiting: boolean): void;
+  /** Errors no wait can fix (the data itself is refused): rethrown at once for the caller. */
+  isPermanent?(dependency: Dependency, error: unknown): boolean;
 }
 
 /**
  * Runs an operation until it succeeds, waiting with capped exponential backoff while its
  * dependency is down. This is how a database or broker outage pauses consumption: the batch
  * is neither skipped nor committed, and it resumes by itself when the dependency is back.
- * Errors classified as poison data are rethrown at once for the caller to isolate.
+ * Errors the hooks call permanent (poison data) are rethrown at once for the caller to isolate.
  */
 export class DependencyRetrier {
   private readonly logger = new Logger('DependencyRetrier');
@@ -59,7 +61,7 @@ export class DependencyRetrier {
         }
         return result;
       } catch (error) {
-        if (dependency === 'database' && classifyDatabaseError(error) === FailureKind.PoisonData) {
+        if (this.hooks.isPermanent?.(dependency, error)) {
           if (attempt > 1) this.hooks.onWaiting(dependency, false);
           throw error;
         }

@@ -1,0 +1,76 @@
+import { Logger, Provider } from '@nestjs/common';
+import { AlertRule } from '@app/contracts';
+import { EgressPolicy } from '@app/net';
+import { AlertingConfig } from './alerting.config';
+import { DeliveryExecutor, DispatchSettings } from './dispatch';
+import { RuleUrlChecker } from './rules/rule-url-checker';
+
+export function dispatchSettings(config: AlertingConfig): DispatchSettings {
+  return {
+    smtpUrl: config.smtpUrl || undefined,
+    smtpFrom: config.smtpFrom,
+    pagerDutyEventsUrl: config.pagerDutyEventsUrl,
+    allowedHosts: config.notifyAllowedHosts,
+    attemptTimeoutMs: config.notifyAttemptTimeoutMs,
+    maxAttempts: config.notifyMaxAttempts,
+    initialBackoffMs: config.notifyBackoffInitialMs,
+    maxBackoffMs: config.notifyBackoffMaxMs,
+    // Channel secrets are named by rules (urlEnv, secretEnv, routingKeyEnv) and read at send time.
+    env: process.env,
+  };
+}
+
+/**
+ * A rule is refused when one of its URLs is not http(s) or points at loopback, private,
+ * link-local or metadata addresses (unless NOTIFY_ALLOWED_HOSTS allows it). A host that does
+ * not resolve right now is only logged: rules come from a compacted topic, and a replica
+ * starting during a DNS hiccup must not drop a rule every other replica applies. The same
+ * policy runs again on every connection, so such a host is still checked before anything is sent.
+ */
+export class EgressRuleUrlChecker extends RuleUrlChecker {
+  private readonly logger = new Logger('RuleUrlChecker');
+
+  constructor(
+    private readonly egress: EgressPolicy,
+    private readonly env: Record<string, string | undefined>,
+  ) {
+    super();
+  }
+
+  async check(rule: AlertRule): Promise<string[]> {
+    const reasons: string[] = [];
+    for (const [index, channel] of rule.channels.entries()) {
+      const url =
+        'url' in channel && channel.url
+          ? channel.url
+          : 'urlEnv' in channel && channel.urlEnv
+            ? this.env[channel.urlEnv]
+            : undefined;
+      if (!url) continue;
+      for (const reason of await this.egress.checkUrl(url)) {
+        if (/does not resolve/.test(reason)) {
+          this.logger.warn(
+            `rule ${rule.id} channels[${index}]: ${reason}; checked again at send time`,
+          );
+        } else {
+          reasons.push(`channels[${index}] (${channel.type}): ${reason}`);
+        }
+      }
+    }
+    return reasons;
+  }
+}
+
+export function dispatchProviders(config: AlertingConfig): Provider[] {
+  const settings = dispatchSettings(config);
+  return [
+    { provide: DeliveryExecutor, useValue: new DeliveryExecutor(settings) },
+    {
+      provide: RuleUrlChecker,
+      useValue: new EgressRuleUrlChecker(
+        new EgressPolicy({ allowedHosts: settings.allowedHosts }),
+        settings.env,
+      ),
+    },
+  ];
+}
