@@ -110,7 +110,7 @@ describe('decodeRule', () => {
         { type: 'webhook', url: 'ftp://example.com/x' },
         { type: 'webhook', url: 'https://user:secret@example.com/x' },
         { type: 'slack' },
-        { type: 'slack', url: 'https://hooks.slack.com/x', urlEnv: 'SLACK_URL' },
+        { type: 'slack', url: 'https://hooks.slack.com/x', urlEnv: 'CHANNEL_SLACK_URL' },
         { type: 'email', to: ['not-an-address'] },
         { type: 'email', to: [] },
         { type: 'pagerduty', routingKeyEnv: 'lower-case' },
@@ -133,12 +133,12 @@ describe('decodeRule', () => {
     const channels = [
       { type: 'console' },
       { type: 'email', to: ['oncall@example.com'] },
-      { type: 'slack', urlEnv: 'SLACK_WEBHOOK_URL' },
+      { type: 'slack', urlEnv: 'CHANNEL_SLACK_WEBHOOK_URL' },
       { type: 'discord', url: 'https://discord.com/api/webhooks/1/abc' },
       { type: 'teams', url: 'https://example.webhook.office.com/x' },
       { type: 'pagerduty' },
-      { type: 'pagerduty', routingKeyEnv: 'PD_PAYMENTS' },
-      { type: 'webhook', url: 'http://hooks.example.com/x', secretEnv: 'HOOK_SECRET' },
+      { type: 'pagerduty', routingKeyEnv: 'CHANNEL_PD_PAYMENTS' },
+      { type: 'webhook', url: 'http://hooks.example.com/x', secretEnv: 'CHANNEL_HOOK_SECRET' },
     ];
     const result = decodeRule({ ...minimal, channels });
     expect(result.ok && result.rule.channels).toEqual(channels);

@@ -51,7 +51,12 @@ const RULE_FIELDS = [
   'channels',
 ];
 const TYPE_GLOB = /^[A-Za-z0-9*][A-Za-z0-9._:/*-]*$/;
-const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
+/**
+ * Rules may only name variables meant for them: without the prefix a rule author could have
+ * DATABASE_URL sent to PagerDuty as a routing key, or used as an HMAC key.
+ */
+export const CHANNEL_ENV_PREFIX = 'CHANNEL_';
+const ENV_NAME = /^CHANNEL_[A-Z0-9_]{1,120}$/;
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
 const GROUP_BY_PAYLOAD = /^payload(\.[A-Za-z0-9_-]{1,64})+$/;
 
@@ -302,7 +307,7 @@ function checkEnvName(value: unknown, field: string, reasons: Reasons): string |
   return checkString(value, field, reasons, {
     max: 128,
     pattern: ENV_NAME,
-    patternHint: 'must be an environment variable name (A-Z, 0-9 and _)',
+    patternHint: `must be an environment variable named ${CHANNEL_ENV_PREFIX}... (A-Z, 0-9 and _): rules may only read variables set aside for channels`,
   });
 }
 

@@ -54,7 +54,8 @@ export interface EmailChannel {
 
 /**
  * Chat webhooks. A webhook URL is itself a credential, so it can be named by an environment
- * variable (`urlEnv`) instead of written into the rule, where anyone who reads rules sees it.
+ * variable (`urlEnv`, named CHANNEL_...) instead of written into the rule, where anyone who
+ * reads rules sees it.
  */
 export interface ChatChannel {
   type: 'slack' | 'discord' | 'teams';
@@ -64,14 +65,14 @@ export interface ChatChannel {
 
 export interface PagerDutyChannel {
   type: 'pagerduty';
-  /** Environment variable holding the Events API v2 routing key; default PAGERDUTY_ROUTING_KEY. */
+  /** Variable (CHANNEL_...) holding the Events API v2 routing key; default PAGERDUTY_ROUTING_KEY. */
   routingKeyEnv?: string;
 }
 
 export interface WebhookChannel {
   type: 'webhook';
   url: string;
-  /** Environment variable holding the HMAC-SHA256 signing secret; default WEBHOOK_SECRET. */
+  /** Variable (CHANNEL_...) holding the HMAC-SHA256 signing secret; default WEBHOOK_SECRET. */
   secretEnv?: string;
 }
 

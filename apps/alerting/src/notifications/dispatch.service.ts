@@ -20,6 +20,12 @@ import { NotificationPublisher } from './notification.publisher';
 import { OffsetTracker } from './offset-tracker';
 
 const COMMIT_EVERY_MS = 500;
+/**
+ * How long a stop waits for deliveries in progress. Unfinished ones stay uncommitted and the
+ * partition's next owner delivers them again (same idempotency keys); waiting for every retry
+ * of a dead channel would outlast any orchestrator's stop grace period.
+ */
+const STOP_WAIT_MS = 10_000;
 
 /**
  * Delivers every lifecycle message on `notifications` to the channels its incident carries,
@@ -90,7 +96,10 @@ export class DispatchService {
     await this.consumer.stop();
     if (this.running.size > 0) {
       this.logger.log(`waiting for ${this.running.size} notifications being delivered`);
-      await Promise.allSettled([...this.running]);
+      await Promise.race([
+        Promise.allSettled([...this.running]),
+        new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+      ]);
     }
     if (this.commitTimer) clearInterval(this.commitTimer);
     await this.commit();

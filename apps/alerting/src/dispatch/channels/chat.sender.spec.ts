@@ -100,10 +100,10 @@ describe('chat channels (Slack, Discord, Teams)', () => {
 
   it('reads the Slack URL from the env var the channel names', async () => {
     const { result } = await deliverOnce(
-      executor({ env: { SLACK_PAYMENTS_URL: `${receiver.origin}${TOKEN_PATH}` } }),
+      executor({ env: { CHANNEL_SLACK_PAYMENTS_URL: `${receiver.origin}${TOKEN_PATH}` } }),
       {
         type: 'slack',
-        urlEnv: 'SLACK_PAYMENTS_URL',
+        urlEnv: 'CHANNEL_SLACK_PAYMENTS_URL',
       },
     );
     expect(result.outcome).toBe('delivered');
@@ -198,33 +198,41 @@ describe('chat channels (Slack, Discord, Teams)', () => {
   });
 
   it('fails at once with a clear error when the URL env var is unset or not a URL, never echoing its value', async () => {
-    const unset = await deliverOnce(executor(), { type: 'slack', urlEnv: 'SLACK_PAYMENTS_URL' });
+    const unset = await deliverOnce(executor(), {
+      type: 'slack',
+      urlEnv: 'CHANNEL_SLACK_PAYMENTS_URL',
+    });
     expect(unset.result).toEqual({
       outcome: 'failed',
       attempts: 1,
-      error: 'env SLACK_PAYMENTS_URL (the slack URL) is not set',
+      error: 'env CHANNEL_SLACK_PAYMENTS_URL (the slack URL) is not set',
     });
-    expect(unset.records[0].target).toBe('env SLACK_PAYMENTS_URL');
+    expect(unset.records[0].target).toBe('env CHANNEL_SLACK_PAYMENTS_URL');
 
-    const garbage = await deliverOnce(executor({ env: { DISCORD_URL: 'hunter2-not-a-url' } }), {
-      type: 'discord',
-      urlEnv: 'DISCORD_URL',
-    });
-    expect(garbage.result.error).toBe('the discord URL in env DISCORD_URL is not a valid URL');
+    const garbage = await deliverOnce(
+      executor({ env: { CHANNEL_DISCORD_URL: 'hunter2-not-a-url' } }),
+      {
+        type: 'discord',
+        urlEnv: 'CHANNEL_DISCORD_URL',
+      },
+    );
+    expect(garbage.result.error).toBe(
+      'the discord URL in env CHANNEL_DISCORD_URL is not a valid URL',
+    );
     expect(JSON.stringify(garbage)).not.toContain('hunter2');
 
     const internal = await deliverOnce(
       executor({
         allowedHosts: [],
-        env: { TEAMS_URL: 'http://169.254.169.254/latest/meta-data/iam' },
+        env: { CHANNEL_TEAMS_URL: 'http://169.254.169.254/latest/meta-data/iam' },
       }),
       {
         type: 'teams',
-        urlEnv: 'TEAMS_URL',
+        urlEnv: 'CHANNEL_TEAMS_URL',
       },
     );
     expect(internal.result.error).toBe(
-      'the teams URL in env TEAMS_URL is refused: 169.254.169.254 is a metadata address; only public addresses may be reached unless the host or address is allowed',
+      'the teams URL in env CHANNEL_TEAMS_URL is refused: 169.254.169.254 is a metadata address; only public addresses may be reached unless the host or address is allowed',
     );
     expect(receiver.requests).toHaveLength(0);
   });

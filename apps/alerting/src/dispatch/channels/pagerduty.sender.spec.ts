@@ -118,9 +118,9 @@ describe('pagerduty channel', () => {
   });
 
   it('takes the routing key from the env var the channel names', async () => {
-    await deliverOnce(executor({ env: { PD_PAYMENTS: 'other-key-0123456789' } }), {
+    await deliverOnce(executor({ env: { CHANNEL_PD_PAYMENTS: 'other-key-0123456789' } }), {
       type: 'pagerduty',
-      routingKeyEnv: 'PD_PAYMENTS',
+      routingKeyEnv: 'CHANNEL_PD_PAYMENTS',
     });
     expect(event().routing_key).toBe('other-key-0123456789');
   });

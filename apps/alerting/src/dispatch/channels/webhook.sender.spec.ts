@@ -70,8 +70,8 @@ describe('webhook channel', () => {
 
   it('signs with the secret from the env var the channel names', async () => {
     const { result } = await deliverOnce(
-      executor({ env: { WEBHOOK_SECRET: 'not-this-one', PAYMENTS_HOOK_SECRET: SECRET } }),
-      { type: 'webhook', url: receiver.origin, secretEnv: 'PAYMENTS_HOOK_SECRET' },
+      executor({ env: { WEBHOOK_SECRET: 'not-this-one', CHANNEL_PAYMENTS_HOOK_SECRET: SECRET } }),
+      { type: 'webhook', url: receiver.origin, secretEnv: 'CHANNEL_PAYMENTS_HOOK_SECRET' },
     );
     expect(result.outcome).toBe('delivered');
     expect(verifySignature(receiver.requests[0], SECRET)).toBe(true);
@@ -81,12 +81,12 @@ describe('webhook channel', () => {
     const { result, records } = await deliverOnce(executor(), {
       type: 'webhook',
       url: receiver.origin,
-      secretEnv: 'PAYMENTS_HOOK_SECRET',
+      secretEnv: 'CHANNEL_PAYMENTS_HOOK_SECRET',
     });
     expect(result).toEqual({
       outcome: 'failed',
       attempts: 1,
-      error: 'env PAYMENTS_HOOK_SECRET (the webhook signing secret) is not set',
+      error: 'env CHANNEL_PAYMENTS_HOOK_SECRET (the webhook signing secret) is not set',
     });
     expect(records[0].target).toBe('127.0.0.1');
     expect(receiver.requests).toHaveLength(0);
