@@ -104,6 +104,7 @@ export class DispatchService {
     if (this.commitTimer) clearInterval(this.commitTimer);
     await this.commit();
     await this.consumer.disconnect();
+    this.executor.close();
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
