@@ -3,7 +3,9 @@ import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { decodeEventMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 import { AlertingConfig } from '../alerting.config';
-import { kafkaRetrier } from '../notifications/kafka-retrier';
+import { kafkaRetrier } from '../kafka/kafka-retrier';
+import { OffsetCommitter } from '../kafka/offset-committer';
+import { OffsetTracker } from '../kafka/offset-tracker';
 import { AlertEngine, Transition } from '../engine';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
@@ -17,6 +19,7 @@ import { WindowRebuilder } from './window-rebuilder';
  * Size limits are the consumer's to enforce (it dead-letters oversized events); alerting
  * evaluates whatever the consumer could have accepted, so its own limits are generous.
  */
+const COMMIT_INTERVAL_MS = 250;
 const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 16 * 1024 * 1024 };
 
 /**
@@ -34,6 +37,8 @@ export class EvaluationService {
   private readonly consumer: Consumer;
   private readonly topic: string;
   private readonly retrier: DependencyRetrier;
+  private readonly offsets = new OffsetTracker();
+  private readonly committer: OffsetCommitter;
   private engine: AlertEngine;
   private rebuild: Promise<void> = Promise.resolve();
   /** Partitions still replaying, and the offset where each resumes normal evaluation. */
@@ -66,6 +71,7 @@ export class EvaluationService {
       maxWaitTimeInMs: 50,
     });
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
+    this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
     catalog.onChange(({ ruleId, rule }) => {
       if (rule) this.engine.setRule(rule, Date.now());
       else this.engine.deleteRule(ruleId);
@@ -75,6 +81,8 @@ export class EvaluationService {
   async start(): Promise<void> {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.owned = payload.memberAssignment[this.topic] ?? [];
+      // Every assignment starts from the group's commits: progress not yet committed is replayed.
+      this.committer.forget(this.offsets.partitions());
       // Set synchronously: the first batch after the join must wait for the rebuild plan.
       this.rebuild = this.startRebuild(this.owned);
     });
@@ -90,16 +98,22 @@ export class EvaluationService {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Batches of other partitions proceed while one waits for its incidents to be published;
+      // the engine itself is only touched synchronously, so they never interleave inside it.
+      partitionsConsumedConcurrently: 3,
       eachBatch: (payload) => this.processBatch(payload),
     });
     this.ticker = setInterval(() => this.tick(), this.config.tickMs);
+    this.committer.start(COMMIT_INTERVAL_MS);
     this.logger.log(`evaluating ${this.topic} as group ${this.config.groupId}`);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.ticker) clearInterval(this.ticker);
+    await this.consumer.stop();
+    this.committer.stop();
+    await this.committer.flush();
     await this.consumer.disconnect();
   }
 
@@ -182,13 +196,10 @@ export class EvaluationService {
     try {
       await this.publish(messages, context);
       const next = BigInt(batch.lastOffset()) + 1n;
-      payload.resolveOffset(batch.lastOffset());
+      // Committed every COMMIT_INTERVAL_MS, always after this batch's incidents are on the
+      // topic. Replayed offsets lie below the group's commit, which must not move back.
       if (resumeAt === undefined || next > resumeAt) {
-        await this.retrier.run('kafka', context, () =>
-          this.consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: next.toString() },
-          ]),
-        );
+        this.offsets.completed(batch.partition, batch.lastOffset());
       }
       await payload.heartbeat();
       this.metrics.rebuildReplayed.inc(replayed);

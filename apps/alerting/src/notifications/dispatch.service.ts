@@ -13,11 +13,12 @@ import {
   topicName,
 } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
-import { kafkaRetrier } from './kafka-retrier';
+import { kafkaRetrier } from '../kafka/kafka-retrier';
 import { DeliveryExecutor } from '../dispatch';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from './notification.publisher';
-import { OffsetTracker } from './offset-tracker';
+import { OffsetCommitter } from '../kafka/offset-committer';
+import { OffsetTracker } from '../kafka/offset-tracker';
 
 const COMMIT_EVERY_MS = 500;
 /**
@@ -42,8 +43,8 @@ export class DispatchService {
   private readonly consumer: Consumer;
   private readonly topic: string;
   private readonly offsets = new OffsetTracker();
+  private readonly committer: OffsetCommitter;
   private readonly running = new Set<Promise<void>>();
-  private commitTimer?: NodeJS.Timeout;
   private stopping = false;
   private readonly retrier: DependencyRetrier;
   private readonly untilStopped: BatchContext = {
@@ -66,16 +67,13 @@ export class DispatchService {
       maxWaitTimeInMs: 50,
     });
     this.retrier = kafkaRetrier(this.logger, 'recording a delivery');
+    this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
   }
 
   async start(): Promise<void> {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const owned = new Set(payload.memberAssignment[this.topic] ?? []);
-      const lost = this.offsets
-        .committable()
-        .map((c) => c.partition)
-        .filter((p) => !owned.has(p));
-      this.offsets.forget(lost);
+      this.committer.forget(this.offsets.partitions().filter((p) => !owned.has(p)));
     });
     await this.consumer.connect();
     // A new dispatch group starts at the end: notifying about last week's incidents on a
@@ -86,7 +84,7 @@ export class DispatchService {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.processBatch(payload),
     });
-    this.commitTimer = setInterval(() => void this.commit(), COMMIT_EVERY_MS);
+    this.committer.start(COMMIT_EVERY_MS);
     this.logger.log(`dispatching ${this.topic} as group ${this.config.dispatchGroupId}`);
   }
 
@@ -101,8 +99,8 @@ export class DispatchService {
         new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
       ]);
     }
-    if (this.commitTimer) clearInterval(this.commitTimer);
-    await this.commit();
+    this.committer.stop();
+    await this.committer.flush();
     await this.consumer.disconnect();
     this.executor.close();
   }
@@ -211,16 +209,5 @@ export class DispatchService {
   /** Kafka hiccups are waited out; only a stop gives up (and leaves the message uncommitted). */
   private send(topic: Topic, messages: Message[]): Promise<void> {
     return this.retrier.run('kafka', this.untilStopped, () => this.publisher.send(topic, messages));
-  }
-
-  private async commit(): Promise<void> {
-    const offsets = this.offsets.committable();
-    if (offsets.length === 0) return;
-    try {
-      await this.consumer.commitOffsets(offsets.map((o) => ({ topic: this.topic, ...o })));
-    } catch (error) {
-      // A rebalance took the partition: its new owner redelivers what we had not committed.
-      if (!this.stopping) this.logger.warn(`commit failed: ${(error as Error).message}`);
-    }
   }
 }

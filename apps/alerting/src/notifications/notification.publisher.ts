@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
 
@@ -17,7 +17,13 @@ export class NotificationPublisher {
     kafka: Kafka,
     private readonly config: AlertingConfig,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Murmur2, as the Java client: an incident's messages share a partition whoever sends them.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   connect(): Promise<void> {

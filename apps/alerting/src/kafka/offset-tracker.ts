@@ -20,6 +20,16 @@ export class OffsetTracker {
     this.pending.get(partition)?.delete(BigInt(offset));
   }
 
+  /** Work done in one go (no out-of-order completion): committable up to and including it. */
+  completed(partition: number, offset: string): void {
+    this.started(partition, offset);
+    this.finished(partition, offset);
+  }
+
+  partitions(): number[] {
+    return [...this.highest.keys()];
+  }
+
   inFlight(): number {
     let total = 0;
     for (const set of this.pending.values()) total += set.size;
