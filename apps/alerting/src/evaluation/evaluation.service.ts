@@ -196,6 +196,8 @@ export class EvaluationService {
     try {
       await this.publish(messages, context);
       const next = BigInt(batch.lastOffset()) + 1n;
+      // Resolving moves kafkajs' fetch position on (without it the batch comes back).
+      payload.resolveOffset(batch.lastOffset());
       // Committed every COMMIT_INTERVAL_MS, always after this batch's incidents are on the
       // topic. Replayed offsets lie below the group's commit, which must not move back.
       if (resumeAt === undefined || next > resumeAt) {
