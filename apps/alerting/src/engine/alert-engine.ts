@@ -16,7 +16,8 @@ import { WHOLE_RULE_KEY } from './rules/group-key';
 import { RuleIndex } from './rules/rule-index';
 import { assertEngineOptions, assertEvaluableRule, assertTime } from './engine-input';
 
-const TICK: TransitionCause = { kind: 'tick' };
+/** Shared by every tick transition, so frozen. */
+const TICK: TransitionCause = Object.freeze({ kind: 'tick' });
 
 /**
  * Evaluates alert rules over event windows, per rule and group key, and reports when a
@@ -30,7 +31,10 @@ export class AlertEngine {
   private readonly index = new RuleIndex();
   private readonly queue = new DueQueue<KeyState>();
   private nextOrder = 0;
-  /** The floor F: no tick will ever again accept an event older than its own window by this. */
+  /**
+   * The floor F, the highest wallNow - graceMs seen by tick(): every key's clock is at least
+   * F, so windows move on, and late events are refused, even for keys that receive nothing.
+   */
   private floor = -Infinity;
 
   constructor(options: EngineOptions) {
