@@ -16,7 +16,8 @@ import { WHOLE_RULE_KEY } from './rules/group-key';
 import { RuleIndex } from './rules/rule-index';
 import { assertEngineOptions, assertEvaluableRule, assertTime } from './engine-input';
 
-const TICK: TransitionCause = { kind: 'tick' };
+/** Shared by every tick transition, so frozen. */
+const TICK: TransitionCause = Object.freeze({ kind: 'tick' });
 
 /**
  * Evaluates alert rules over event windows, per rule and group key, and reports when a
@@ -30,7 +31,10 @@ export class AlertEngine {
   private readonly index = new RuleIndex();
   private readonly queue = new DueQueue<KeyState>();
   private nextOrder = 0;
-  /** The floor F: no tick will ever again accept an event older than its own window by this. */
+  /**
+   * The floor F, the highest wallNow - graceMs seen by tick(): every key's clock is at least
+   * F, so windows move on, and late events are refused, even for keys that receive nothing.
+   */
   private floor = -Infinity;
 
   constructor(options: EngineOptions) {
@@ -87,28 +91,28 @@ export class AlertEngine {
     assertTime(event.occurredAt, 'event.occurredAt');
     assertTime(wallNow, 'wallNow');
     const transitions: Transition[] = [];
-    const outcomes: RuleOutcome[] = [];
+    const outcomes: Readonly<RuleOutcome>[] = [];
     const future = event.occurredAt > wallNow + this.options.maxFutureSkewMs;
     for (const rule of this.index.rulesForType(event.type)) {
       if (!rule.matcher.acceptsOrigin(event)) continue;
       if (future) {
-        outcomes.push({ ruleId: rule.rule.id, outcome: 'future' });
+        outcomes.push(rule.outcomes.future);
         continue;
       }
       const key = rule.groupKeyOf(event);
       let state = rule.keys.get(key);
       const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
       if (rule.geometry.isLate(event.occurredAt, clock)) {
-        outcomes.push({ ruleId: rule.rule.id, outcome: 'late' });
+        outcomes.push(rule.outcomes.late);
         continue;
       }
-      outcomes.push({ ruleId: rule.rule.id, outcome: 'applied' });
+      outcomes.push(rule.outcomes.applied);
       state ??= rule.createKey(key);
       const t = Math.max(clock, event.occurredAt);
       state.maxOccurredAt = Math.max(state.maxOccurredAt, event.occurredAt);
       state.lastSeen = Math.max(state.lastSeen, event.occurredAt);
       state.window.add(event.occurredAt, event.id, event.value, t);
-      const transition = this.evaluate(rule, state, t, { kind: 'event', eventId: event.id });
+      const transition = this.evaluate(rule, state, t, event.id);
       if (transition) transitions.push(transition);
       // Only ever move a key earlier here: a due time that turns out early costs one
       // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
@@ -126,7 +130,7 @@ export class AlertEngine {
     for (const state of this.queue.popDue(this.floor)) {
       const rule = state.rule;
       const t = Math.max(state.maxOccurredAt, this.floor);
-      const transition = this.evaluate(rule, state, t, TICK);
+      const transition = this.evaluate(rule, state, t, null);
       if (transition) found.push({ order: rule.order, transition });
       if (this.isEvictable(rule, state, t)) this.forgetKey(rule, state);
       else this.queue.schedule(state, this.nextDue(rule, state, t));
@@ -158,7 +162,8 @@ export class AlertEngine {
     rule: CompiledRule,
     state: KeyState,
     t: number,
-    cause: TransitionCause,
+    /** The event that caused this evaluation, or null for a tick. */
+    eventId: string | null,
   ): Transition | null {
     state.window.advanceTo(t);
     const value = state.window.aggregate();
@@ -177,7 +182,7 @@ export class AlertEngine {
       windowStart,
       windowEnd: t,
       eventIds: holds ? state.window.newestEventIds() : [],
-      cause,
+      cause: eventId === null ? TICK : { kind: 'event', eventId },
     };
   }
 

@@ -46,8 +46,8 @@ export interface RuleOutcome {
 
 export interface OfferResult {
   transitions: Transition[];
-  /** One entry per rule the event matched, in rule order. */
-  outcomes: RuleOutcome[];
+  /** One entry per rule the event matched, in rule order (shared, frozen objects). */
+  outcomes: Readonly<RuleOutcome>[];
 }
 
 export interface EngineStats {

@@ -1,4 +1,5 @@
 import { AlertRule } from '@app/contracts';
+import { EventOutcome, RuleOutcome } from '../engine-types';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
 import { createGeometry } from '../windows/window-geometry';
@@ -16,6 +17,8 @@ export class CompiledRule {
   /** The first instant whose window is complete: before it only monotone conditions count. */
   readonly completeFrom: number;
   readonly keys = new Map<string, KeyState>();
+  /** One frozen object per outcome: offer() reports them for every matching rule and event. */
+  readonly outcomes: Readonly<Record<EventOutcome, Readonly<RuleOutcome>>>;
 
   constructor(
     public rule: AlertRule,
@@ -29,6 +32,12 @@ export class CompiledRule {
     this.monotone = isMonotone(rule.condition);
     this.holdsWhenEmpty = holdsOnEmptyWindow(rule.condition);
     this.completeFrom = this.geometry.completeFrom(since);
+    const outcome = (kind: EventOutcome) => Object.freeze({ ruleId: rule.id, outcome: kind });
+    this.outcomes = {
+      applied: outcome('applied'),
+      late: outcome('late'),
+      future: outcome('future'),
+    };
   }
 
   /** The `*` key of a `groupBy: none` rule exists as long as the rule: it is never evicted. */

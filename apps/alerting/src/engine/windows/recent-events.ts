@@ -3,89 +3,104 @@
  * `idCapacity` keep their id, because nothing older is ever reported (a count rule may
  * need 10,001 timestamps but reports at most 100 ids). Among equal times the later
  * arrival counts as newer.
+ *
+ * Stored as a ring over two exact-size arrays that double up to `capacity`: in-order
+ * events append and expire in O(1) without allocating, and a key holding a few events
+ * costs a few slots, not V8's default 17 spare ones.
  */
 export class RecentEvents {
-  private times: number[] = [];
-  private ids: (string | null)[] = [];
+  private times: number[] = EMPTY_TIMES;
+  private ids: (string | null)[] = EMPTY_IDS;
+  /** Storage index of the oldest entry. */
+  private head = 0;
+  private count = 0;
 
   get size(): number {
-    return this.times.length;
+    return this.count;
   }
 
   oldestTime(): number {
-    return this.times.length > 0 ? this.times[0] : Infinity;
+    return this.count > 0 ? this.times[this.head] : Infinity;
   }
 
   insert(time: number, id: string, capacity: number, idCapacity: number): void {
-    const times = this.times;
-    const length = times.length;
-    const at = upperBound(times, time);
-    // Older than everything kept and no room: it would be dropped at once.
-    if (at === 0 && length >= capacity) return;
-    if (at === length) {
-      times.push(time);
-      this.ids.push(id);
-    } else {
-      times.splice(at, 0, time);
-      this.ids.splice(at, 0, id);
+    if (this.count >= capacity) {
+      // Older than everything kept and no room: it would be dropped at once.
+      if (time < this.times[this.head]) return;
+      this.dropOldest();
+    } else if (this.count === this.times.length) {
+      this.grow(Math.min(capacity, Math.max(2, this.times.length * 2)));
     }
-    const firstWithId = length + 1 - idCapacity;
-    if (firstWithId > 0) this.ids[at < firstWithId ? at : firstWithId - 1] = null;
-    if (length + 1 > capacity) this.dropOldest(1);
+    const times = this.times;
+    const ids = this.ids;
+    const length = times.length;
+    // Insertion sort from the newest end: in-order arrivals do not move anything.
+    let position = this.count;
+    let slot = (this.head + position) % length;
+    while (position > 0) {
+      const before = slot === 0 ? length - 1 : slot - 1;
+      if (times[before] <= time) break;
+      times[slot] = times[before];
+      ids[slot] = ids[before];
+      slot = before;
+      position--;
+    }
+    times[slot] = time;
+    ids[slot] = id;
+    this.count++;
+    const firstWithId = this.count - idCapacity;
+    if (firstWithId > 0) {
+      ids[(this.head + (position < firstWithId ? position : firstWithId - 1)) % length] = null;
+    }
   }
 
   /** Drops entries with time <= limit. */
   dropThrough(limit: number): void {
-    let count = 0;
-    while (count < this.times.length && this.times[count] <= limit) count++;
-    this.dropOldest(count);
+    while (this.count > 0 && this.times[this.head] <= limit) this.dropOldest();
   }
 
   /** Drops entries with time < limit. */
   dropBefore(limit: number): void {
-    let count = 0;
-    while (count < this.times.length && this.times[count] < limit) count++;
-    this.dropOldest(count);
+    while (this.count > 0 && this.times[this.head] < limit) this.dropOldest();
   }
 
+  /** Empties the list but keeps its storage: a tumbling key refills it every bucket. */
   clear(): void {
-    if (this.times.length === 0) return;
-    this.times = [];
-    this.ids = [];
+    this.ids.fill(null);
+    this.head = 0;
+    this.count = 0;
   }
 
   /** Ids newest first, at most `limit`. */
   newestIds(limit: number): string[] {
     const result: string[] = [];
-    for (let i = this.ids.length - 1; i >= 0 && result.length < limit; i--) {
-      const id = this.ids[i];
+    const length = this.ids.length;
+    for (let position = this.count - 1; position >= 0 && result.length < limit; position--) {
+      const id = this.ids[(this.head + position) % length];
       if (id !== null) result.push(id);
     }
     return result;
   }
 
-  private dropOldest(count: number): void {
-    if (count === 0) return;
-    if (count === 1) {
-      this.times.shift();
-      this.ids.shift();
-    } else {
-      this.times.splice(0, count);
-      this.ids.splice(0, count);
+  private dropOldest(): void {
+    this.ids[this.head] = null;
+    this.head = this.head + 1 === this.times.length ? 0 : this.head + 1;
+    this.count--;
+  }
+
+  private grow(length: number): void {
+    const times = new Array<number>(length).fill(0);
+    const ids = new Array<string | null>(length).fill(null);
+    for (let position = 0; position < this.count; position++) {
+      const from = (this.head + position) % this.times.length;
+      times[position] = this.times[from];
+      ids[position] = this.ids[from];
     }
+    this.times = times;
+    this.ids = ids;
+    this.head = 0;
   }
 }
 
-/** First index whose time is greater than `time` (the list is sorted ascending). */
-function upperBound(times: readonly number[], time: number): number {
-  let low = 0;
-  let high = times.length;
-  // Most events arrive in order: check the end before searching.
-  if (high === 0 || times[high - 1] <= time) return high;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (times[middle] <= time) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
+const EMPTY_TIMES: number[] = [];
+const EMPTY_IDS: (string | null)[] = [];
