@@ -21,7 +21,7 @@ export class ConsumerConfig extends DatabaseServiceConfig {
    */
   @Env(
     'CONSUMER_NOTIFICATIONS_GROUP_ID',
-    'Kafka consumer group reading notifications and notifications.deliveries; default <CONSUMER_GROUP_ID>-notifications, i.e. eventmon-consumer-notifications',
+    'Kafka consumer group reading notifications and notifications.deliveries; when unset, CONSUMER_GROUP_ID + "-notifications" (eventmon-consumer-notifications)',
   )
   @ValidateIf((config: ConsumerConfig) => config.notificationsGroupId !== '')
   @IsString()
