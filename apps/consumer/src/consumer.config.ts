@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { DatabaseServiceConfig, Env, ToNumber } from '@app/config';
 import { DEFAULT_EVENT_LIMITS } from '@app/contracts';
 
@@ -6,10 +6,27 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @Env('CONSUMER_PORT', 'HTTP port of the consumer (health, metrics)')
   override port = 3001;
 
-  @Env('CONSUMER_GROUP_ID', 'Kafka consumer group; replicas with the same id share partitions')
+  @Env(
+    'CONSUMER_GROUP_ID',
+    'Kafka consumer group reading events; replicas with the same id share partitions',
+  )
   @IsString()
   @MinLength(1)
   groupId = 'eventmon-consumer';
+
+  /**
+   * Its own group, so a burst of events never delays incident updates and each pipeline's
+   * offsets are managed apart. Derived from CONSUMER_GROUP_ID when unset: two deployments
+   * that share a cluster with different group ids never end up in one notifications group.
+   */
+  @Env(
+    'CONSUMER_NOTIFICATIONS_GROUP_ID',
+    'Kafka consumer group reading notifications and notifications.deliveries; when unset, CONSUMER_GROUP_ID + "-notifications" (eventmon-consumer-notifications)',
+  )
+  @ValidateIf((config: ConsumerConfig) => config.notificationsGroupId !== '')
+  @IsString()
+  @MinLength(1)
+  notificationsGroupId = '';
 
   @Env('CONSUMER_CONCURRENCY', 'Partitions processed at once by one consumer process')
   @ToNumber()
@@ -58,4 +75,9 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @Min(100)
   @Max(60000)
   retryMaxDelayMs = 10000;
+
+  /** The notifications pipeline's consumer group: the setting, or derived from `groupId`. */
+  effectiveNotificationsGroupId(): string {
+    return this.notificationsGroupId || `${this.groupId}-notifications`;
+  }
 }

@@ -4,9 +4,15 @@ import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
 import { ConsumerConfig } from './consumer.config';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
+import { NotificationsMetrics } from './metrics/notifications.metrics';
 import { DeadLetterPublisher } from './repositories/dead-letter.publisher';
+import { DeliveryRepository } from './repositories/delivery.repository';
 import { EventBatchRepository } from './repositories/event-batch.repository';
+import { IncidentRepository } from './repositories/incident.repository';
+import { DependencyRetrier } from '@app/resilience';
 import { EventsConsumerService } from './services/events-consumer.service';
+import { NotificationsConsumerService } from './services/notifications-consumer.service';
+import { reportingRetryHooks } from './services/retry-reporting';
 
 @Module({})
 export class ConsumerModule {
@@ -26,9 +32,20 @@ export class ConsumerModule {
       providers: [
         { provide: ConsumerConfig, useValue: config },
         ConsumerMetrics,
+        NotificationsMetrics,
+        {
+          // One retrier for both pipelines, so the "waiting" gauge sees every waiting batch.
+          provide: DependencyRetrier,
+          inject: [ConsumerMetrics],
+          useFactory: (metrics: ConsumerMetrics) =>
+            new DependencyRetrier(config.retryMaxDelayMs, reportingRetryHooks(metrics)),
+        },
         EventBatchRepository,
+        IncidentRepository,
+        DeliveryRepository,
         DeadLetterPublisher,
         EventsConsumerService,
+        NotificationsConsumerService,
       ],
     };
   }

@@ -23,6 +23,13 @@ export const LIFECYCLE_KINDS = [
 ] as const;
 export type LifecycleKind = (typeof LIFECYCLE_KINDS)[number];
 
+/** The status an incident has after each transition: a message claiming otherwise is refused. */
+export const STATUS_AFTER: Readonly<Record<LifecycleKind, IncidentStatus>> = {
+  'incident.opened': 'open',
+  'incident.acknowledged': 'acknowledged',
+  'incident.resolved': 'resolved',
+};
+
 /** At most this many trigger event ids travel with an incident (the newest ones). */
 export const MAX_INCIDENT_EVENT_IDS = 100;
 

@@ -1,6 +1,6 @@
 import { lifecycle, sampleIncident } from '../../../test/support/incidents';
 import { decodeDeliveryRecord, decodeLifecycleMessage } from './notification-decoder';
-import { DeliveryRecord } from './incident';
+import { DeliveryRecord, Incident } from './incident';
 
 const record: DeliveryRecord = {
   id: '1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b',
@@ -84,5 +84,29 @@ describe('decodeDeliveryRecord', () => {
     expect(reasons).toContain('"outcome" must be one of delivered, retrying, failed');
     expect(reasons).toContain('"attempt" must be between 1 and 100');
     expect(reasons).toContain('"channelType" must be one of');
+  });
+});
+
+describe('decodeLifecycleMessage consistency', () => {
+  it('refuses a kind that contradicts the incident status, and an incident without channels', () => {
+    const contradiction = decodeLifecycleMessage(
+      JSON.stringify(lifecycle('incident.resolved', sampleIncident({ status: 'open' }))),
+    );
+    expect(contradiction).toEqual({
+      ok: false,
+      reasons: ['"kind" incident.resolved requires "incident.status" resolved, got open'],
+    });
+    const withoutChannels: Partial<Incident> = sampleIncident();
+    delete withoutChannels.channels;
+    const missing = decodeLifecycleMessage(
+      JSON.stringify({
+        ...lifecycle('incident.opened', sampleIncident()),
+        incident: withoutChannels,
+      }),
+    );
+    expect(missing).toEqual({
+      ok: false,
+      reasons: ['"incident.channels" must be an array, got undefined'],
+    });
   });
 });

@@ -19,6 +19,7 @@ import {
   LIFECYCLE_KINDS,
   LifecycleMessage,
   MAX_INCIDENT_EVENT_IDS,
+  STATUS_AFTER,
 } from './incident';
 import { AGGREGATES, CHANNEL_TYPES, OPERATORS, RULE_LIMITS, WINDOW_KINDS } from './rule';
 import { decodeRule } from './rule-decoder';
@@ -61,6 +62,12 @@ export function decodeLifecycleMessage(value: Buffer | string | null): Decoded<L
   const at = checkInstant(object.at, 'at', reasons);
   const actor = checkString(object.actor, 'actor', reasons, { max: 200 });
   const incident = checkIncident(object.incident, reasons);
+  if (kind && incident && STATUS_AFTER[kind] !== incident.status) {
+    // Stored as it is, a contradiction would rank the incident by a status the message denies.
+    reasons.push(
+      `"kind" ${kind} requires "incident.status" ${STATUS_AFTER[kind]}, got ${incident.status}`,
+    );
+  }
   if (reasons.length > 0) return { ok: false, reasons };
   return { ok: true, value: { kind: kind!, at: at!, actor: actor!, incident: incident! } };
 }
@@ -116,6 +123,11 @@ function checkIncident(value: unknown, reasons: Reasons): Incident | undefined {
 
 /** Channels travel with the incident; they were checked as part of the rule, so check them the same way. */
 function checkIncidentChannels(value: unknown, reasons: Reasons) {
+  // The rule decoder fills in a default for missing channels; an incident must carry its own.
+  if (!Array.isArray(value)) {
+    reasons.push(`"incident.channels" must be an array, got ${describe(value)}`);
+    return undefined;
+  }
   const probe = decodeRule({
     id: 'probe',
     name: 'probe',

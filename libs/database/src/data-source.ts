@@ -1,11 +1,17 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { EventRollupMinuteEntity } from './entities/event-rollup-minute.entity';
 import { EventEntity } from './entities/event.entity';
+import { DeliveryEntity } from './entities/delivery.entity';
+import { IncidentEntity } from './entities/incident.entity';
 import { CreateEventsAndRollups1763900000000 } from './migrations/1763900000000-CreateEventsAndRollups';
+import { CreateIncidentsAndDeliveries1764000000000 } from './migrations/1764000000000-CreateIncidentsAndDeliveries';
 
-export const ENTITIES = [EventEntity, EventRollupMinuteEntity];
+export const ENTITIES = [EventEntity, EventRollupMinuteEntity, IncidentEntity, DeliveryEntity];
 /** In order. Listed explicitly (not globbed) so the compiled and the ts-jest builds agree. */
-export const MIGRATIONS = [CreateEventsAndRollups1763900000000];
+export const MIGRATIONS = [
+  CreateEventsAndRollups1763900000000,
+  CreateIncidentsAndDeliveries1764000000000,
+];
 
 export interface DatabaseOptions {
   url: string;

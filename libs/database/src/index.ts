@@ -1,4 +1,6 @@
 export * from './entities/event.entity';
 export * from './entities/event-rollup-minute.entity';
+export * from './entities/incident.entity';
+export * from './entities/delivery.entity';
 export * from './data-source';
 export * from './database.module';

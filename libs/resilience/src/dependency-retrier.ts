@@ -23,6 +23,7 @@ export class BatchAbandoned extends Error {
 
 export interface RetryHooks {
   onRetry(dependency: Dependency, attempt: number, delayMs: number, error: unknown): void;
+  /** `true` when an operation starts waiting for its dependency, `false` once it stops. */
   onWaiting(dependency: Dependency, waiting: boolean): void;
   /** Errors no wait can fix (the data itself is refused): rethrown at once for the caller. */
   isPermanent?(dependency: Dependency, error: unknown): boolean;
@@ -50,35 +51,35 @@ export class DependencyRetrier {
     context: BatchContext,
     operation: () => Promise<T>,
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await operation();
-        if (attempt > 1) {
-          this.hooks.onWaiting(dependency, false);
-          this.logger.log(
-            `${dependency} is available again after ${attempt - 1} failed attempt(s); resuming`,
-          );
-        }
-        return result;
-      } catch (error) {
-        if (this.hooks.isPermanent?.(dependency, error)) {
-          if (attempt > 1) this.hooks.onWaiting(dependency, false);
-          throw error;
-        }
-        if (!context.isActive()) {
-          this.hooks.onWaiting(dependency, false);
-          throw new BatchAbandoned(dependency);
-        }
-        const delay = backoffDelay(attempt, this.initialDelayMs, this.maxDelayMs);
-        if (attempt === 1) this.hooks.onWaiting(dependency, true);
-        this.hooks.onRetry(dependency, attempt, delay, error);
-        await this.sleep(delay);
-        await context.heartbeat().catch(() => undefined);
-        if (!context.isActive()) {
-          this.hooks.onWaiting(dependency, false);
-          throw new BatchAbandoned(dependency);
+    // onWaiting(true) and onWaiting(false) always come in pairs, whatever way the loop ends,
+    // so several batches waiting at once can be counted.
+    let waiting = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await operation();
+          if (attempt > 1) {
+            this.logger.log(
+              `${dependency} is available again after ${attempt - 1} failed attempt(s); resuming`,
+            );
+          }
+          return result;
+        } catch (error) {
+          if (this.hooks.isPermanent?.(dependency, error)) throw error;
+          if (!context.isActive()) throw new BatchAbandoned(dependency);
+          const delay = backoffDelay(attempt, this.initialDelayMs, this.maxDelayMs);
+          if (!waiting) {
+            waiting = true;
+            this.hooks.onWaiting(dependency, true);
+          }
+          this.hooks.onRetry(dependency, attempt, delay, error);
+          await this.sleep(delay);
+          await context.heartbeat().catch(() => undefined);
+          if (!context.isActive()) throw new BatchAbandoned(dependency);
         }
       }
+    } finally {
+      if (waiting) this.hooks.onWaiting(dependency, false);
     }
   }
 }

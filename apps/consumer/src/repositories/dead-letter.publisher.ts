@@ -1,16 +1,17 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
-import { DeadLetterRecord, Topic, topicName } from '@app/contracts';
-import { ConsumerConfig } from '../consumer.config';
+import { DeadLetterRecord } from '@app/contracts';
 
-/** Publishes rejected messages to `events.dlq`, acknowledged by every in-sync replica. */
+/**
+ * Publishes rejected messages to a dead-letter topic (`events.dlq`, `notifications.dlq`),
+ * acknowledged by every in-sync replica. One producer serves every pipeline of the process.
+ */
 @Injectable()
 export class DeadLetterPublisher implements OnApplicationShutdown {
   private readonly producer: Producer;
   private connected: Promise<void> | undefined;
-  readonly topic: string;
 
-  constructor(kafka: Kafka, config: ConsumerConfig) {
+  constructor(kafka: Kafka) {
     // Idempotent: a retried send after a lost acknowledgement does not write the record twice.
     this.producer = kafka.producer({
       idempotent: true,
@@ -19,15 +20,18 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
       // Murmur2, as the Java client: a key lands on the same partition whoever produces it.
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.topic = topicName(Topic.EventsDlq, config.kafkaTopicPrefix);
   }
 
-  async publish(records: readonly DeadLetterRecord[]): Promise<void> {
+  async publish(topic: string, records: readonly DeadLetterRecord[]): Promise<void> {
     if (records.length === 0) return;
-    this.connected ??= this.producer.connect();
+    // A failed connect is forgotten, so the caller's next retry connects afresh.
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
     await this.connected;
     await this.producer.send({
-      topic: this.topic,
+      topic,
       acks: -1,
       compression: CompressionTypes.None,
       messages: records.map((record) => ({

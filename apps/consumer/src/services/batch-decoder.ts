@@ -4,34 +4,24 @@ import {
   DeadLetterRecord,
   DeadLetterSource,
   DeadLetterStage,
-  decodeEventMessage,
-  EventLimits,
 } from '@app/contracts';
-import { PersistableEvent } from '../repositories/event-batch.repository';
+import { AcceptedMessage, BatchPipeline } from '../pipelines/batch-pipeline';
 
-/** A valid event, with the raw message kept in case the database refuses it later. */
-export interface AcceptedMessage {
-  row: PersistableEvent;
-  original: DeadLetterSource;
-}
-
-export interface DecodedBatch {
-  accepted: AcceptedMessage[];
+export interface DecodedBatch<Row> {
+  accepted: AcceptedMessage<Row>[];
   rejected: DeadLetterRecord[];
-  legacyCount: number;
 }
 
-/** Splits one partition's batch into events to store and records to dead-letter. Pure. */
-export function decodeBatch(
+/** Splits one partition's batch into rows to store and records to dead-letter. Pure. */
+export function decodeBatch<Row>(
   topic: string,
   partition: number,
   messages: readonly KafkaMessage[],
-  limits: EventLimits,
+  pipeline: Pick<BatchPipeline<Row>, 'decode'>,
   service: string,
-): DecodedBatch {
-  const accepted: AcceptedMessage[] = [];
+): DecodedBatch<Row> {
+  const accepted: AcceptedMessage<Row>[] = [];
   const rejected: DeadLetterRecord[] = [];
-  let legacyCount = 0;
   for (const message of messages) {
     const original: DeadLetterSource = {
       topic,
@@ -42,13 +32,12 @@ export function decodeBatch(
       value: message.value ?? null,
       headers: message.headers,
     };
-    const result = decodeEventMessage(original, limits);
+    const result = pipeline.decode(original);
     if (result.ok) {
-      if (result.legacy) legacyCount++;
-      accepted.push({ row: { event: result.event, partition, offset: message.offset }, original });
+      accepted.push({ row: result.row, original });
     } else {
       rejected.push(buildDeadLetter(original, result.reasons, DeadLetterStage.Validation, service));
     }
   }
-  return { accepted, rejected, legacyCount };
+  return { accepted, rejected };
 }

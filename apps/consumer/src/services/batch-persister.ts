@@ -1,56 +1,57 @@
 import { Logger } from '@nestjs/common';
-import { EventBatchRepository } from '../repositories/event-batch.repository';
-import { AcceptedMessage } from './batch-decoder';
+import { AcceptedMessage, BatchPipeline } from '../pipelines/batch-pipeline';
 import { BatchContext, DependencyRetrier } from '@app/resilience';
 import { classifyDatabaseError, FailureKind } from './retry-policy';
 
-export interface PoisonedMessage {
-  message: AcceptedMessage;
+export interface PoisonedMessage<Row> {
+  message: AcceptedMessage<Row>;
   reason: string;
 }
 
-export interface PersistOutcome {
-  inserted: number;
-  /** Events the database refused on their own; they go to the DLQ, the rest are stored. */
-  poisoned: PoisonedMessage[];
+export interface PersistOutcome<Row> {
+  /** Rows the statements inserted or changed. */
+  changed: number;
+  /** Rows the database refused on their own; they go to the DLQ, the rest are stored. */
+  poisoned: PoisonedMessage<Row>[];
 }
 
 /**
  * Stores a batch in one statement. If the database refuses the data itself (a value that
  * passed validation but PostgreSQL rejects), the batch is split in halves until the refused
- * rows are isolated, so one poison event never blocks its partition nor costs its neighbours.
+ * rows are isolated, so one poison message never blocks its partition nor costs its neighbours.
  */
 export class BatchPersister {
   private readonly logger = new Logger('BatchPersister');
 
-  constructor(
-    private readonly repository: EventBatchRepository,
-    private readonly retrier: DependencyRetrier,
-  ) {}
+  constructor(private readonly retrier: DependencyRetrier) {}
 
-  async persist(
-    messages: readonly AcceptedMessage[],
+  async persist<Row>(
+    pipeline: Pick<BatchPipeline<Row>, 'noun' | 'store'>,
+    messages: readonly AcceptedMessage<Row>[],
     context: BatchContext,
-  ): Promise<PersistOutcome> {
-    if (messages.length === 0) return { inserted: 0, poisoned: [] };
+  ): Promise<PersistOutcome<Row>> {
+    if (messages.length === 0) return { changed: 0, poisoned: [] };
     try {
-      const inserted = await this.retrier.run('database', context, () =>
-        this.repository.insertBatch(messages.map((m) => m.row)),
+      const changed = await this.retrier.run('database', context, () =>
+        pipeline.store(messages.map((m) => m.row)),
       );
-      return { inserted, poisoned: [] };
+      return { changed, poisoned: [] };
     } catch (error) {
       // Only poison-data errors escape the retrier (an abandoned batch rethrows below).
       if (classifyDatabaseError(error) !== FailureKind.PoisonData) throw error;
       if (messages.length === 1) {
-        const reason = `database refused the event: ${(error as Error).message}`;
-        this.logger.warn(`${reason} (offset ${messages[0].row.offset})`);
-        return { inserted: 0, poisoned: [{ message: messages[0], reason }] };
+        const { original } = messages[0];
+        const reason = `database refused the ${pipeline.noun}: ${(error as Error).message}`;
+        this.logger.warn(
+          `${reason} (${original.topic} partition ${original.partition} offset ${original.offset})`,
+        );
+        return { changed: 0, poisoned: [{ message: messages[0], reason }] };
       }
       const middle = Math.ceil(messages.length / 2);
-      const first = await this.persist(messages.slice(0, middle), context);
-      const second = await this.persist(messages.slice(middle), context);
+      const first = await this.persist(pipeline, messages.slice(0, middle), context);
+      const second = await this.persist(pipeline, messages.slice(middle), context);
       return {
-        inserted: first.inserted + second.inserted,
+        changed: first.changed + second.changed,
         poisoned: [...first.poisoned, ...second.poisoned],
       };
     }

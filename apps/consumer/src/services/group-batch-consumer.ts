@@ -1,0 +1,158 @@
+import { Logger } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { buildDeadLetter, DeadLetterStage } from '@app/contracts';
+import { ConsumerConfig } from '../consumer.config';
+import { BatchPipeline } from '../pipelines/batch-pipeline';
+import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
+import { decodeBatch } from './batch-decoder';
+import { BatchPersister } from './batch-persister';
+import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
+
+export interface GroupBatchConsumerOptions {
+  /** Logger context, e.g. `EventsConsumer`. */
+  name: string;
+  groupId: string;
+  /** Broker topic name -> the pipeline for its messages. */
+  pipelines: ReadonlyMap<string, BatchPipeline<unknown>>;
+  deadLetterTopic: string;
+}
+
+/**
+ * One kafkajs consumer group, read one partition batch at a time:
+ * decode -> store valid rows (one statement) -> dead-letter the rest -> commit offsets.
+ * Offsets are committed only after the rows and the DLQ records they cover are durable, so a
+ * crash at any point replays the batch, and the pipeline's idempotent statement absorbs the
+ * replay. Every topic the consumer reads goes through this same loop; only its pipeline differs.
+ */
+export class GroupBatchConsumer {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  /** Names this consumer in DLQ headers: `consumer/<group id>`. */
+  private readonly service: string;
+  private readonly persister: BatchPersister;
+  private stopping = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly config: ConsumerConfig,
+    private readonly retrier: DependencyRetrier,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly options: GroupBatchConsumerOptions,
+  ) {
+    this.logger = new Logger(options.name);
+    this.service = `consumer/${options.groupId}`;
+    this.persister = new BatchPersister(retrier);
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
+      maxBytesPerPartition: config.maxBytesPerPartition,
+      maxBytes: config.maxBytesPerPartition * config.partitionsConsumedConcurrently * 2,
+      maxWaitTimeInMs: 250,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping) {
+        // kafkajs gave up: better to exit and be restarted than to look alive and consume nothing.
+        this.logger.fatal(`Kafka consumer crashed and will not restart: ${payload.error.message}`);
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+      }
+    });
+    const topics = [...this.options.pipelines.keys()];
+    await this.consumer.connect();
+    // fromBeginning: a new group stores what was published before it first started.
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    this.logger.log(`consuming ${topics.join(', ')} as group ${this.options.groupId}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    // kafkajs stops fetching and waits for the batches in flight to finish (and commit).
+    await this.consumer.disconnect();
+    this.logger.log('consumer stopped');
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const pipeline = this.options.pipelines.get(payload.batch.topic);
+    if (!pipeline) throw new Error(`no pipeline for topic ${payload.batch.topic}`);
+    await this.processWith(pipeline, payload);
+  }
+
+  private async processWith<Row>(
+    pipeline: BatchPipeline<Row>,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0) return;
+    const started = performance.now();
+    const context: BatchContext = {
+      heartbeat: () => payload.heartbeat(),
+      isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
+    };
+    const decoded = decodeBatch(
+      batch.topic,
+      batch.partition,
+      batch.messages,
+      pipeline,
+      this.service,
+    );
+    try {
+      const { changed, poisoned } = await this.persister.persist(
+        pipeline,
+        decoded.accepted,
+        context,
+      );
+      const deadLetters = decoded.rejected.concat(
+        poisoned.map((p) =>
+          buildDeadLetter(
+            p.message.original,
+            [p.reason],
+            DeadLetterStage.Persistence,
+            this.service,
+          ),
+        ),
+      );
+      await this.retrier.run('kafka', context, () =>
+        this.deadLetters.publish(this.options.deadLetterTopic, deadLetters),
+      );
+
+      const last = batch.messages[batch.messages.length - 1].offset;
+      payload.resolveOffset(last);
+      const next = (BigInt(last) + 1n).toString();
+      await this.retrier.run('kafka', context, () =>
+        this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: next },
+        ]),
+      );
+      await payload.heartbeat();
+
+      pipeline.recordBatch({
+        messages: batch.messages.length,
+        accepted: decoded.accepted,
+        changed,
+        rejected: decoded.rejected.length,
+        poisoned: poisoned.length,
+        seconds: (performance.now() - started) / 1000,
+      });
+    } catch (error) {
+      if (error instanceof BatchAbandoned) {
+        // Nothing committed: whoever owns the partition next reads this batch again.
+        this.logger.warn(
+          `${error.message} (${batch.topic} partition ${batch.partition}, from offset ${batch.firstOffset()})`,
+        );
+        return;
+      }
+      throw error;
+    }
+  }
+}
