@@ -276,6 +276,50 @@ describe('alerting: rules, windows and incidents', () => {
     expect(all.map((m) => m.incident.id)).toEqual([opened.incident.id]);
   });
 
+  it('survives a rebalance: the survivor rebuilds the lost partitions and every crossing yields one incident', async () => {
+    await publishRules({
+      id: 'spread',
+      match: { types: ['app.error'] },
+      window: { kind: 'sliding', seconds: 120 },
+      condition: { operator: '>=', threshold: 5 },
+    });
+    const group = `${prefix}alerting`;
+    const first = await startAlerting();
+    const second = await startAlerting();
+    // Both members own partitions once the group settles.
+    await eventually(() => {
+      for (const app of [first, second]) {
+        const assignments = app.output().match(/partitions \[[^\]]*\] assigned/g) ?? [];
+        expect(assignments[assignments.length - 1]).toMatch(/partitions \[\d/);
+      }
+    });
+    await eventually(() => expect(second.output()).toMatch(/windows ready/));
+    const sources = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
+    const burst = (count: number) =>
+      publishEvents(
+        ...sources.flatMap((source) =>
+          Array.from({ length: count }, () => liveEvent('app.error', source)),
+        ),
+      );
+    await burst(3);
+    await eventually(async () => expect(await committedEvents(group)).toBe(36));
+
+    // One member dies mid-window; the other takes its partitions and replays their events.
+    await first.kill();
+    await eventually(
+      () => expect(second.output().match(/windows ready/g)?.length ?? 0).toBeGreaterThanOrEqual(2),
+      { timeoutMs: 60000 },
+    );
+    await burst(2);
+    await eventually(() =>
+      expect(incidentsOf(notifications, 'incident.opened', 'spread')).toHaveLength(sources.length),
+    );
+    await eventually(async () => expect(await committedEvents(group)).toBe(60));
+    const opened = incidentsOf(notifications, 'incident.opened', 'spread');
+    expect(opened.map((m) => m.incident.groupKey).sort()).toEqual([...sources].sort());
+    expect(opened.every((m) => m.incident.value === 5)).toBe(true);
+  });
+
   it('honours a manual resolution published by the gateway: the incident stays resolved while the condition holds', async () => {
     const app = await startAlerting();
     await publishRules({
