@@ -72,6 +72,7 @@ export class EvaluationService {
     });
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
     this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
+    metrics.windowStats = () => this.engine.stats();
     catalog.onChange(({ ruleId, rule }) => {
       if (rule) this.engine.setRule(rule, Date.now());
       else this.engine.deleteRule(ruleId);
@@ -115,11 +116,6 @@ export class EvaluationService {
     this.committer.stop();
     await this.committer.flush();
     await this.consumer.disconnect();
-  }
-
-  /** For /metrics and the benchmark. */
-  stats(): { rules: number; keys: number; stateEntries: number } {
-    return this.engine.stats();
   }
 
   private newEngine(since: number): AlertEngine {
@@ -206,7 +202,6 @@ export class EvaluationService {
       await payload.heartbeat();
       this.metrics.rebuildReplayed.inc(replayed);
       if (resumeAt !== undefined && next >= resumeAt) this.finishReplay(batch.partition);
-      this.updateGauges();
     } catch (error) {
       if (!(error instanceof BatchAbandoned)) throw error;
       this.logger.warn(`${error.message} (partition ${batch.partition})`);
@@ -243,16 +238,9 @@ export class EvaluationService {
     if (this.stopping || this.resumeAt.size > 0 || this.owned.length === 0) return;
     const now = Date.now();
     const messages = this.transitions.handle(this.engine.tick(now), new Date(now));
-    this.updateGauges();
     if (messages.length === 0) return;
     this.publish(messages, this.untilStopped).catch((error: Error) =>
       this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),
     );
-  }
-
-  private updateGauges(): void {
-    const stats = this.engine.stats();
-    this.metrics.windowKeys.set(stats.keys);
-    this.metrics.windowStateEntries.set(stats.stateEntries);
   }
 }

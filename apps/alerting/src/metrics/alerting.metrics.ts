@@ -22,6 +22,8 @@ export class AlertingMetrics {
   readonly notificationsFailed: Counter<'channel'>;
   readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
   readonly deliveriesInFlight: Gauge;
+  /** Set by the evaluation service: where the window gauges read their values. */
+  windowStats?: () => { keys: number; stateEntries: number };
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -63,15 +65,23 @@ export class AlertingMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
+    const windows = () => this.windowStats?.() ?? { keys: 0, stateEntries: 0 };
+    // Read when scraped: counting the state walks every key, too slow to do per batch.
     this.windowKeys = new Gauge({
       name: 'eventmon_alerting_window_keys',
       help: 'Active (rule, group key) windows held in memory',
       registers,
+      collect() {
+        this.set(windows().keys);
+      },
     });
     this.windowStateEntries = new Gauge({
       name: 'eventmon_alerting_window_state_entries',
       help: 'Timestamps, slots and accumulators held by all windows',
       registers,
+      collect() {
+        this.set(windows().stateEntries);
+      },
     });
     this.incidents = new Counter({
       name: 'eventmon_alerting_incidents_total',
