@@ -223,3 +223,28 @@ describe('AlertEngine, bad input', () => {
     );
   });
 });
+
+describe('AlertEngine, a tick spread over several calls', () => {
+  it('gives the same transitions in bounded chunks as in one call', () => {
+    const build = () => {
+      const engine = new AlertEngine(OPTIONS);
+      engine.setRule(makeRule({ condition: { operator: '>=', threshold: 1 } }), T0 - HOUR);
+      for (let i = 0; i < 250; i++) {
+        engine.offer(makeEvent({ source: `s-${i}`, occurredAt: T0 + i }), T0 + i);
+      }
+      return engine;
+    };
+    const whole = build().tick(T0 + HOUR);
+    expect(whole).toHaveLength(250);
+
+    const chunked = build();
+    const pieces = [chunked.tick(T0 + HOUR, 100)];
+    expect(pieces[0]).toHaveLength(100);
+    while (chunked.hasDueKeys()) pieces.push(chunked.tick(T0 + HOUR, 100));
+    expect(pieces.map((p) => p.length)).toEqual([100, 100, 50]);
+    const byKey = (list: typeof whole) =>
+      [...list].sort((a, b) => (a.groupKey < b.groupKey ? -1 : 1));
+    expect(byKey(pieces.flat())).toEqual(byKey(whole));
+    expect(chunked.stats().keys).toBe(0);
+  });
+});

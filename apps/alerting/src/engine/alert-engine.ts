@@ -123,11 +123,16 @@ export class AlertEngine {
   }
 
   /** Advances the floor to wallNow - graceMs and re-evaluates the keys whose window changed. */
-  tick(wallNow: number): Transition[] {
+  /**
+   * `maxKeys` bounds the work of one call, so a caller can spread a large tick (every key of
+   * a tumbling rule at a bucket end, say) over several turns of its event loop: call again
+   * with the same `wallNow` while `hasDueKeys()` says so. The result is the same as one call.
+   */
+  tick(wallNow: number, maxKeys = Infinity): Transition[] {
     assertTime(wallNow, 'wallNow');
     this.floor = Math.max(this.floor, wallNow - this.options.graceMs);
     const found: Array<{ order: number; transition: Transition }> = [];
-    for (const state of this.queue.popDue(this.floor)) {
+    for (const state of this.queue.popDue(this.floor, maxKeys)) {
       const rule = state.rule;
       const t = Math.max(state.maxOccurredAt, this.floor);
       const transition = this.evaluate(rule, state, t, null);
@@ -137,6 +142,11 @@ export class AlertEngine {
     }
     found.sort((a, b) => a.order - b.order || compareKeys(a.transition, b.transition));
     return found.map((entry) => entry.transition);
+  }
+
+  /** Whether keys are due at the current floor (a bounded tick left some). */
+  hasDueKeys(): boolean {
+    return this.queue.hasDue(this.floor);
   }
 
   stats(): EngineStats {

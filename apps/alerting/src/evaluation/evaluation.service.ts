@@ -20,6 +20,8 @@ import { WindowRebuilder } from './window-rebuilder';
  * evaluates whatever the consumer could have accepted, so its own limits are generous.
  */
 const COMMIT_INTERVAL_MS = 250;
+/** Keys evaluated per turn of the event loop during a tick (a few milliseconds of work). */
+const TICK_CHUNK_KEYS = 2000;
 const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 16 * 1024 * 1024 };
 
 /**
@@ -47,6 +49,7 @@ export class EvaluationService {
   private owned: number[] = [];
   private ticker?: NodeJS.Timeout;
   private stopping = false;
+  private ticking = false;
   private readonly untilStopped: BatchContext = {
     heartbeat: () => Promise.resolve(),
     isActive: () => !this.stopping,
@@ -235,12 +238,29 @@ export class EvaluationService {
 
   /** The wall clock moves windows on with no events: "fewer than" rules fire on silence. */
   private tick(): void {
-    if (this.stopping || this.resumeAt.size > 0 || this.owned.length === 0) return;
-    const now = Date.now();
-    const messages = this.transitions.handle(this.engine.tick(now), new Date(now));
-    if (messages.length === 0) return;
-    this.publish(messages, this.untilStopped).catch((error: Error) =>
-      this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),
-    );
+    if (this.ticking || this.stopping || this.resumeAt.size > 0 || this.owned.length === 0) return;
+    this.ticking = true;
+    this.tickInChunks(this.engine, Date.now())
+      .catch((error: Error) => this.logger.error(`wall-clock tick failed: ${error.message}`))
+      .finally(() => (this.ticking = false));
+  }
+
+  /**
+   * Thousands of keys can fall due at once (every key of a tumbling rule at a bucket end):
+   * evaluated in chunks with the event loop free in between, a large tick never holds up
+   * the evaluation of incoming events for more than a few milliseconds.
+   */
+  private async tickInChunks(engine: AlertEngine, now: number): Promise<void> {
+    for (;;) {
+      const messages = this.transitions.handle(engine.tick(now, TICK_CHUNK_KEYS), new Date(now));
+      if (messages.length > 0)
+        void this.publish(messages, this.untilStopped).catch((error: Error) =>
+          this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),
+        );
+      if (!engine.hasDueKeys()) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      // A rebuild replaced the engine meanwhile: the new one ticks from scratch.
+      if (engine !== this.engine || this.stopping || this.resumeAt.size > 0) return;
+    }
   }
 }

@@ -48,14 +48,18 @@ export class DueQueue<T extends Schedulable> {
   }
 
   /** Removes and returns every item due at or before `limit`. */
-  popDue(limit: number): T[] {
+  popDue(limit: number, max = Infinity): T[] {
     const due: T[] = [];
-    while (this.heap.length > 0 && this.heap[0].due <= limit) {
+    while (due.length < max && this.hasDue(limit)) {
       const top = this.heap[0];
       this.remove(top);
       due.push(top);
     }
     return due;
+  }
+
+  hasDue(limit: number): boolean {
+    return this.heap.length > 0 && this.heap[0].due <= limit;
   }
 
   clear(): void {
