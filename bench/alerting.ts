@@ -21,16 +21,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, Message } from 'kafkajs';
+import { Message } from 'kafkajs';
 import { AlertRule, decodeRule, LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { AlertEngine, EngineEvent } from '../apps/alerting/src/engine';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { AppName, AppProcess } from '../tools/stack/app-process';
-import { startInfrastructure } from '../tools/stack/infrastructure';
 import { repoRoot } from '../tools/stack/repo-root';
-import { fmt, memoryOf, numberOption, percentile, publish, say, sleep } from './support';
+import {
+  fmt,
+  memoryOf,
+  startBenchInfrastructure,
+  numberOption,
+  percentile,
+  publish,
+  say,
+  sleep,
+} from './support';
 
 const KEYS = numberOption('--keys', 100_000);
 const ENGINE_EVENTS = numberOption('--engine-events', 1_000_000);
@@ -157,24 +165,7 @@ async function main(): Promise<void> {
   if (!global.gc) say('(run with node --expose-gc for the memory-per-key figure)');
   const engine = engineRun();
 
-  const stateDir = join(root, '.local', 'bench');
-  if (!process.env.KAFKA_BROKERS) rmSync(join(stateDir, 'kafka'), { recursive: true, force: true });
-  const infra = await startInfrastructure({
-    repoRoot: root,
-    stateDir,
-    kafkaPort: 29392,
-    kafkaControllerPort: 29393,
-    postgresPort: 55436,
-    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
-    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
-    log: (line) => say(`[infra] ${line}`),
-  });
-  const prefix = `bench-${Date.now().toString(36)}-`;
-  const kafka = new Kafka({
-    clientId: 'bench',
-    brokers: infra.kafkaBrokers.split(','),
-    logLevel: logLevel.ERROR,
-  });
+  const { infra, kafka, prefix } = await startBenchInfrastructure(root);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const db = await createScratchDatabase(infra.databaseUrl, 'alerting');
   const rulesDir = mkdtempSync(join(tmpdir(), 'bench-rules-'));

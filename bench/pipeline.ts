@@ -13,10 +13,8 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DEFAULT_EVENT_LIMITS, decodeEventMessage, Topic, topicName } from '@app/contracts';
@@ -24,11 +22,18 @@ import { dataSourceOptions } from '@app/database';
 import { ensureTopics } from '@app/kafka';
 import { EventBatchRepository } from '../apps/consumer/src/repositories/event-batch.repository';
 import { AppProcess } from '../tools/stack/app-process';
-import { startInfrastructure } from '../tools/stack/infrastructure';
 import { repoRoot } from '../tools/stack/repo-root';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
-import { fmt, memoryOf, numberOption, publish, say, sleep } from './support';
+import {
+  fmt,
+  memoryOf,
+  startBenchInfrastructure,
+  numberOption,
+  publish,
+  say,
+  sleep,
+} from './support';
 
 const EVENTS = numberOption('--events', 1_000_000);
 const CONCURRENT_EVENTS = numberOption('--concurrent-events', 250_000);
@@ -168,27 +173,10 @@ async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string
 
 async function main(): Promise<void> {
   const root = repoRoot();
-  const stateDir = join(root, '.local', 'bench');
-  if (!process.env.KAFKA_BROKERS) rmSync(join(stateDir, 'kafka'), { recursive: true, force: true });
   say(
     `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; broker, database, consumer and load generator all local`,
   );
-  const infra = await startInfrastructure({
-    repoRoot: root,
-    stateDir,
-    kafkaPort: 29392,
-    kafkaControllerPort: 29393,
-    postgresPort: 55436,
-    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
-    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
-    log: (line) => say(`[infra] ${line}`),
-  });
-  const prefix = `bench-${Date.now().toString(36)}-`;
-  const kafka = new Kafka({
-    clientId: 'bench',
-    brokers: infra.kafkaBrokers.split(','),
-    logLevel: logLevel.ERROR,
-  });
+  const { infra, kafka, prefix } = await startBenchInfrastructure(root);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const db = await createScratchDatabase(infra.databaseUrl, 'pipeline');
   const client = new Client({ connectionString: db.url });

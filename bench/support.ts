@@ -1,6 +1,8 @@
 /** What the benchmarks share: options, output, paced publishing, process memory. */
-import { readFileSync } from 'node:fs';
-import { Message, Producer } from 'kafkajs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel, Message, Producer } from 'kafkajs';
+import { startInfrastructure } from '../tools/stack/infrastructure';
 
 const args = process.argv.slice(2);
 
@@ -58,4 +60,29 @@ export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: numb
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * The benchmarks' broker and database: their own ports and state (a fresh broker each run),
+ * or KAFKA_BROKERS / DATABASE_URL when set. Returns a Kafka client and a topic prefix too.
+ */
+export async function startBenchInfrastructure(root: string) {
+  const stateDir = join(root, '.local', 'bench');
+  if (!process.env.KAFKA_BROKERS) rmSync(join(stateDir, 'kafka'), { recursive: true, force: true });
+  const infra = await startInfrastructure({
+    repoRoot: root,
+    stateDir,
+    kafkaPort: 29392,
+    kafkaControllerPort: 29393,
+    postgresPort: 55436,
+    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
+    log: (line) => say(`[infra] ${line}`),
+  });
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: infra.kafkaBrokers.split(','),
+    logLevel: logLevel.ERROR,
+  });
+  return { infra, kafka, prefix: `bench-${Date.now().toString(36)}-` };
 }

@@ -1,9 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, Producer } from 'kafkajs';
-import { Client } from 'pg';
-import { runMigrations } from '@app/database';
 import { Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
@@ -12,9 +7,9 @@ import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { idOf, v1Event } from '../support/events';
 import { uniqueSuffix } from '../support/integration-env';
+import { expectWaitingForDatabase, withOwnPostgres } from '../support/own-postgres';
 import { deleteTopicsWithPrefix, produce, testKafka } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
-import { freePort, PostgresProcess } from '../../tools/infra/postgres-process';
 
 /**
  * The consumer's guarantees under faults: a killed process, a database outage, and two
@@ -151,24 +146,9 @@ describe('consumer under faults', () => {
   });
 
   it('pauses while PostgreSQL is down, resumes by itself when it returns, and loses nothing', async () => {
-    const postgres = new PostgresProcess({
-      port: await freePort(),
-      dataDir: mkdtempSync(join(tmpdir(), 'eventmon-pg-')),
-    });
-    await postgres.start();
-    try {
-      await runMigrations(postgres.url);
-      const app = startConsumer(postgres.url, { CONSUMER_RETRY_MAX_MS: '1000' });
+    await withOwnPostgres(async ({ url: databaseUrl, process: postgres, query }) => {
+      const app = startConsumer(databaseUrl, { CONSUMER_RETRY_MAX_MS: '1000' });
       const url = await baseUrlOf(app);
-      const query = async (sql: string) => {
-        const client = new Client({ connectionString: postgres.url });
-        await client.connect();
-        try {
-          return (await client.query(sql)).rows as Array<Record<string, unknown>>;
-        } finally {
-          await client.end();
-        }
-      };
       const rowCount = async () => Number((await query('SELECT count(*) AS n FROM events'))[0].n);
 
       const publishing = publishInWaves(20000, 500, 100);
@@ -178,14 +158,7 @@ describe('consumer under faults', () => {
       await postgres.stop();
 
       // Down: the consumer keeps running, says it is waiting, and reports the database down.
-      await eventually(async () =>
-        expect(
-          await scrapeMetric(url, 'eventmon_consumer_waiting', { dependency: 'database' }),
-        ).toBe(1),
-      );
-      const health = await fetch(`${url}/health`);
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ error: { database: { status: 'down' } } });
+      await expectWaitingForDatabase(url, eventually);
       await new Promise((resolve) => setTimeout(resolve, 3000));
       expect(app.running).toBe(true);
       expect(
@@ -200,8 +173,6 @@ describe('consumer under faults', () => {
         0,
       );
       expect(app.output()).toMatch(/database is available again/);
-    } finally {
-      await postgres.stop();
-    }
+    });
   });
 });

@@ -1,8 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, Message, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   DeadLetterHeader,
@@ -12,13 +8,14 @@ import {
   Topic,
   topicName,
 } from '@app/contracts';
-import { dataSourceOptions, runMigrations } from '@app/database';
+import { dataSourceOptions } from '@app/database';
 import { ensureTopics } from '@app/kafka';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { startConsumer as startConsumerProcess } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { uniqueSuffix } from '../support/integration-env';
+import { expectWaitingForDatabase, withOwnPostgres } from '../support/own-postgres';
 import {
   deleteTopicsWithPrefix,
   headerText,
@@ -38,7 +35,6 @@ import {
   openIncident,
   resolved,
 } from '../support/notifications';
-import { freePort, PostgresProcess } from '../../tools/infra/postgres-process';
 
 const NOTIFICATION_TOPICS = [
   Topic.Notifications,
@@ -491,24 +487,9 @@ describe('consumer notifications pipeline', () => {
   });
 
   it('pauses while PostgreSQL is down, resumes by itself, and applies every lifecycle message', async () => {
-    const postgres = new PostgresProcess({
-      port: await freePort(),
-      dataDir: mkdtempSync(join(tmpdir(), 'eventmon-pg-')),
-    });
-    await postgres.start();
-    try {
-      await runMigrations(postgres.url);
-      const app = startConsumer(postgres.url, { CONSUMER_RETRY_MAX_MS: '1000' });
+    await withOwnPostgres(async ({ url: databaseUrl, process: postgres, query }) => {
+      const app = startConsumer(databaseUrl, { CONSUMER_RETRY_MAX_MS: '1000' });
       const url = await baseUrlOf(app);
-      const query = async (sql: string) => {
-        const client = new Client({ connectionString: postgres.url });
-        await client.connect();
-        try {
-          return (await client.query(sql)).rows as Array<Record<string, unknown>>;
-        } finally {
-          await client.end();
-        }
-      };
       const statusCounts = async () =>
         Object.fromEntries(
           (await query('SELECT status, count(*)::int AS n FROM incidents GROUP BY status')).map(
@@ -534,14 +515,7 @@ describe('consumer notifications pipeline', () => {
         notifications(),
         acked.map((i) => lifecycleRecord(lifecycle(i, minute(4), 'ops'))),
       );
-      await eventually(async () =>
-        expect(
-          await scrapeMetric(url, 'eventmon_consumer_waiting', { dependency: 'database' }),
-        ).toBe(1),
-      );
-      const health = await fetch(`${url}/health`);
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ error: { database: { status: 'down' } } });
+      await expectWaitingForDatabase(url, eventually);
       await produce(
         producer,
         notifications(),
@@ -573,8 +547,6 @@ describe('consumer notifications pipeline', () => {
       ).toBeGreaterThan(0);
       expect(await scrapeMetric(url, 'eventmon_notifications_dead_lettered_total')).toBe(0);
       expect(app.output()).toMatch(/database is available again/);
-    } finally {
-      await postgres.stop();
-    }
+    });
   });
 });

@@ -3,7 +3,7 @@ import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { decodeEventMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 import { AlertingConfig } from '../alerting.config';
-import { kafkaRetrier } from '../kafka/kafka-retrier';
+import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { OffsetCommitter } from '../kafka/offset-committer';
 import { OffsetTracker } from '../kafka/offset-tracker';
 import { AlertEngine, Transition } from '../engine';
@@ -50,10 +50,7 @@ export class EvaluationService {
   private ticker?: NodeJS.Timeout;
   private stopping = false;
   private ticking = false;
-  private readonly untilStopped: BatchContext = {
-    heartbeat: () => Promise.resolve(),
-    isActive: () => !this.stopping,
-  };
+  private readonly untilStopped = untilStopped(() => this.stopping);
 
   constructor(
     kafka: Kafka,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DependencyRetrier } from '@app/resilience';
+import { BatchContext, DependencyRetrier } from '@app/resilience';
 
 /** Retries a Kafka write until it succeeds or its caller stops, logging the first and every tenth failure. */
 export function kafkaRetrier(logger: Logger, what: string): DependencyRetrier {
@@ -13,4 +13,9 @@ export function kafkaRetrier(logger: Logger, what: string): DependencyRetrier {
     },
     onWaiting: () => undefined,
   });
+}
+
+/** For retries outside a batch (ticks, deliveries): keep trying until the service stops. */
+export function untilStopped(isStopping: () => boolean): BatchContext {
+  return { heartbeat: () => Promise.resolve(), isActive: () => !isStopping() };
 }

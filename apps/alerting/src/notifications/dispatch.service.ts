@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
-import { BatchContext, DependencyRetrier } from '@app/resilience';
+import { DependencyRetrier } from '@app/resilience';
 import {
   buildDeadLetter,
   ChannelConfig,
@@ -13,7 +13,7 @@ import {
   topicName,
 } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
-import { kafkaRetrier } from '../kafka/kafka-retrier';
+import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { DeliveryExecutor } from '../dispatch';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from './notification.publisher';
@@ -47,10 +47,7 @@ export class DispatchService {
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
   private readonly retrier: DependencyRetrier;
-  private readonly untilStopped: BatchContext = {
-    heartbeat: () => Promise.resolve(),
-    isActive: () => !this.stopping,
-  };
+  private readonly untilStopped = untilStopped(() => this.stopping);
 
   constructor(
     kafka: Kafka,
