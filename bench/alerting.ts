@@ -268,6 +268,10 @@ async function main(): Promise<void> {
     await sleep(5000);
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
+    // Split at the incident's openedAt (same machine, same clock): before it, the event's way
+    // to alerting and its evaluation; after it, publishing the incident and reading it back.
+    const toDecision: number[] = [];
+    const fromDecision: number[] = [];
     const watcher = kafka.consumer({ groupId: `${prefix}watcher`, maxWaitTimeInMs: 20 });
     await watcher.connect();
     await watcher.subscribe({ topic: topicName(Topic.Notifications, prefix), fromBeginning: true });
@@ -275,8 +279,13 @@ async function main(): Promise<void> {
       eachMessage: ({ message }) => {
         const lifecycle = JSON.parse(String(message.value)) as LifecycleMessage;
         const sent = sentAt.get(lifecycle.incident.groupKey);
-        if (lifecycle.kind === 'incident.opened' && sent !== undefined)
-          latencies.push(Date.now() - sent);
+        if (lifecycle.kind === 'incident.opened' && sent !== undefined) {
+          const received = Date.now();
+          const decided = Date.parse(lifecycle.incident.openedAt);
+          latencies.push(received - sent);
+          toDecision.push(decided - sent);
+          fromDecision.push(received - decided);
+        }
         return Promise.resolve();
       },
     });
@@ -338,6 +347,12 @@ async function main(): Promise<void> {
     say(
       `publish-to-incident latency            p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${percentile(sorted, 100)} ms   (${sorted.length} of ${sentAt.size} probes)`,
     );
+    const split = (values: number[]) => {
+      const ordered = [...values].sort((a, b) => a - b);
+      return `p50 ${percentile(ordered, 50)} ms, p99 ${percentile(ordered, 99)} ms`;
+    };
+    say(`  publish to alerting's decision        ${split(toDecision)}`);
+    say(`  decision to incident read back        ${split(fromDecision)}`);
     say(
       `alerting process memory                RSS ${pipelineMemory.rssMb.toFixed(0)} MiB, peak ${pipelineMemory.peakMb.toFixed(0)} MiB`,
     );
