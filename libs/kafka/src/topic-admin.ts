@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DEFAULT_TOPIC_SPECS, Topic, topicName } from '@app/contracts';
+import { backoffDelay } from '@app/resilience';
 
 export interface EnsureTopicsOptions {
   prefix: string;
@@ -20,6 +21,45 @@ export interface EnsureTopicsOptions {
  * partitions and break per-source ordering, so a mismatch is only reported.
  */
 export async function ensureTopics(
+  kafka: Kafka,
+  topics: Topic[],
+  options: EnsureTopicsOptions,
+): Promise<void> {
+  // Services starting together race to create the same topics: the loser can see a topic
+  // that exists but has no metadata yet. Such errors pass; trying again settles it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureTopicsOnce(kafka, topics, options);
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isCreationRace(error)) throw error;
+      new Logger('TopicAdmin').warn(
+        `topics not ready yet (${(error as Error).message}); trying again (attempt ${attempt})`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 200, 3000)));
+    }
+  }
+}
+
+const MAX_ATTEMPTS = 10;
+const RACE_ERRORS = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'TOPIC_ALREADY_EXISTS',
+  'NOT_CONTROLLER',
+]);
+
+/** Errors another service's concurrent creation of the same topics can cause. */
+export function isCreationRace(error: unknown): boolean {
+  const { type, retriable, errors } = (error ?? {}) as {
+    type?: string;
+    retriable?: boolean;
+    errors?: unknown[];
+  };
+  if (Array.isArray(errors) && errors.length > 0) return errors.every(isCreationRace);
+  return retriable === true || (type !== undefined && RACE_ERRORS.has(type));
+}
+
+async function ensureTopicsOnce(
   kafka: Kafka,
   topics: Topic[],
   options: EnsureTopicsOptions,

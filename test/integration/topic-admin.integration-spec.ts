@@ -1,0 +1,46 @@
+import { DEFAULT_TOPIC_SPECS, Topic, topicName } from '@app/contracts';
+import { ensureTopics } from '@app/kafka';
+import { uniqueSuffix } from '../support/integration-env';
+import { deleteTopicsWithPrefix, testKafka } from '../support/kafka';
+
+/**
+ * Every service creates the topics it needs at start-up, and `npm start` starts them all at
+ * once on a fresh broker: concurrent creation of the same topics must work for each of them.
+ */
+describe('ensureTopics', () => {
+  it('lets several services create the same topics at the same moment', async () => {
+    const kafka = testKafka();
+    const all = Object.values(Topic);
+    // Several rounds with the starts spread over a few tens of milliseconds, as processes are.
+    for (let round = 0; round < 8; round++) {
+      const prefix = `it-${uniqueSuffix()}-`;
+      try {
+        const results = await Promise.allSettled(
+          Array.from({ length: 4 }, async (_, i) => {
+            await new Promise((resolve) => setTimeout(resolve, (i * 7 + round * 13) % 40));
+            await ensureTopics(testKafka(`service-${i}`), i % 2 === 0 ? all : all.slice(1, 5), {
+              prefix,
+            });
+          }),
+        );
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const { topics } = await admin.fetchTopicMetadata({
+            topics: all.map((topic) => topicName(topic, prefix)),
+          });
+          expect(Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]))).toEqual(
+            Object.fromEntries(
+              all.map((topic) => [topicName(topic, prefix), DEFAULT_TOPIC_SPECS[topic].partitions]),
+            ),
+          );
+        } finally {
+          await admin.disconnect();
+        }
+      } finally {
+        await deleteTopicsWithPrefix(kafka, prefix);
+      }
+    }
+  });
+});
