@@ -147,4 +147,18 @@ describe('IncidentTracker', () => {
     expect(tracker.decide(rule(), firing('e5'), at(60)).action).toBe('suppressed');
     expect(tracker.decide(rule(), firing('e6'), at(124)).action).toBe('publish');
   });
+
+  it('does not open again an incident that a replay of the same crossing derives, even resolved', () => {
+    const tracker = new IncidentTracker(new IncidentBook());
+    const noCooldown = rule({ cooldownSeconds: 0 });
+    expect(tracker.decide(noCooldown, firing('e3'), at(0)).action).toBe('publish');
+    expect(tracker.decide(noCooldown, cleared(), at(1)).action).toBe('publish');
+    // A restarted replica evaluates the same events: same crossing, same id.
+    expect(tracker.decide(noCooldown, firing('e3'), at(2))).toEqual({
+      action: 'suppressed',
+      reason: 'replayed',
+    });
+    // A new crossing (another event) opens a new incident.
+    expect(tracker.decide(noCooldown, firing('e4'), at(3)).action).toBe('publish');
+  });
 });

@@ -14,7 +14,7 @@ export type TrackerDecision =
   | { action: 'publish'; message: LifecycleMessage }
   | {
       action: 'suppressed';
-      reason: 'already-open' | 'cooldown' | 'not-auto-resolved' | 'nothing-open';
+      reason: 'already-open' | 'cooldown' | 'replayed' | 'not-auto-resolved' | 'nothing-open';
     };
 
 /**
@@ -31,6 +31,11 @@ export class IncidentTracker {
     if (transition.firing) {
       if (latest && latest.status !== 'resolved')
         return { action: 'suppressed', reason: 'already-open' };
+      // The same crossing evaluated again (a replica re-read events it had evaluated before a
+      // crash) derives the same id: that incident exists already, even if it is resolved.
+      if (latest?.id === incidentIdFor(rule.id, transition)) {
+        return { action: 'suppressed', reason: 'replayed' };
+      }
       if (latest?.resolvedAt) {
         const quietUntil = Date.parse(latest.resolvedAt) + rule.cooldownSeconds * 1000;
         if (now.getTime() < quietUntil) return { action: 'suppressed', reason: 'cooldown' };
