@@ -20,7 +20,11 @@ import {
   testKafka,
 } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
-import { ReceivedRequest, SmtpReceiver, WebhookReceiver } from '../support/receivers';
+import {
+  ReceivedRequest,
+  startHttpServer,
+} from '../../apps/alerting/src/dispatch/testing/local-http-server';
+import { startSmtpServer } from '../../apps/alerting/src/dispatch/testing/local-smtp-server';
 import { TopicRecorder } from '../support/topic-recorder';
 
 const SECRET = 'integration-test-secret';
@@ -112,10 +116,10 @@ describe('alerting: notification dispatch', () => {
   const deliveryRecords = () => deliveries.json<DeliveryRecord>();
 
   it('posts a signed webhook with an idempotency key for each lifecycle message', async () => {
-    const hook = await WebhookReceiver.start();
-    stoppers.push(() => hook.stop());
+    const hook = await startHttpServer(() => ({ status: 200 }));
+    stoppers.push(() => hook.close());
     const app = await startAlerting({});
-    const opened = await fireRule(app, [{ type: 'webhook', url: `${hook.url}/hooks/eventmon` }]);
+    const opened = await fireRule(app, [{ type: 'webhook', url: `${hook.origin}/hooks/eventmon` }]);
 
     const first = await eventually(() => {
       expect(hook.requests).toHaveLength(1);
@@ -176,10 +180,10 @@ describe('alerting: notification dispatch', () => {
   });
 
   it('emails the incident through a real SMTP server, with text and HTML bodies', async () => {
-    const smtp = await SmtpReceiver.start();
-    stoppers.push(() => smtp.stop());
+    const smtp = await startSmtpServer();
+    stoppers.push(() => smtp.close());
     const app = await startAlerting({
-      SMTP_URL: smtp.url,
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       SMTP_FROM: 'eventmon <alerts@example.test>',
     });
     const opened = await fireRule(app, [
@@ -208,22 +212,22 @@ describe('alerting: notification dispatch', () => {
   });
 
   it('retries a failing webhook, dead-letters it after the last attempt, and never holds back a healthy channel', async () => {
-    const dead = await WebhookReceiver.start(() => 503);
-    const slow = await WebhookReceiver.start(() => 'hang');
-    const healthy = await WebhookReceiver.start();
+    const dead = await startHttpServer(() => ({ status: 503 }));
+    const slow = await startHttpServer(() => 'hang');
+    const healthy = await startHttpServer(() => ({ status: 200 }));
     stoppers.push(
-      () => dead.stop(),
-      () => slow.stop(),
-      () => healthy.stop(),
+      () => dead.close(),
+      () => slow.close(),
+      () => healthy.close(),
     );
     const app = await startAlerting({
       NOTIFY_MAX_ATTEMPTS: '3',
       NOTIFY_ATTEMPT_TIMEOUT_MS: '1500',
     });
     const opened = await fireRule(app, [
-      { type: 'webhook', url: `${slow.url}/slow` },
-      { type: 'webhook', url: `${dead.url}/dead` },
-      { type: 'webhook', url: `${healthy.url}/ok` },
+      { type: 'webhook', url: `${slow.origin}/slow` },
+      { type: 'webhook', url: `${dead.origin}/dead` },
+      { type: 'webhook', url: `${healthy.origin}/ok` },
     ]);
 
     const dlq = await eventually(
