@@ -5,7 +5,8 @@
  *         and memory per active key
  *   [2/3] process: one alerting process draining a backlog from Kafka (throughput)
  *   [3/3] pipeline at --rate events/s (consumer and alerting both running): publish-to-incident
- *         latency of probe events, and whether alerting keeps up
+ *         latency of probe events (timed from a worker thread, off the load generator's event
+ *         loop), whether alerting keeps up, and how busy the machine's CPU was meanwhile
  *
  *   --keys K            active (rule, source) keys (default 100,000)
  *   --engine-events N   events for the in-process run (default 1,000,000)
@@ -22,7 +23,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Message } from 'kafkajs';
-import { AlertRule, decodeRule, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import { AlertRule, decodeRule, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { AlertEngine, EngineEvent } from '../apps/alerting/src/engine';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
@@ -30,7 +31,9 @@ import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { AppName, AppProcess } from '../tools/stack/app-process';
 import { repoRoot } from '../tools/stack/repo-root';
 import {
+  cpuBusyPercent,
   fmt,
+  machineCpuTicks,
   memoryOf,
   startBenchInfrastructure,
   numberOption,
@@ -39,6 +42,7 @@ import {
   say,
   sleep,
 } from './support';
+import { startLatencyProbe } from './latency-probe';
 
 const KEYS = numberOption('--keys', 100_000);
 const ENGINE_EVENTS = numberOption('--engine-events', 1_000_000);
@@ -207,6 +211,23 @@ async function main(): Promise<void> {
       await admin.disconnect();
     }
   };
+  const setGroupOffsets = async (
+    groupId: string,
+    offsetOf: (partition: { offset: string; high: string }) => string,
+  ) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const partitions = (await admin.fetchTopicOffsets(eventsTopic)).map((p) => ({
+        partition: p.partition,
+        offset: offsetOf(p),
+      }));
+      await admin.setOffsets({ groupId, topic: eventsTopic, partitions });
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const startGroupAtEnd = (groupId: string) => setGroupOffsets(groupId, (p) => p.high);
   try {
     await producer.connect();
     await ensureTopics(
@@ -228,15 +249,8 @@ async function main(): Promise<void> {
     const now = Date.now();
     await publish(producer, eventsTopic, BACKLOG_EVENTS, (i) => asMessage(backgroundEvent(i, now)));
     const groupId = `${prefix}alerting`;
-    const admin = kafka.admin();
-    await admin.connect();
-    const partitions = (await admin.fetchTopicOffsets(eventsTopic)).map((p) => ({
-      partition: p.partition,
-      offset: '0',
-    }));
     // A group that committed offset 0: the process evaluates the whole backlog as new events.
-    await admin.setOffsets({ groupId, topic: eventsTopic, partitions });
-    await admin.disconnect();
+    await setGroupOffsets(groupId, () => '0');
     let ready = 0;
     const alerting = startApp(
       'alerting',
@@ -259,51 +273,26 @@ async function main(): Promise<void> {
     say(
       `[3/3] pipeline: ${fmt(RATE)} events/s for ${SECONDS} s through consumer and alerting, ${PROBES_PER_SECOND} probes/s`,
     );
+    const consumerGroup = `${prefix}consumer`;
+    // The consumer joins at the head of the topic: the backlog above was for alerting's drain,
+    // and a consumer still writing it to PostgreSQL would be a second load during the run.
+    await startGroupAtEnd(consumerGroup);
     if (!WITHOUT_CONSUMER)
       startApp('consumer', {
         CONSUMER_PORT: '0',
         DATABASE_URL: db.url,
-        CONSUMER_GROUP_ID: `${prefix}consumer`,
+        CONSUMER_GROUP_ID: consumerGroup,
       });
     await sleep(5000);
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    // Split at the incident's openedAt (same machine, same clock): before it, the event's way
-    // to alerting and its evaluation; after it, publishing the incident and reading it back.
-    const toDecision: number[] = [];
-    const fromDecision: number[] = [];
-    const watcher = kafka.consumer({ groupId: `${prefix}watcher`, maxWaitTimeInMs: 20 });
-    await watcher.connect();
-    await watcher.subscribe({ topic: topicName(Topic.Notifications, prefix), fromBeginning: true });
-    await watcher.run({
-      eachMessage: ({ message }) => {
-        const lifecycle = JSON.parse(String(message.value)) as LifecycleMessage;
-        const sent = sentAt.get(lifecycle.incident.groupKey);
-        if (lifecycle.kind === 'incident.opened' && sent !== undefined) {
-          const received = Date.now();
-          const decided = Date.parse(lifecycle.incident.openedAt);
-          latencies.push(received - sent);
-          toDecision.push(decided - sent);
-          fromDecision.push(received - decided);
-        }
-        return Promise.resolve();
-      },
+    const probe = await startLatencyProbe({
+      brokers: infra.kafkaBrokers.split(','),
+      eventsTopic,
+      notificationsTopic: topicName(Topic.Notifications, prefix),
+      watcherGroupId: `${prefix}watcher`,
+      probeType: 'bench.probe',
+      perSecond: PROBES_PER_SECOND,
     });
-    const probeProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await probeProducer.connect();
-    let probing = true;
-    const probes = (async () => {
-      for (let n = 0; probing; n++) {
-        const source = `probe-${n}`;
-        sentAt.set(source, Date.now());
-        await probeProducer.send({
-          topic: eventsTopic,
-          acks: -1,
-          messages: [asMessage({ ...backgroundEvent(n, Date.now()), type: 'bench.probe', source })],
-        });
-        await sleep(1000 / PROBES_PER_SECOND);
-      }
-    })();
+    const cpuBefore = machineCpuTicks();
     const base = Date.now();
     const publishSeconds = await publish(
       producer,
@@ -312,18 +301,16 @@ async function main(): Promise<void> {
       (i) => asMessage(backgroundEvent(i, base + (i / RATE) * 1000)),
       RATE,
     );
-    probing = false;
-    await probes;
-    const lagAtEnd = BACKLOG_EVENTS + RATE * SECONDS + sentAt.size - (await committed(groupId));
+    const cpuBusy = cpuBusyPercent(cpuBefore, machineCpuTicks());
+    const probesSent = await probe.stopSending();
+    const lagAtEnd = BACKLOG_EVENTS + RATE * SECONDS + probesSent - (await committed(groupId));
     const catchUpStarted = Date.now();
-    while ((await committed(groupId)) < BACKLOG_EVENTS + RATE * SECONDS + sentAt.size)
+    while ((await committed(groupId)) < BACKLOG_EVENTS + RATE * SECONDS + probesSent)
       await sleep(100);
     const catchUpMs = Date.now() - catchUpStarted;
-    await sleep(1000);
-    await watcher.disconnect();
-    await probeProducer.disconnect();
+    const probed = await probe.finish(1000);
     const pipelineMemory = memoryOf(alerting.pid);
-    const sorted = latencies.sort((a, b) => a - b);
+    const sorted = [...probed.total].sort((a, b) => a - b);
 
     say('\n=== alerting benchmark ===');
     say(
@@ -339,20 +326,29 @@ async function main(): Promise<void> {
       `one alerting process, Kafka backlog    ${fmt(BACKLOG_EVENTS / drainSeconds)} events/s   (${fmt(BACKLOG_EVENTS)} events in ${drainSeconds.toFixed(1)} s; RSS ${drainMemory.rssMb.toFixed(0)} MiB)`,
     );
     say(
-      `pipeline rate offered                  ${fmt((RATE * SECONDS) / publishSeconds)} events/s for ${publishSeconds.toFixed(0)} s (consumer + alerting on the same 2 cores)`,
+      `pipeline rate offered                  ${fmt((RATE * SECONDS) / publishSeconds)} events/s for ${publishSeconds.toFixed(0)} s (consumer + alerting on the same ${cpus().length} cores)`,
+    );
+    say(
+      `machine CPU busy during that run        ${cpuBusy.toFixed(0)}% of ${cpus().length} cores (broker, PostgreSQL, apps, load generator)`,
     );
     say(
       `alerting lag when publishing stopped   ${fmt(lagAtEnd)} events, caught up ${catchUpMs} ms later`,
     );
     say(
-      `publish-to-incident latency            p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${percentile(sorted, 100)} ms   (${sorted.length} of ${sentAt.size} probes)`,
+      `publish-to-incident latency            p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${percentile(sorted, 100)} ms   (${sorted.length} of ${probed.sent} probes)`,
     );
     const split = (values: number[]) => {
       const ordered = [...values].sort((a, b) => a - b);
       return `p50 ${percentile(ordered, 50)} ms, p99 ${percentile(ordered, 99)} ms`;
     };
-    say(`  publish to alerting's decision        ${split(toDecision)}`);
-    say(`  decision to incident read back        ${split(fromDecision)}`);
+    say(`  publish to alerting's decision        ${split(probed.toDecision)}`);
+    say(`  decision to incident read back        ${split(probed.fromDecision)}`);
+    const slowest = probed.total
+      .map((ms, i) => ({ ms, i }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map(({ ms, i }) => `${ms} ms at ${((probed.sentAt[i] - base) / 1000).toFixed(1)} s`);
+    say(`  slowest probes (since load start)     ${slowest.join(', ')}`);
     say(
       `alerting process memory                RSS ${pipelineMemory.rssMb.toFixed(0)} MiB, peak ${pipelineMemory.peakMb.toFixed(0)} MiB`,
     );

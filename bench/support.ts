@@ -57,6 +57,21 @@ export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: numb
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/** Busy and total CPU time of the whole machine so far (from /proc/stat), in clock ticks. */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  // idle and iowait are the 4th and 5th fields.
+  return { busy: total - ticks[3] - ticks[4], total };
+}
+
+/** Share of the machine's CPU that was busy between two machineCpuTicks() readings, in %. */
+export const cpuBusyPercent = (
+  before: { busy: number; total: number },
+  after: { busy: number; total: number },
+): number => (100 * (after.busy - before.busy)) / (after.total - before.total);
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

@@ -144,6 +144,8 @@ export class LocalKafkaBroker {
       // One GC thread, no concurrent GC threads: the right trade-off for a small heap on 2 cores.
       '-XX:+UseSerialGC',
       '-XX:+ExitOnOutOfMemoryError',
+      // A pause log beside broker.log: the first thing to read when latency has a long tail.
+      `-Xlog:gc:file=${path.join(path.dirname(this.logFile), 'gc.log')}:time,uptime:filecount=2,filesize=5m`,
       '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=${log4j}`,
       `-Dkafka.logs.dir=${this.dataDir}`,
