@@ -17,8 +17,9 @@ WORKDIR /app
 
 # Dependencies first, so a source change does not reinstall them. The lockfile carries no
 # resolved URLs: npm ci fetches each pinned version (integrity-checked) from the registry.
-# --ignore-scripts: no production dependency has an install script (tools/docker/compose.spec.ts
-# checks the lockfile); the only ones belong to embedded-postgres, a dev tool unused in Docker.
+# --ignore-scripts: no production dependency needs an install script (tools/docker/compose.spec.ts
+# checks the lockfile); the only ones belong to embedded-postgres, a dev tool unused in Docker,
+# and @scarf/scarf, install telemetry package.json denies.
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
@@ -43,6 +44,7 @@ COPY --from=build /app/dist ./dist
 # checkout, so the apps' defaults work unchanged.
 COPY apps/propagator/events.sample.json apps/propagator/propagator.sample.yaml ./apps/propagator/
 COPY apps/alerting/rules.sample.yaml ./apps/alerting/
+COPY apps/gateway/public ./apps/gateway/public
 
 # gateway, consumer, alerting, propagator (each service uses one; only the gateway's is public).
 EXPOSE 3000 3001 3002 3003

@@ -632,8 +632,13 @@ describe('Dockerfile', () => {
     const lock = JSON.parse(read('package-lock.json')) as {
       packages: Record<string, { dev?: boolean; hasInstallScript?: boolean }>;
     };
+    // Scripts package.json denies on purpose (telemetry such as @scarf/scarf) are not needed.
+    const { allowScripts } = JSON.parse(read('package.json')) as {
+      allowScripts: Record<string, boolean>;
+    };
+    const denied = (path: string) => allowScripts[path.replace(/^.*node_modules\//, '')] === false;
     const needingScripts = Object.entries(lock.packages)
-      .filter(([, pkg]) => pkg.hasInstallScript && !pkg.dev)
+      .filter(([path, pkg]) => pkg.hasInstallScript && !pkg.dev && !denied(path))
       .map(([path]) => path);
     expect(needingScripts).toEqual([]);
   });

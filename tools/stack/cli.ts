@@ -3,7 +3,8 @@
  * newcomer needs runs from here, on a machine with Node, Java 17 and Maven, and no Docker.
  */
 import 'reflect-metadata';
-import { mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DATABASE_URL } from '@app/config';
 import { runMigrations } from '@app/database';
@@ -55,6 +56,7 @@ async function up(): Promise<number> {
   const env = {
     // Predefined rules so a fresh stack alerts on the propagator's sample events.
     ALERTING_RULES_FILE: join(root, 'apps', 'alerting', 'rules.sample.yaml'),
+    API_KEYS: `${localAdminKey()}=admin`,
     ...process.env,
     KAFKA_BROKERS: running.kafkaBrokers,
     DATABASE_URL: running.databaseUrl,
@@ -72,6 +74,7 @@ async function up(): Promise<number> {
     const port = process.env[`${name.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[name];
     log(`${name.padEnd(10)} http://127.0.0.1:${port}/health`);
   }
+  if (!process.env.API_KEYS) log(`gateway admin API key (X-API-Key): in ${LOCAL_KEY_FILE}`);
   log('Ctrl-C stops everything');
   const firstExit = Promise.race(apps.map(async (app) => ({ app, code: await app.waitForExit() })));
   const outcome = await Promise.race([untilInterrupted().then(() => undefined), firstExit]);
@@ -81,6 +84,20 @@ async function up(): Promise<number> {
   log('stopping infrastructure');
   await running.stop();
   return outcome ? 1 : 0;
+}
+
+const LOCAL_KEY_FILE = join(DEV.stateDir, 'dev-api-key');
+
+/**
+ * The local stack's admin key when API_KEYS is unset: random, made once per checkout and kept
+ * in a file only its owner can read (never printed), so the dashboard and curl work at once.
+ */
+function localAdminKey(): string {
+  if (!existsSync(LOCAL_KEY_FILE)) {
+    mkdirSync(DEV.stateDir, { recursive: true });
+    writeFileSync(LOCAL_KEY_FILE, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(LOCAL_KEY_FILE, 'utf8').trim();
 }
 
 async function infraOnly(): Promise<number> {

@@ -1,4 +1,6 @@
-import { DatabaseServiceConfig, Env } from '@app/config';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { CommaSeparated, DatabaseServiceConfig, Env, ToNumber } from '@app/config';
+import { API_KEY_ENTRY_PATTERN } from './auth/api-keys';
 
 export class GatewayConfig extends DatabaseServiceConfig {
   @Env('GATEWAY_PORT', 'HTTP port of the gateway (REST API, docs, dashboard)')
@@ -6,4 +8,45 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   // Serves concurrent API requests, where the consumer runs a few batches at a time.
   override databasePoolSize = 10;
+
+  @Env(
+    'API_KEYS',
+    'Comma-separated key=role pairs (roles: read, ingest, admin); keys of at least 16 characters',
+  )
+  @CommaSeparated()
+  @Matches(API_KEY_ENTRY_PATTERN, {
+    each: true,
+    // Never echo a key back: the message names the rule, not the value.
+    message:
+      'each entry must be key=role with a key of 16 to 256 characters (letters, digits, . _ ~ -) and a role of read, ingest or admin',
+  })
+  apiKeys: string[] = [];
+
+  @Env('GATEWAY_RATE_LIMIT_PER_MINUTE', 'Requests one client address may make per minute')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  rateLimitPerMinute = 1200;
+
+  @Env('GATEWAY_BODY_LIMIT_BYTES', 'Largest request body accepted (larger: 413)')
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  bodyLimitBytes = 1024 * 1024;
+
+  @Env('GATEWAY_MAX_EVENTS_PER_REQUEST', 'Most events one POST /api/events may carry')
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  maxEventsPerRequest = 500;
+
+  @Env(
+    'GATEWAY_TRUST_PROXY',
+    'Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (empty: none; rate limits use the connecting address)',
+  )
+  @IsString()
+  trustProxy = '';
 }

@@ -1,10 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { databaseModule } from '@app/database';
 import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
+import { AuditController } from './audit/audit.controller';
+import { AuditRepository } from './audit/audit.repository';
+import { ApiKeyGuard, ApiKeys } from './auth';
 import { GatewayConfig } from './gateway.config';
+import { ClientThrottlerGuard } from './http/client-throttler.guard';
+import { DatabaseInputFilter } from './http/database-input.filter';
 
-/** The REST API arrives with the gateway issue; for now: health and metrics. */
+/**
+ * The gateway: REST API, docs, dashboard. Guards run in the order listed: the rate limit
+ * first (so guessing API keys is limited too), then the API key and its role.
+ */
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
@@ -19,8 +29,20 @@ export class GatewayModule {
           applicationName: 'eventmon-gateway',
         }),
         HealthModule.forRoot({ database: true }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,
+        }),
       ],
-      providers: [{ provide: GatewayConfig, useValue: config }],
+      controllers: [AuditController],
+      providers: [
+        { provide: GatewayConfig, useValue: config },
+        { provide: ApiKeys, useValue: new ApiKeys(config.apiKeys) },
+        { provide: APP_GUARD, useClass: ClientThrottlerGuard },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: DatabaseInputFilter },
+        AuditRepository,
+      ],
     };
   }
 }

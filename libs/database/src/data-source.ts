@@ -3,14 +3,25 @@ import { EventRollupMinuteEntity } from './entities/event-rollup-minute.entity';
 import { EventEntity } from './entities/event.entity';
 import { DeliveryEntity } from './entities/delivery.entity';
 import { IncidentEntity } from './entities/incident.entity';
+import { AlertRuleEntity } from './entities/alert-rule.entity';
+import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { CreateEventsAndRollups1763900000000 } from './migrations/1763900000000-CreateEventsAndRollups';
 import { CreateIncidentsAndDeliveries1764000000000 } from './migrations/1764000000000-CreateIncidentsAndDeliveries';
+import { CreateRulesAndAuditLog1765000000000 } from './migrations/1765000000000-CreateRulesAndAuditLog';
 
-export const ENTITIES = [EventEntity, EventRollupMinuteEntity, IncidentEntity, DeliveryEntity];
+export const ENTITIES = [
+  EventEntity,
+  EventRollupMinuteEntity,
+  IncidentEntity,
+  DeliveryEntity,
+  AlertRuleEntity,
+  AuditEntryEntity,
+];
 /** In order. Listed explicitly (not globbed) so the compiled and the ts-jest builds agree. */
 export const MIGRATIONS = [
   CreateEventsAndRollups1763900000000,
   CreateIncidentsAndDeliveries1764000000000,
+  CreateRulesAndAuditLog1765000000000,
 ];
 
 export interface DatabaseOptions {

@@ -8,6 +8,8 @@ export interface ServiceBootstrapOptions {
   logLevel: LogLevel;
   port: number;
   host: string;
+  /** HTTP set-up that must happen before the server listens (parsers, security headers...). */
+  configure?: (app: INestApplication) => void | Promise<void>;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function bootstrapService(
   const logger = createJsonLogger(options.service, options.logLevel);
   const app = await NestFactory.create(module, { logger, bufferLogs: true, abortOnError: false });
   exitGracefullyOnSignals(app, options.service);
+  await options.configure?.(app);
   await app.listen(options.port, options.host);
   const url = await app.getUrl();
   new Logger(options.service).log(
@@ -83,6 +86,7 @@ export interface ServiceMainOptions<C extends HttpConfig> {
   /** Environment variable naming the service's optional YAML config file. */
   configFileVariable: string;
   module: (config: C) => DynamicModule;
+  configure?: (app: INestApplication, config: C) => void | Promise<void>;
 }
 
 /** The whole main() of a service: load and validate its configuration, then start it. */
@@ -96,6 +100,7 @@ export function serviceMain<C extends HttpConfig>(options: ServiceMainOptions<C>
       logLevel: config.logLevel,
       port: config.port,
       host: config.httpHost,
+      configure: options.configure && ((app) => options.configure!(app, config)),
     });
   });
 }

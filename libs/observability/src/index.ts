@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './health';
 export * from './bootstrap';
 export * from './health.module';
+export * from './public-route';

@@ -1,9 +1,11 @@
 import { Controller, Get, Header, Inject, Module, DynamicModule } from '@nestjs/common';
+import { PublicRoute } from './public-route';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Injection token of the service's own prom-client registry. */
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
+@PublicRoute()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

@@ -1,0 +1,58 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export const ROLES = ['read', 'ingest', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const API_KEY_ENTRY_PATTERN = /^[A-Za-z0-9._~-]{16,256}=(read|ingest|admin)$/;
+
+/** Who made a request, as the audit log and logs show it: never the key itself. */
+export interface Principal {
+  role: Role;
+  /** `role:` and the first 12 hex digits of the key's SHA-256: stable, not reversible. */
+  id: string;
+}
+
+interface KeyEntry {
+  digest: Buffer;
+  principal: Principal;
+}
+
+const digestOf = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/**
+ * The API keys of `API_KEYS`. Keys are compared by their SHA-256 digests with
+ * timingSafeEqual, so neither a key's length nor its first differing character leaks
+ * through response times.
+ */
+export class ApiKeys {
+  private readonly entries: KeyEntry[];
+
+  constructor(pairs: readonly string[]) {
+    this.entries = pairs.map((pair) => {
+      const separator = pair.lastIndexOf('=');
+      const key = pair.slice(0, separator);
+      const role = pair.slice(separator + 1) as Role;
+      const digest = digestOf(key);
+      return { digest, principal: { role, id: `${role}:${digest.toString('hex').slice(0, 12)}` } };
+    });
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The principal a key stands for, or undefined for an unknown key. */
+  find(key: string): Principal | undefined {
+    const digest = digestOf(key);
+    let found: Principal | undefined;
+    // Every entry is compared, so the time taken does not tell which entry matched.
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, digest)) found = entry.principal;
+    }
+    return found;
+  }
+}
+
+/** Whether a principal of `role` may use a route that needs `needed`: admin may do everything. */
+export const roleAllows = (role: Role, needed: Role): boolean =>
+  role === 'admin' || role === needed;

@@ -1,0 +1,4 @@
+export * from './access.decorator';
+export * from './api-key.guard';
+export * from './api-keys';
+export * from './principal.decorator';

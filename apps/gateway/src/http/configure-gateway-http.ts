@@ -1,0 +1,35 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/observability';
+import type { GatewayConfig } from '../gateway.config';
+import { bodyErrorHandler } from './body-errors';
+import { dashboardDir } from './dashboard-dir';
+import { serveOpenApi } from './openapi';
+import { requestMetrics } from './request-metrics';
+
+/** Everything HTTP the gateway sets up before it listens, in the order requests meet it. */
+export function configureGatewayHttp(nestApp: INestApplication, config: GatewayConfig): void {
+  const app = nestApp as NestExpressApplication;
+  // Without listed proxies, the client address (rate limits, logs) is the socket's own: an
+  // X-Forwarded-For header is believed only when it comes from a proxy named here.
+  app.set('trust proxy', config.trustProxy === '' ? false : config.trustProxy.split(','));
+  app.disable('x-powered-by');
+  app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
+  app.use(helmet());
+  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.use(bodyErrorHandler(config.bodyLimitBytes));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      // A query string value arrives as a string: "limit=10" becomes the number the DTO says.
+      transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  serveOpenApi(app);
+  const dashboard = dashboardDir();
+  if (dashboard) app.useStaticAssets(dashboard, { index: 'index.html', fallthrough: true });
+}
