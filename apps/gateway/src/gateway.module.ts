@@ -6,6 +6,8 @@ import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
+import { EventsModule } from './events/events.module';
+import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
 import { GatewayConfig } from './gateway.config';
 import { ClientThrottlerGuard } from './http/client-throttler.guard';
@@ -20,6 +22,8 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
+      // Global: feature modules get the configuration and the API keys without re-providing them.
+      global: true,
       imports: [
         MetricsModule.forRoot('gateway'),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-gateway' }),
@@ -29,6 +33,8 @@ export class GatewayModule {
           applicationName: 'eventmon-gateway',
         }),
         HealthModule.forRoot({ database: true }),
+        GatewayKafkaModule,
+        EventsModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,
@@ -43,6 +49,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: DatabaseInputFilter },
         AuditRepository,
       ],
+      exports: [GatewayConfig, ApiKeys, AuditRepository],
     };
   }
 }

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { EventsController } from './events.controller';
+import { EventsRepository } from './events.repository';
+import { EventsService } from './events.service';
+import { LegacyEventController } from './legacy-event.controller';
+
+@Module({
+  controllers: [EventsController, LegacyEventController],
+  providers: [EventsService, EventsRepository],
+})
+export class EventsModule {}

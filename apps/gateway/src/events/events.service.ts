@@ -1,0 +1,87 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { NormalizedEvent, Topic } from '@app/contracts';
+import { EventEntity } from '@app/database';
+import { decodeCursor, Page, toPage } from '../common/page';
+import { timeRangeOf } from '../common/time-range';
+import { GatewayConfig } from '../gateway.config';
+import { TopicPublisher } from '../kafka/topic-publisher';
+import { checkEvent, toEventJson } from './event-intake';
+import { EventDto, EventQueryDto } from './events.dto';
+import { EventsRepository } from './events.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isEventKey = (key: unknown[]): key is [string, string] =>
+  key.length === 2 &&
+  typeof key[0] === 'string' &&
+  !Number.isNaN(Date.parse(key[0])) &&
+  typeof key[1] === 'string' &&
+  UUID.test(key[1]);
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly publisher: TopicPublisher,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /**
+   * All or nothing: every event is checked before any is published, so a 400 means none of
+   * the request reached Kafka and the client can fix and resend the whole of it.
+   */
+  async publish(body: unknown): Promise<string[]> {
+    const inputs = Array.isArray(body) ? body : [body];
+    if (inputs.length === 0) throw new BadRequestException('the array holds no events');
+    if (inputs.length > this.config.maxEventsPerRequest) {
+      throw new BadRequestException(
+        `at most ${this.config.maxEventsPerRequest} events per request, got ${inputs.length}`,
+      );
+    }
+    const now = new Date();
+    const accepted: NormalizedEvent[] = [];
+    const refused: string[] = [];
+    inputs.forEach((input, index) => {
+      const result = checkEvent(input, now);
+      if (result.ok) accepted.push(result.event);
+      else refused.push(`event ${index}: ${result.reasons.join('; ')}`);
+    });
+    if (refused.length > 0) throw new BadRequestException(refused);
+    await this.publisher.send(
+      Topic.Events,
+      accepted.map((event) => ({ key: event.source, value: toEventJson(event) })),
+    );
+    return accepted.map((event) => event.id);
+  }
+
+  async get(id: string): Promise<EventDto> {
+    const event = await this.events.findById(id);
+    if (!event) throw new NotFoundException(`no event with id ${id}`);
+    return toEventDto(event);
+  }
+
+  async list(query: EventQueryDto): Promise<Page<EventDto>> {
+    const before = query.cursor ? decodeCursor(query.cursor, isEventKey) : undefined;
+    const rows = await this.events.list({
+      ...timeRangeOf(query),
+      type: query.type,
+      source: query.source,
+      severity: query.severity,
+      before: before && { occurredAt: new Date(before[0]), id: before[1] },
+      limit: query.limit,
+    });
+    return toPage(rows, query.limit, toEventDto, (row) => [row.occurredAt.toISOString(), row.id]);
+  }
+}
+
+function toEventDto(event: EventEntity): EventDto {
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    severity: event.severity,
+    occurredAt: event.occurredAt.toISOString(),
+    receivedAt: event.receivedAt.toISOString(),
+    value: event.value,
+    payload: event.payload,
+  };
+}
