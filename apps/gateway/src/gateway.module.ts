@@ -7,6 +7,7 @@ import { HealthModule, MetricsModule } from '@app/observability';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
 import { EventsModule } from './events/events.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
 import { GatewayConfig } from './gateway.config';
@@ -35,6 +36,7 @@ export class GatewayModule {
         HealthModule.forRoot({ database: true }),
         GatewayKafkaModule,
         EventsModule,
+        IncidentsModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,

@@ -1,6 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { NormalizedEvent, Topic } from '@app/contracts';
-import { EventEntity } from '@app/database';
 import { decodeCursor, Page, toPage } from '../common/page';
 import { timeRangeOf } from '../common/time-range';
 import { GatewayConfig } from '../gateway.config';
@@ -8,6 +7,7 @@ import { TopicPublisher } from '../kafka/topic-publisher';
 import { checkEvent, toEventJson } from './event-intake';
 import { EventDto, EventQueryDto } from './events.dto';
 import { EventsRepository } from './events.repository';
+import { toEventDto } from './event-mapping';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isEventKey = (key: unknown[]): key is [string, string] =>
@@ -71,17 +71,4 @@ export class EventsService {
     });
     return toPage(rows, query.limit, toEventDto, (row) => [row.occurredAt.toISOString(), row.id]);
   }
-}
-
-function toEventDto(event: EventEntity): EventDto {
-  return {
-    id: event.id,
-    type: event.type,
-    source: event.source,
-    severity: event.severity,
-    occurredAt: event.occurredAt.toISOString(),
-    receivedAt: event.receivedAt.toISOString(),
-    value: event.value,
-    payload: event.payload,
-  };
 }

@@ -1,0 +1,94 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Incident } from '@app/contracts';
+import { Access, CurrentPrincipal, Principal } from '../auth';
+import { uuidParam } from '../common/uuid-param';
+import { LiveIncidentsService } from '../live/live-incidents.service';
+import {
+  IncidentActionDto,
+  IncidentDetailDto,
+  IncidentDto,
+  IncidentPageDto,
+  IncidentQueryDto,
+} from './incidents.dto';
+import { IncidentsService } from './incidents.service';
+
+@ApiTags('incidents')
+@Controller('api/incidents')
+export class IncidentsController {
+  constructor(
+    private readonly incidents: IncidentsService,
+    private readonly live: LiveIncidentsService,
+  ) {}
+
+  @Get()
+  @Access('read')
+  @ApiOperation({ summary: 'Incidents, newest first, filtered, by cursor' })
+  @ApiOkResponse({ type: IncidentPageDto })
+  list(@Query() query: IncidentQueryDto): Promise<IncidentPageDto> {
+    return this.incidents.list(query);
+  }
+
+  @Get('stream')
+  @Access('read')
+  @ApiOperation({
+    summary: 'Live incident lifecycle messages as Server-Sent Events',
+    description:
+      'One `event: incident.opened|incident.acknowledged|incident.resolved` with `data: <lifecycle message JSON>` per message, and a `: heartbeat` comment every 15 s. Send X-API-Key like everywhere else: read it with fetch() and a stream reader (EventSource cannot send headers).',
+  })
+  @ApiProduces('text/event-stream')
+  stream(@Req() request: Request, @Res() response: Response): void {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      // Proxies such as nginx would otherwise hold events back to fill their buffers.
+      'X-Accel-Buffering': 'no',
+    });
+    response.write(': connected\n\n');
+    const remove = this.live.add({
+      write: (chunk) => response.write(chunk),
+      pendingBytes: () => response.writableLength,
+      close: () => response.end(),
+    });
+    request.on('close', remove);
+  }
+
+  @Get(':id')
+  @Access('read')
+  @ApiOperation({ summary: 'One incident with its triggering events and delivery attempts' })
+  @ApiOkResponse({ type: IncidentDetailDto })
+  get(@Param('id', uuidParam()) id: string): Promise<IncidentDetailDto> {
+    return this.incidents.get(id);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Access('admin')
+  @ApiOperation({
+    summary:
+      'Acknowledge (idempotent: an incident already acknowledged or resolved is returned as is)',
+  })
+  @ApiOkResponse({ type: IncidentDto })
+  acknowledge(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: IncidentActionDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Incident> {
+    return this.incidents.act(id, 'acknowledge', principal, body.note);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Access('admin')
+  @ApiOperation({ summary: 'Resolve (idempotent: a resolved incident is returned as is)' })
+  @ApiOkResponse({ type: IncidentDto })
+  resolve(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: IncidentActionDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Incident> {
+    return this.incidents.act(id, 'resolve', principal, body.note);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { LiveIncidentsService } from '../live/live-incidents.service';
+import { IncidentsController } from './incidents.controller';
+import { IncidentsRepository } from './incidents.repository';
+import { IncidentsService } from './incidents.service';
+
+@Module({
+  controllers: [IncidentsController],
+  providers: [IncidentsService, IncidentsRepository, LiveIncidentsService],
+})
+export class IncidentsModule {}
