@@ -29,7 +29,7 @@ async function readStream(url: string, key: string, into: string[], signal: Abor
   void (async () => {
     try {
       for (;;) {
-        const { value, done } = await reader.read();
+        const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
         if (done) return;
         buffered += decoder.decode(value, { stream: true });
         let end: number;
