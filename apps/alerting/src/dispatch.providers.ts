@@ -1,6 +1,6 @@
 import { Logger, Provider } from '@nestjs/common';
 import { AlertRule } from '@app/contracts';
-import { EgressPolicy } from '@app/net';
+import { checkChannelUrls, EgressPolicy } from '@app/net';
 import { AlertingConfig } from './alerting.config';
 import { DeliveryExecutor, DispatchSettings } from './dispatch';
 import { RuleUrlChecker } from './rules/rule-url-checker';
@@ -38,24 +38,9 @@ export class EgressRuleUrlChecker extends RuleUrlChecker {
   }
 
   async check(rule: AlertRule): Promise<string[]> {
-    const reasons: string[] = [];
-    for (const [index, channel] of rule.channels.entries()) {
-      const url =
-        'url' in channel && channel.url
-          ? channel.url
-          : 'urlEnv' in channel && channel.urlEnv
-            ? this.env[channel.urlEnv]
-            : undefined;
-      if (!url) continue;
-      for (const reason of await this.egress.checkUrl(url)) {
-        if (/does not resolve/.test(reason)) {
-          this.logger.warn(
-            `rule ${rule.id} channels[${index}]: ${reason}; checked again at send time`,
-          );
-        } else {
-          reasons.push(`channels[${index}] (${channel.type}): ${reason}`);
-        }
-      }
+    const { reasons, unresolved } = await checkChannelUrls(rule.channels, this.egress, this.env);
+    for (const finding of unresolved) {
+      this.logger.warn(`rule ${rule.id} ${finding}; checked again at send time`);
     }
     return reasons;
   }

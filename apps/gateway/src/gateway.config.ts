@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { CommaSeparated, DatabaseServiceConfig, Env, ToNumber } from '@app/config';
 import { API_KEY_ENTRY_PATTERN } from './auth/api-keys';
 
@@ -42,6 +42,15 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(10_000)
   maxEventsPerRequest = 500;
+
+  @Env(
+    'NOTIFY_ALLOWED_HOSTS',
+    'Hosts, IPs or CIDRs that webhook-style channels may reach even though they are loopback/private',
+  )
+  @CommaSeparated()
+  @IsArray()
+  @IsString({ each: true })
+  notifyAllowedHosts: string[] = [];
 
   @Env(
     'GATEWAY_TRUST_PROXY',

@@ -8,6 +8,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
 import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { RulesModule } from './rules/rules.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
 import { GatewayConfig } from './gateway.config';
@@ -37,6 +38,7 @@ export class GatewayModule {
         GatewayKafkaModule,
         EventsModule,
         IncidentsModule,
+        RulesModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,

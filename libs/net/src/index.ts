@@ -3,3 +3,4 @@ export * from './cidr';
 export * from './egress-policy';
 export * from './host-allow-list';
 export * from './ip-address';
+export * from './channel-urls';

@@ -62,7 +62,9 @@ export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown
       },
     });
     this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), HEARTBEAT_MS);
-    const patience = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30_000).unref());
+    const patience = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), 30_000).unref(),
+    );
     if (!(await Promise.race([joined.then(() => true), patience]))) {
       this.logger.warn('live incident stream: no partitions after 30 s, starting anyway');
     }

@@ -1,0 +1,93 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Access, CurrentPrincipal, Principal } from '../auth';
+import { RULE_EXAMPLE, RuleDto, RulePageDto, RuleQueryDto } from './rules.dto';
+import { RulesService } from './rules.service';
+
+const ruleBody = (description: string) =>
+  ApiBody({ description, schema: { type: 'object', example: RULE_EXAMPLE } });
+
+@ApiTags('rules')
+@Controller('api/rules')
+export class RulesController {
+  constructor(private readonly rules: RulesService) {}
+
+  @Get()
+  @Access('read')
+  @ApiOperation({ summary: 'Rules by id, page by page' })
+  @ApiOkResponse({ type: RulePageDto })
+  list(@Query() query: RuleQueryDto): Promise<RulePageDto> {
+    return this.rules.list(query);
+  }
+
+  @Get(':id')
+  @Access('read')
+  @ApiOkResponse({ type: RuleDto })
+  get(@Param('id') id: string): Promise<RuleDto> {
+    return this.rules.get(id);
+  }
+
+  @Post()
+  @Access('admin')
+  @ApiOperation({ summary: 'Create a rule (id generated when absent); published to alert-rules' })
+  @ruleBody('a rule; omitted fields take their defaults')
+  @ApiCreatedResponse({ type: RuleDto })
+  @ApiConflictResponse({ description: 'a rule with this id exists' })
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<RuleDto> {
+    return this.rules.create(body, principal);
+  }
+
+  @Put(':id')
+  @Access('admin')
+  @ApiOperation({ summary: 'Replace a rule' })
+  @ruleBody('the whole rule')
+  @ApiOkResponse({ type: RuleDto })
+  replace(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RuleDto> {
+    return this.rules.replace(id, body, principal);
+  }
+
+  @Patch(':id')
+  @Access('admin')
+  @ApiOperation({ summary: 'Change part of a rule (JSON Merge Patch), e.g. {"enabled": false}' })
+  @ApiBody({ schema: { type: 'object', example: { enabled: false } } })
+  @ApiOkResponse({ type: RuleDto })
+  patch(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RuleDto> {
+    return this.rules.patch(id, body, principal);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Access('admin')
+  @ApiOperation({ summary: 'Delete a rule (a tombstone on alert-rules)' })
+  @ApiNoContentResponse()
+  remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.rules.remove(id, principal);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RuleTopicSync } from './rule-topic-sync';
+import { RuleValidator } from './rule-validator';
+import { RulesController } from './rules.controller';
+import { RulesRepository } from './rules.repository';
+import { RulesService } from './rules.service';
+
+@Module({
+  controllers: [RulesController],
+  providers: [RulesService, RulesRepository, RuleValidator, RuleTopicSync],
+})
+export class RulesModule {}

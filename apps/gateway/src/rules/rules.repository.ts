@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AlertRule } from '@app/contracts';
+import { AlertRuleEntity } from '@app/database';
+
+export interface RuleFilter {
+  enabled?: boolean;
+  /** Keyset: ids after this one. */
+  afterId?: string;
+  limit: number;
+}
+
+@Injectable()
+export class RulesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  findById(id: string): Promise<AlertRuleEntity | null> {
+    return this.dataSource.getRepository(AlertRuleEntity).findOneBy({ id });
+  }
+
+  findForUpdate(manager: EntityManager, id: string): Promise<AlertRuleEntity | null> {
+    return manager
+      .getRepository(AlertRuleEntity)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where('r.id = :id', { id })
+      .getOne();
+  }
+
+  async insert(manager: EntityManager, rule: AlertRule): Promise<AlertRuleEntity> {
+    const row = manager.getRepository(AlertRuleEntity).create({
+      id: rule.id,
+      name: rule.name,
+      enabled: rule.enabled,
+      definition: rule,
+      version: 1,
+    });
+    return manager.getRepository(AlertRuleEntity).save(row);
+  }
+
+  async update(manager: EntityManager, row: AlertRuleEntity, rule: AlertRule) {
+    row.name = rule.name;
+    row.enabled = rule.enabled;
+    row.definition = rule;
+    row.version += 1;
+    row.updatedAt = new Date();
+    return manager.getRepository(AlertRuleEntity).save(row);
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(AlertRuleEntity).delete({ id });
+  }
+
+  /** By id; limit + 1 rows. */
+  list(filter: RuleFilter): Promise<AlertRuleEntity[]> {
+    const query = this.dataSource
+      .getRepository(AlertRuleEntity)
+      .createQueryBuilder('r')
+      .orderBy('r.id', 'ASC')
+      .limit(filter.limit + 1);
+    if (filter.enabled !== undefined) query.andWhere('r.enabled = :enabled', filter);
+    if (filter.afterId) query.andWhere('r.id > :afterId', filter);
+    return query.getMany();
+  }
+
+  all(): Promise<AlertRuleEntity[]> {
+    return this.dataSource.getRepository(AlertRuleEntity).find();
+  }
+}
