@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { databaseModule } from '@app/database';
 import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
 import { EventsModule } from './events/events.module';
@@ -39,6 +40,7 @@ export class GatewayModule {
         EventsModule,
         IncidentsModule,
         RulesModule,
+        AnalyticsModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,

@@ -31,11 +31,14 @@ export function timeRangeOf(query: TimeRangeQueryDto, maxDays?: number): TimeRan
     throw new BadRequestException('from must be earlier than to');
   }
   if (maxDays !== undefined) {
-    const start = from?.getTime() ?? Number.NEGATIVE_INFINITY;
-    const end = to?.getTime() ?? Date.now();
-    if (end - start > maxDays * 86_400_000) {
-      throw new BadRequestException(`the time range may span at most ${maxDays} days`);
-    }
+    assertSpan(from?.getTime() ?? Number.NEGATIVE_INFINITY, to?.getTime() ?? Date.now(), maxDays);
   }
   return { from, to };
+}
+
+/** Refuses a range [from, to) (epoch ms) wider than `maxDays`. */
+export function assertSpan(from: number, to: number, maxDays: number): void {
+  if (to - from > maxDays * 86_400_000) {
+    throw new BadRequestException(`the time range may span at most ${maxDays} days`);
+  }
 }

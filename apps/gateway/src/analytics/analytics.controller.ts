@@ -1,0 +1,49 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth';
+import { TimeRangeQueryDto } from '../common/time-range';
+import {
+  SeverityDistributionDto,
+  SummaryDto,
+  TimeSeriesDto,
+  TimeSeriesQueryDto,
+} from './analytics.dto';
+import { AnalyticsService } from './analytics.service';
+
+const RANGE_NOTE = 'from/to default to the last 24 hours; a range spans at most 366 days.';
+
+@ApiTags('analytics')
+@Controller('api/analytics')
+export class AnalyticsController {
+  constructor(private readonly analytics: AnalyticsService) {}
+
+  @Get('summary')
+  @Access('read')
+  @ApiOperation({
+    summary: 'Totals, counts by type, top sources, incidents by status',
+    description: RANGE_NOTE,
+  })
+  @ApiOkResponse({ type: SummaryDto })
+  summary(@Query() query: TimeRangeQueryDto): Promise<SummaryDto> {
+    return this.analytics.summary(query);
+  }
+
+  @Get('severity-distribution')
+  @Access('read')
+  @ApiOperation({ summary: 'Events by severity', description: RANGE_NOTE })
+  @ApiOkResponse({ type: SeverityDistributionDto })
+  severityDistribution(@Query() query: TimeRangeQueryDto): Promise<SeverityDistributionDto> {
+    return this.analytics.severityDistribution(query);
+  }
+
+  @Get('time-series')
+  @Access('read')
+  @ApiOperation({
+    summary: 'Event counts per minute, hour or day, empty buckets as 0',
+    description: `${RANGE_NOTE} At most 10,080 points (a week of minutes).`,
+  })
+  @ApiOkResponse({ type: TimeSeriesDto })
+  timeSeries(@Query() query: TimeSeriesQueryDto): Promise<TimeSeriesDto> {
+    return this.analytics.timeSeries(query);
+  }
+}

@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MAX_SOURCE_LENGTH, MAX_TYPE_LENGTH, TYPE_PATTERN } from '@app/contracts';
+import { TimeRangeQueryDto } from '../common/time-range';
+import { INTERVAL_SECONDS, Interval } from './time-buckets';
+
+export class TimeSeriesQueryDto extends TimeRangeQueryDto {
+  @ApiProperty({ enum: Object.keys(INTERVAL_SECONDS), example: 'minute' })
+  @IsIn(Object.keys(INTERVAL_SECONDS), { message: 'interval must be minute, hour or day' })
+  interval: Interval;
+
+  @ApiPropertyOptional({ example: 'payment.exception' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_TYPE_LENGTH)
+  @Matches(TYPE_PATTERN, { message: 'type must be an event type such as payment.exception' })
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'client-42' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SOURCE_LENGTH)
+  source?: string;
+}
+
+export class CountDto {
+  @ApiProperty() key: string;
+  @ApiProperty() count: number;
+}
+
+export class SummaryDto {
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ description: 'events in the range' }) totalEvents: number;
+  @ApiProperty({ type: [CountDto], description: 'by type, largest first (at most 50)' })
+  byType: CountDto[];
+  @ApiProperty({ type: [CountDto], description: 'the 10 busiest sources' }) topSources: CountDto[];
+  @ApiProperty({ type: [CountDto], description: 'incidents opened in the range, by status' })
+  incidentsByStatus: CountDto[];
+}
+
+export class SeverityDistributionDto {
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ type: [CountDto], description: 'every severity, 0 included' })
+  items: { severity: string; count: number }[];
+}
+
+export class TimeSeriesPointDto {
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) at: string;
+  @ApiProperty() count: number;
+}
+
+export class TimeSeriesDto {
+  @ApiProperty({ enum: Object.keys(INTERVAL_SECONDS) }) interval: Interval;
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ type: [TimeSeriesPointDto] }) points: TimeSeriesPointDto[];
+}

@@ -1,0 +1,76 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { SEVERITIES } from '@app/contracts';
+import { assertSpan, TimeRangeQueryDto, timeRangeOf } from '../common/time-range';
+import {
+  SeverityDistributionDto,
+  SummaryDto,
+  TimeSeriesDto,
+  TimeSeriesQueryDto,
+} from './analytics.dto';
+import { AnalyticsRepository, Range } from './analytics.repository';
+import { bucketCount, fillBuckets, INTERVAL_SECONDS, MAX_POINTS } from './time-buckets';
+
+/** Without from/to, analytics look at the last 24 hours; no range may exceed a year. */
+const DEFAULT_SPAN_MS = 86_400_000;
+const MAX_SPAN_DAYS = 366;
+
+@Injectable()
+export class AnalyticsService {
+  constructor(private readonly analytics: AnalyticsRepository) {}
+
+  async summary(query: TimeRangeQueryDto): Promise<SummaryDto> {
+    const range = this.range(query);
+    const [totalEvents, byType, topSources, incidentsByStatus] = await Promise.all([
+      this.analytics.total(range),
+      this.analytics.countsBy('type', range, 50),
+      this.analytics.countsBy('source', range, 10),
+      this.analytics.incidentsByStatus(range),
+    ]);
+    return { ...iso(range), totalEvents, byType, topSources, incidentsByStatus };
+  }
+
+  async severityDistribution(query: TimeRangeQueryDto): Promise<SeverityDistributionDto> {
+    const range = this.range(query);
+    const counts = new Map(
+      (await this.analytics.countsBy('severity', range, SEVERITIES.length)).map((c) => [
+        c.key,
+        c.count,
+      ]),
+    );
+    return {
+      ...iso(range),
+      items: SEVERITIES.map((severity) => ({ severity, count: counts.get(severity) ?? 0 })),
+    };
+  }
+
+  async timeSeries(query: TimeSeriesQueryDto): Promise<TimeSeriesDto> {
+    const range = this.range(query);
+    const points = bucketCount(range.from, range.to, query.interval);
+    if (points > MAX_POINTS) {
+      throw new BadRequestException(
+        `the range holds ${points} ${query.interval} buckets, more than ${MAX_POINTS}: narrow it or use a longer interval`,
+      );
+    }
+    const counts = await this.analytics.series({
+      ...range,
+      stepSeconds: INTERVAL_SECONDS[query.interval],
+      type: query.type,
+      source: query.source,
+    });
+    return {
+      interval: query.interval,
+      ...iso(range),
+      points: fillBuckets(range.from, range.to, query.interval, counts),
+    };
+  }
+
+  private range(query: TimeRangeQueryDto): Range {
+    const { from, to } = timeRangeOf(query);
+    const end = to ?? new Date();
+    const start = from ?? new Date(end.getTime() - DEFAULT_SPAN_MS);
+    assertSpan(start.getTime(), end.getTime(), MAX_SPAN_DAYS);
+    return { from: start, to: end };
+  }
+}
+
+const iso = (range: Range) => ({ from: range.from.toISOString(), to: range.to.toISOString() });

@@ -1,0 +1,33 @@
+export const INTERVAL_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
+export type Interval = keyof typeof INTERVAL_SECONDS;
+
+/** Most points one time series may have: a minute series spans at most about a week. */
+export const MAX_POINTS = 10_080;
+
+/** Start of the bucket holding `time`, aligned to UTC epoch multiples of the interval. */
+export const bucketStart = (time: number, interval: Interval): number =>
+  Math.floor(time / (INTERVAL_SECONDS[interval] * 1000)) * INTERVAL_SECONDS[interval] * 1000;
+
+/** How many buckets [from, to) touches. */
+export function bucketCount(from: Date, to: Date, interval: Interval): number {
+  const step = INTERVAL_SECONDS[interval] * 1000;
+  return Math.ceil((to.getTime() - bucketStart(from.getTime(), interval)) / step);
+}
+
+/**
+ * Every bucket of [from, to), with the counts found and 0 where there were none: a chart
+ * needs the gaps as points, not as missing x values.
+ */
+export function fillBuckets(
+  from: Date,
+  to: Date,
+  interval: Interval,
+  counts: ReadonlyMap<number, number>,
+): { at: string; count: number }[] {
+  const step = INTERVAL_SECONDS[interval] * 1000;
+  const points: { at: string; count: number }[] = [];
+  for (let t = bucketStart(from.getTime(), interval); t < to.getTime(); t += step) {
+    points.push({ at: new Date(t).toISOString(), count: counts.get(t) ?? 0 });
+  }
+  return points;
+}

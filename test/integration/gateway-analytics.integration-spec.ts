@@ -1,0 +1,171 @@
+import { AppHarness } from '../support/app-harness';
+import { startConsumer } from '../support/consumer';
+import { createScratchDatabase, ScratchDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
+import { RunningGateway, startGateway } from '../support/gateway';
+import { uniqueSuffix } from '../support/integration-env';
+
+const H = '2026-11-20T10';
+
+describe('gateway: analytics from the rollups', () => {
+  const prefix = `gw-ana-${uniqueSuffix()}-`;
+  let db: ScratchDatabase;
+  let gateway: RunningGateway;
+  let consumer: AppHarness | undefined;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase('gwana');
+    // Rollup rows as the consumer writes them: (minute, type, source, severity) -> count.
+    const rows: [string, string, string, string, number][] = [
+      [`${H}:00:00Z`, 'payment.exception', 'client-1', 'high', 5],
+      [`${H}:00:00Z`, 'payment.exception', 'client-2', 'low', 2],
+      [`${H}:02:00Z`, 'login.failed', 'client-1', 'critical', 1],
+      [`${H}:59:00Z`, 'login.failed', 'client-3', 'low', 4],
+      ['2026-11-20T12:30:00Z', 'payment.exception', 'client-1', 'medium', 10],
+      // Outside every range queried below.
+      ['2026-11-10T00:00:00Z', 'payment.exception', 'client-9', 'high', 1000],
+    ];
+    for (const [bucket, type, source, severity, count] of rows) {
+      await db.query(
+        `INSERT INTO event_rollups_minute (bucket, type, source, severity, event_count) VALUES ($1, $2, $3, $4, $5)`,
+        [bucket, type, source, severity, count],
+      );
+    }
+    await db.query(
+      `INSERT INTO incidents (id, rule_id, rule_name, group_key, severity, status, value, aggregate, operator,
+         threshold, window_kind, window_seconds, window_start, window_end, opened_at, updated_at)
+       SELECT gen_random_uuid(), 'r', 'r', 'k' || n, 'high', s, 1, 'count', '>=', 1, 'sliding', 60,
+              '${H}:00:00Z', '${H}:01:00Z', '${H}:01:00Z', now()
+         FROM unnest(ARRAY['open', 'open', 'acknowledged', 'resolved']) WITH ORDINALITY AS t(s, n)`,
+    );
+    gateway = await startGateway(prefix, db.url);
+  });
+  afterAll(async () => {
+    await consumer?.stop();
+    await gateway?.app.stop();
+    await db?.drop();
+  });
+
+  const range = `from=${H}:00:00Z&to=2026-11-20T13:00:00Z`;
+
+  it('summarises totals, types, top sources and incidents by status', async () => {
+    const summary = await gateway.call('read', 'GET', `/api/analytics/summary?${range}`);
+    expect(summary.status).toBe(200);
+    expect(summary.body).toMatchObject({
+      from: '2026-11-20T10:00:00.000Z',
+      to: '2026-11-20T13:00:00.000Z',
+      totalEvents: 22,
+      byType: [
+        { key: 'payment.exception', count: 17 },
+        { key: 'login.failed', count: 5 },
+      ],
+      topSources: [
+        { key: 'client-1', count: 16 },
+        { key: 'client-3', count: 4 },
+        { key: 'client-2', count: 2 },
+      ],
+    });
+    expect(summary.body.incidentsByStatus).toEqual(
+      expect.arrayContaining([
+        { key: 'open', count: 2 },
+        { key: 'acknowledged', count: 1 },
+        { key: 'resolved', count: 1 },
+      ]),
+    );
+  });
+
+  it('gives every severity, zero included', async () => {
+    const answer = await gateway.call(
+      'read',
+      'GET',
+      `/api/analytics/severity-distribution?${range}`,
+    );
+    expect(answer.body.items).toEqual([
+      { severity: 'low', count: 6 },
+      { severity: 'medium', count: 10 },
+      { severity: 'high', count: 5 },
+      { severity: 'critical', count: 1 },
+    ]);
+  });
+
+  it('builds minute, hour and day series with empty buckets as 0, filtered by type or source', async () => {
+    const minutes = await gateway.call(
+      'read',
+      'GET',
+      `/api/analytics/time-series?interval=minute&from=${H}:00:00Z&to=${H}:04:00Z`,
+    );
+    expect(minutes.body.points).toEqual([
+      { at: `${H}:00:00.000Z`, count: 7 },
+      { at: `${H}:01:00.000Z`, count: 0 },
+      { at: `${H}:02:00.000Z`, count: 1 },
+      { at: `${H}:03:00.000Z`, count: 0 },
+    ]);
+    const hours = await gateway.call(
+      'read',
+      'GET',
+      `/api/analytics/time-series?interval=hour&${range}`,
+    );
+    expect((hours.body.points as { count: number }[]).map((p) => p.count)).toEqual([12, 0, 10]);
+    const typed = await gateway.call(
+      'read',
+      'GET',
+      `/api/analytics/time-series?interval=hour&${range}&type=login.failed`,
+    );
+    expect((typed.body.points as { count: number }[]).map((p) => p.count)).toEqual([5, 0, 0]);
+    const bySource = await gateway.call(
+      'read',
+      'GET',
+      `/api/analytics/time-series?interval=day&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z&source=client-1`,
+    );
+    expect(bySource.body.points).toEqual([{ at: '2026-11-20T00:00:00.000Z', count: 16 }]);
+  });
+
+  it('refuses ranges and values it cannot serve with a 400 that says why', async () => {
+    const yearOfMinutes = await gateway.call(
+      'read',
+      'GET',
+      '/api/analytics/time-series?interval=minute&from=2025-11-20T00:00:00Z&to=2026-11-20T00:00:00Z',
+    );
+    expect(yearOfMinutes.status).toBe(400);
+    expect(yearOfMinutes.body.message).toContain('more than 10080');
+    const badInterval = await gateway.call(
+      'read',
+      'GET',
+      '/api/analytics/time-series?interval=week',
+    );
+    expect(badInterval.body.message).toContain('interval must be minute, hour or day');
+    const tooLong = await gateway.call(
+      'read',
+      'GET',
+      '/api/analytics/summary?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    );
+    expect(tooLong.body.message).toBe('the time range may span at most 366 days');
+    const backwards = await gateway.call(
+      'read',
+      'GET',
+      `/api/analytics/summary?from=${H}:05:00Z&to=${H}:00:00Z`,
+    );
+    expect(backwards.status).toBe(400);
+    expect((await gateway.call(null, 'GET', '/api/analytics/summary')).status).toBe(401);
+    expect((await gateway.call('ingest', 'GET', '/api/analytics/summary')).status).toBe(403);
+  });
+
+  it('counts events that come through the real pipeline (consumer rollups)', async () => {
+    consumer = startConsumer(prefix, db.url);
+    const source = `live-${uniqueSuffix()}`;
+    const sent = await gateway.call(
+      'ingest',
+      'POST',
+      '/api/events',
+      Array.from({ length: 4 }, () => ({ type: 'live.check', source, severity: 'critical' })),
+    );
+    expect(sent.status).toBe(202);
+    await eventually(async () => {
+      const summary = await gateway.call('read', 'GET', '/api/analytics/summary');
+      expect(summary.body.byType).toEqual(
+        expect.arrayContaining([{ key: 'live.check', count: 4 }]),
+      );
+      expect(summary.body.topSources).toEqual(expect.arrayContaining([{ key: source, count: 4 }]));
+    });
+  });
+});
