@@ -1,5 +1,5 @@
-import { IsArray, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { CommaSeparated, Env, HttpConfig, ToNumber } from '@app/config';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { Env, HttpConfig, NotifyAllowedHostsSetting, ToNumber } from '@app/config';
 
 export class AlertingConfig extends HttpConfig {
   @Env('ALERTING_PORT', 'HTTP port of the alerting service (health, metrics)')
@@ -73,13 +73,7 @@ export class AlertingConfig extends HttpConfig {
   @Max(300000)
   sessionTimeoutMs = 30000;
 
-  @Env(
-    'NOTIFY_ALLOWED_HOSTS',
-    'Hosts, IPs or CIDRs that webhook-style channels may reach even though they are loopback/private',
-  )
-  @CommaSeparated()
-  @IsArray()
-  @IsString({ each: true })
+  @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];
 
   @Env(

@@ -1,5 +1,11 @@
-import { IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { CommaSeparated, DatabaseServiceConfig, Env, ToNumber } from '@app/config';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  CommaSeparated,
+  DatabaseServiceConfig,
+  Env,
+  NotifyAllowedHostsSetting,
+  ToNumber,
+} from '@app/config';
 import { API_KEY_ENTRY_PATTERN } from './auth/api-keys';
 
 export class GatewayConfig extends DatabaseServiceConfig {
@@ -43,13 +49,7 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @Max(10_000)
   maxEventsPerRequest = 500;
 
-  @Env(
-    'NOTIFY_ALLOWED_HOSTS',
-    'Hosts, IPs or CIDRs that webhook-style channels may reach even though they are loopback/private',
-  )
-  @CommaSeparated()
-  @IsArray()
-  @IsString({ each: true })
+  @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];
 
   @Env(

@@ -2,3 +2,4 @@ export * from './env.decorator';
 export * from './load-config';
 export * from './transforms';
 export * from './common.config';
+export * from './shared-settings';

@@ -66,3 +66,13 @@ export function toPage<Row, Item>(
     nextCursor: rows.length > limit ? encodeCursor(cursorOf(items[items.length - 1])) : null,
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The sort key of lists ordered by (a timestamp, a UUID id): [ISO time, id]. */
+export const isTimeAndIdKey = (key: unknown[]): key is [string, string] =>
+  key.length === 2 &&
+  typeof key[0] === 'string' &&
+  !Number.isNaN(Date.parse(key[0])) &&
+  typeof key[1] === 'string' &&
+  UUID.test(key[1]);

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { NormalizedEvent, Topic } from '@app/contracts';
-import { decodeCursor, Page, toPage } from '../common/page';
+import { decodeCursor, isTimeAndIdKey, Page, toPage } from '../common/page';
 import { timeRangeOf } from '../common/time-range';
 import { GatewayConfig } from '../gateway.config';
 import { TopicPublisher } from '../kafka/topic-publisher';
@@ -8,14 +8,6 @@ import { checkEvent, toEventJson } from './event-intake';
 import { EventDto, EventQueryDto } from './events.dto';
 import { EventsRepository } from './events.repository';
 import { toEventDto } from './event-mapping';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isEventKey = (key: unknown[]): key is [string, string] =>
-  key.length === 2 &&
-  typeof key[0] === 'string' &&
-  !Number.isNaN(Date.parse(key[0])) &&
-  typeof key[1] === 'string' &&
-  UUID.test(key[1]);
 
 @Injectable()
 export class EventsService {
@@ -60,7 +52,7 @@ export class EventsService {
   }
 
   async list(query: EventQueryDto): Promise<Page<EventDto>> {
-    const before = query.cursor ? decodeCursor(query.cursor, isEventKey) : undefined;
+    const before = query.cursor ? decodeCursor(query.cursor, isTimeAndIdKey) : undefined;
     const rows = await this.events.list({
       ...timeRangeOf(query),
       type: query.type,

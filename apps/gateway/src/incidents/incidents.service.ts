@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Incident, Topic } from '@app/contracts';
 import { AuditRepository } from '../audit/audit.repository';
 import type { Principal } from '../auth';
-import { decodeCursor, Page, toPage } from '../common/page';
+import { decodeCursor, isTimeAndIdKey, Page, toPage } from '../common/page';
 import { timeRangeOf } from '../common/time-range';
 import { toEventDto } from '../events/event-mapping';
 import { TopicPublisher } from '../kafka/topic-publisher';
@@ -10,14 +10,6 @@ import { applyAction, IncidentAction } from './incident-action';
 import { toIncident } from './incident-mapping';
 import { IncidentDetailDto, IncidentQueryDto } from './incidents.dto';
 import { IncidentsRepository } from './incidents.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isIncidentKey = (key: unknown[]): key is [string, string] =>
-  key.length === 2 &&
-  typeof key[0] === 'string' &&
-  !Number.isNaN(Date.parse(key[0])) &&
-  typeof key[1] === 'string' &&
-  UUID.test(key[1]);
 
 @Injectable()
 export class IncidentsService {
@@ -28,7 +20,7 @@ export class IncidentsService {
   ) {}
 
   async list(query: IncidentQueryDto): Promise<Page<Incident>> {
-    const before = query.cursor ? decodeCursor(query.cursor, isIncidentKey) : undefined;
+    const before = query.cursor ? decodeCursor(query.cursor, isTimeAndIdKey) : undefined;
     const rows = await this.incidents.list({
       ...timeRangeOf(query),
       status: query.status,
