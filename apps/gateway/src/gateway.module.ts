@@ -7,6 +7,7 @@ import { HealthModule, MetricsModule } from '@app/observability';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RulesModule } from './rules/rules.module';
@@ -41,6 +42,7 @@ export class GatewayModule {
         IncidentsModule,
         RulesModule,
         AnalyticsModule,
+        DeadLettersModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,
