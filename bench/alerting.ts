@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { Message } from 'kafkajs';
 import { AlertRule, decodeRule, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
-import { AlertEngine, EngineEvent } from '../apps/alerting/src/engine';
+import { AlertEngine, EngineEvent } from '@app/engine';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { AppName, AppProcess } from '../tools/stack/app-process';

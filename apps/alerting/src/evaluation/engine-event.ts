@@ -1,5 +1,5 @@
 import { NormalizedEvent } from '@app/contracts';
-import { EngineEvent } from '../engine';
+import { EngineEvent } from '@app/engine';
 
 export function toEngineEvent(event: NormalizedEvent): EngineEvent {
   return {

@@ -6,7 +6,7 @@ import { AlertingConfig } from '../alerting.config';
 import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { OffsetCommitter } from '../kafka/offset-committer';
 import { OffsetTracker } from '../kafka/offset-tracker';
-import { AlertEngine, Transition } from '../engine';
+import { AlertEngine, Transition } from '@app/engine';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { RuleCatalog } from '../rules/rule-catalog.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LifecycleMessage } from '@app/contracts';
-import { Transition } from '../engine';
+import { Transition } from '@app/engine';
 import { IncidentLedger } from '../incidents/incident-ledger.service';
 import { IncidentTracker } from '../incidents/incident-tracker';
 import { AlertingMetrics } from '../metrics/alerting.metrics';

@@ -1,6 +1,6 @@
 import { AlertRule, decodeRule } from '@app/contracts';
 import { lifecycle } from '../../../../test/support/incidents';
-import { Transition } from '../engine';
+import { Transition } from '@app/engine';
 import { IncidentBook } from './incident-book';
 import { incidentIdFor, IncidentTracker } from './incident-tracker';
 

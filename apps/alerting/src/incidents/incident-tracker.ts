@@ -5,7 +5,7 @@ import {
   MAX_INCIDENT_EVENT_IDS,
   uuidV5,
 } from '@app/contracts';
-import { Transition } from '../engine';
+import { Transition } from '@app/engine';
 import { IncidentBook } from './incident-book';
 
 export const ALERTING_ACTOR = 'alerting';
