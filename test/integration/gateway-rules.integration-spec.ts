@@ -178,6 +178,48 @@ describe('gateway: rules', () => {
     });
   });
 
+  it('backtests a rule over stored events with the alerting engine, notifying nobody', async () => {
+    const base = Date.parse('2026-11-22T09:00:00Z');
+    const insert = async (source: string, count: number, type = 'payment.exception') => {
+      for (let i = 0; i < count; i++) {
+        await db.query(
+          `INSERT INTO events (id, type, source, severity, occurred_at) VALUES (gen_random_uuid(), $1, $2, 'high', $3)`,
+          [type, source, new Date(base + i * 5000).toISOString()],
+        );
+      }
+    };
+    await insert('client-a', 5);
+    await insert('client-b', 4);
+    await insert('client-c', 9, 'login.failed');
+    await gateway.call('admin', 'POST', '/api/rules', {
+      ...RULE,
+      id: 'bt',
+      condition: { aggregate: 'count', operator: '>=', threshold: 5 },
+    });
+    const before = rulesTopic.messages.length;
+    const answer = await gateway.call(
+      'read',
+      'POST',
+      '/api/rules/bt/backtest?from=2026-11-22T08:00:00Z&to=2026-11-22T12:00:00Z',
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      ruleId: 'bt',
+      eventsScanned: 9,
+      counts: { incidents: 1, resolved: 1, open: 0 },
+    });
+    expect(answer.body.incidents[0]).toMatchObject({ groupKey: 'client-a', value: 5 });
+    expect(answer.body.incidents[0].eventIds).toHaveLength(5);
+    expect(rulesTopic.messages.length).toBe(before);
+    const tooWide = await gateway.call(
+      'read',
+      'POST',
+      '/api/rules/bt/backtest?from=2026-01-01T00:00:00Z&to=2026-11-22T12:00:00Z',
+    );
+    expect(tooWide.body.message).toBe('the time range may span at most 7 days');
+    expect((await gateway.call('read', 'POST', '/api/rules/missing/backtest')).status).toBe(404);
+  });
+
   it('a rule created through the gateway is applied by a running alerting app', async () => {
     apps.push(startAlerting(prefix));
     const notifications = await TopicRecorder.start(

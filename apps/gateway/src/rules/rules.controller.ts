@@ -20,7 +20,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, Principal } from '../auth';
-import { RULE_EXAMPLE, RuleDto, RulePageDto, RuleQueryDto } from './rules.dto';
+import { TimeRangeQueryDto } from '../common/time-range';
+import { BacktestService } from './backtest.service';
+import { BacktestDto, RULE_EXAMPLE, RuleDto, RulePageDto, RuleQueryDto } from './rules.dto';
 import { RulesService } from './rules.service';
 
 const ruleBody = (description: string) =>
@@ -29,7 +31,10 @@ const ruleBody = (description: string) =>
 @ApiTags('rules')
 @Controller('api/rules')
 export class RulesController {
-  constructor(private readonly rules: RulesService) {}
+  constructor(
+    private readonly rules: RulesService,
+    private readonly backtests: BacktestService,
+  ) {}
 
   @Get()
   @Access('read')
@@ -54,6 +59,19 @@ export class RulesController {
   @ApiConflictResponse({ description: 'a rule with this id exists' })
   create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<RuleDto> {
     return this.rules.create(body, principal);
+  }
+
+  @Post(':id/backtest')
+  @HttpCode(200)
+  @Access('read')
+  @ApiOperation({
+    summary:
+      'Evaluate the rule over stored events and list the incidents it would have opened (notifies nobody)',
+    description: 'from/to default to the last 24 hours; at most 7 days and 2,000,000 events.',
+  })
+  @ApiOkResponse({ type: BacktestDto })
+  backtest(@Param('id') id: string, @Query() query: TimeRangeQueryDto): Promise<BacktestDto> {
+    return this.backtests.run(id, query);
   }
 
   @Put(':id')

@@ -43,3 +43,29 @@ export class RulePageDto {
   @ApiProperty({ type: [RuleDto] }) items: RuleDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
+
+export class BacktestIncidentDto {
+  @ApiProperty({ example: 'client-42' }) groupKey: string;
+  @ApiProperty() openedAt: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) value: number | null;
+  @ApiProperty() windowStart: string;
+  @ApiProperty() windowEnd: string;
+  @ApiProperty({ type: [String] }) eventIds: string[];
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'when autoResolve would resolve it',
+  })
+  resolvedAt: string | null;
+}
+
+export class BacktestDto {
+  @ApiProperty() ruleId: string;
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty() eventsScanned: number;
+  @ApiProperty({ example: { incidents: 2, resolved: 1, open: 1 } })
+  counts: { incidents: number; resolved: number; open: number };
+  @ApiProperty({ type: [BacktestIncidentDto], description: 'the first 1,000' })
+  incidents: BacktestIncidentDto[];
+}

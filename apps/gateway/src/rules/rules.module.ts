@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BacktestService } from './backtest.service';
 import { RuleTopicSync } from './rule-topic-sync';
 import { RuleValidator } from './rule-validator';
 import { RulesController } from './rules.controller';
@@ -7,6 +8,6 @@ import { RulesService } from './rules.service';
 
 @Module({
   controllers: [RulesController],
-  providers: [RulesService, RulesRepository, RuleValidator, RuleTopicSync],
+  providers: [BacktestService, RulesService, RulesRepository, RuleValidator, RuleTopicSync],
 })
 export class RulesModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AlertRule } from '@app/contracts';
-import { AlertRuleEntity } from '@app/database';
+import { AlertRuleEntity, EventEntity } from '@app/database';
 
 export interface RuleFilter {
   enabled?: boolean;
@@ -71,4 +71,30 @@ export class RulesRepository {
   all(): Promise<AlertRuleEntity[]> {
     return this.dataSource.getRepository(AlertRuleEntity).find();
   }
+
+  /**
+   * Events of [from, to) in time order, a page at a time (keyset on (occurred_at, id)), so a
+   * backtest never holds the range in memory. `types` narrows to exact type names when given.
+   */
+  async *eventsInOrder(from: Date, to: Date, types?: string[]): AsyncGenerator<EventEntity> {
+    let after: { at: Date; id: string } | undefined;
+    for (;;) {
+      const query = this.dataSource
+        .getRepository(EventEntity)
+        .createQueryBuilder('e')
+        .where('e.occurred_at >= :from AND e.occurred_at < :to', { from, to })
+        .orderBy('e.occurred_at', 'ASC')
+        .addOrderBy('e.id', 'ASC')
+        .limit(EVENT_PAGE);
+      if (types) query.andWhere('e.type = ANY(:types)', { types });
+      if (after) query.andWhere('(e.occurred_at, e.id) > (:at, :id)', after);
+      const page = await query.getMany();
+      yield* page;
+      if (page.length < EVENT_PAGE) return;
+      const last = page[page.length - 1];
+      after = { at: last.occurredAt, id: last.id };
+    }
+  }
 }
+
+const EVENT_PAGE = 5000;
