@@ -1,0 +1,228 @@
+/**
+ * `npm run bench:gateway`: the gateway's read routes over a large events table.
+ *
+ *   [1/2] load: --events events (default 10,000,000) over the last 30 days, straight into
+ *         `events` with one INSERT ... SELECT per million, then their per-minute rollups
+ *         computed from them with one INSERT ... SELECT ... GROUP BY (what the consumer's
+ *         batches would have built). 50 types; 1,000 sources of very unequal chattiness.
+ *   [2/2] load test: the real gateway process; for each route, --concurrency clients send
+ *         requests back to back for --seconds; prints p50/p95/max latency and requests/s.
+ *
+ *   --events N        events to load (default 10,000,000)
+ *   --seconds S       load per route (default 10)
+ *   --concurrency C   concurrent clients (default 8)
+ *
+ * Target: p95 under 50 ms for the analytics routes. Uses KAFKA_BROKERS / DATABASE_URL when
+ * set, else starts its own broker and database. Traffic goes to 127.0.0.1 only.
+ */
+import 'reflect-metadata';
+import { cpus } from 'node:os';
+import { createScratchDatabase, ScratchDatabase } from '../tools/infra/scratch-database';
+import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
+import { AppProcess } from '../tools/stack/app-process';
+import { repoRoot } from '../tools/stack/repo-root';
+import { fmt, numberOption, percentile, say, sleep, startBenchInfrastructure } from './support';
+
+const EVENTS = numberOption('--events', 10_000_000);
+const SECONDS = numberOption('--seconds', 10);
+const CONCURRENCY = numberOption('--concurrency', 8);
+const PORT = 29410;
+const KEY = 'bench-read-key-0123456789';
+const CHUNK = 1_000_000;
+const TARGET_P95_MS = 50;
+
+async function load(db: ScratchDatabase, now: number): Promise<number> {
+  const started = Date.now();
+  const from = new Date(now - 30 * 86_400_000).toISOString();
+  for (let first = 0; first < EVENTS; first += CHUNK) {
+    const last = Math.min(EVENTS, first + CHUNK) - 1;
+    // Source index skewed by a 4th power: a few sources send most events, as in real fleets.
+    await db.query(
+      `INSERT INTO events (id, type, source, severity, occurred_at, value, received_at)
+       SELECT gen_random_uuid(),
+              'bench.type' || (s % 50),
+              'source-' || s,
+              (ARRAY['low', 'medium', 'high', 'critical'])[1 + (i % 4)],
+              $1::timestamptz + (i::double precision / $3) * interval '30 days',
+              i % 100,
+              now()
+         FROM (SELECT i, floor(1000 * power(((i * 7919) % 10007) / 10007.0, 4))::int AS s
+                 FROM generate_series($2::bigint, $4::bigint) AS i) AS g`,
+      [from, first, EVENTS, last],
+    );
+    say(`  ${fmt(last + 1)} events loaded (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  await db.query(
+    `INSERT INTO event_rollups_minute
+       (bucket, type, source, severity, event_count, value_count, value_sum, value_min, value_max)
+     SELECT date_trunc('minute', occurred_at), type, source, severity,
+            count(*), count(value), sum(value), min(value), max(value)
+       FROM events GROUP BY 1, 2, 3, 4`,
+  );
+  await db.query('ANALYZE events');
+  await db.query('ANALYZE event_rollups_minute');
+  return (Date.now() - started) / 1000;
+}
+
+interface RouteResult {
+  name: string;
+  analytics: boolean;
+  latencies: number[];
+  errors: Map<number, number>;
+  seconds: number;
+}
+
+/** CONCURRENCY clients, each sending the next path back to back until time is up. */
+async function drive(
+  base: string,
+  name: string,
+  analytics: boolean,
+  nextPath: (client: number, previous: unknown) => string,
+): Promise<RouteResult> {
+  const result: RouteResult = {
+    name,
+    analytics,
+    latencies: [],
+    errors: new Map(),
+    seconds: SECONDS,
+  };
+  const until = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, client) => {
+      let previous: unknown;
+      while (Date.now() < until) {
+        const started = process.hrtime.bigint();
+        const response = await fetch(`${base}${nextPath(client, previous)}`, {
+          headers: { 'x-api-key': KEY },
+        });
+        previous = await response.json();
+        result.latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        if (!response.ok)
+          result.errors.set(response.status, (result.errors.get(response.status) ?? 0) + 1);
+      }
+    }),
+  );
+  result.latencies.sort((a, b) => a - b);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  say(`machine: ${cpus().length} cores; gateway, PostgreSQL and the load generator all local`);
+  const { infra, kafka, prefix } = await startBenchInfrastructure(root);
+  const db = await createScratchDatabase(infra.databaseUrl, 'gateway');
+  let gateway: AppProcess | undefined;
+  try {
+    const now = Date.now();
+    say(`\n[1/2] loading ${fmt(EVENTS)} events over 30 days, then their per-minute rollups`);
+    const loadSeconds = await load(db, now);
+    const [{ n: rollupRows }] = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM event_rollups_minute',
+    );
+
+    let ready = false;
+    gateway = new AppProcess('gateway', {
+      repoRoot: root,
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: infra.kafkaBrokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+        DATABASE_URL: db.url,
+        GATEWAY_PORT: String(PORT),
+        HTTP_HOST: '127.0.0.1',
+        API_KEYS: `${KEY}=read`,
+        GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
+        LOG_LEVEL: 'log',
+      },
+      onLine: (line) => {
+        if (line.includes('ready: health at')) ready = true;
+        else if (/"level":"(error|fatal)"/.test(line)) say(`[gateway] ${line}`);
+      },
+    });
+    gateway.start();
+    for (let waited = 0; !ready; waited += 100) {
+      if (waited > 120_000) throw new Error('the gateway did not start within 2 minutes');
+      await sleep(100);
+    }
+    const base = `http://127.0.0.1:${PORT}`;
+    const day = new Date(now - 86_400_000).toISOString();
+    const week = new Date(now - 7 * 86_400_000).toISOString();
+    const month = new Date(now - 30 * 86_400_000).toISOString();
+    const to = new Date(now).toISOString();
+    say(`\n[2/2] ${CONCURRENCY} concurrent clients, ${SECONDS} s per route`);
+    const cursorOf = (previous: unknown) =>
+      (previous as { nextCursor?: string } | undefined)?.nextCursor;
+    const routes: [string, boolean, (client: number, previous: unknown) => string][] = [
+      ['GET /api/events first page', false, () => '/api/events?limit=50'],
+      [
+        'GET /api/events following nextCursor',
+        false,
+        (_, previous) => {
+          const cursor = cursorOf(previous);
+          return `/api/events?limit=50${cursor ? `&cursor=${cursor}` : ''}`;
+        },
+      ],
+      [
+        'GET /api/events?type=&severity=',
+        false,
+        (c) => `/api/events?type=bench.type${c % 50}&severity=high&limit=50`,
+      ],
+      ['GET /api/events/source/:id', false, (c) => `/api/events/source/source-${c * 37}?limit=50`],
+      ['analytics/summary, 24 h', true, () => `/api/analytics/summary?from=${day}&to=${to}`],
+      ['analytics/summary, 7 days', true, () => `/api/analytics/summary?from=${week}&to=${to}`],
+      [
+        'analytics/severity-distribution, 24 h',
+        true,
+        () => `/api/analytics/severity-distribution?from=${day}&to=${to}`,
+      ],
+      [
+        'analytics/time-series minute, 24 h',
+        true,
+        () => `/api/analytics/time-series?interval=minute&from=${day}&to=${to}`,
+      ],
+      [
+        'analytics/time-series hour, 30 days',
+        true,
+        () => `/api/analytics/time-series?interval=hour&from=${month}&to=${to}`,
+      ],
+      [
+        'analytics/time-series day, 30 days, one type',
+        true,
+        (c) =>
+          `/api/analytics/time-series?interval=day&from=${month}&to=${to}&type=bench.type${c % 50}`,
+      ],
+    ];
+    const results: RouteResult[] = [];
+    for (const [name, analytics, nextPath] of routes) {
+      results.push(await drive(base, name, analytics, nextPath));
+    }
+
+    say('\n=== gateway benchmark ===');
+    say(
+      `events loaded                 ${fmt(EVENTS)} in ${loadSeconds.toFixed(0)} s (${fmt(Number(rollupRows))} rollup rows)`,
+    );
+    for (const r of results) {
+      const errors = [...r.errors].map(([status, n]) => `${n} x ${status}`).join(', ');
+      say(
+        `${r.name.padEnd(46)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s${errors ? `, errors: ${errors}` : ''}`,
+      );
+    }
+    const worst = Math.max(
+      ...results.filter((r) => r.analytics).map((r) => percentile(r.latencies, 95)),
+    );
+    const failed = results.some((r) => r.errors.size > 0);
+    say(
+      `target: analytics p95 < ${TARGET_P95_MS} ms at ${fmt(EVENTS)} events: ${worst < TARGET_P95_MS && !failed ? 'met' : 'NOT met'} (worst analytics p95 ${worst.toFixed(1)} ms)`,
+    );
+  } finally {
+    await gateway?.stop();
+    await db.drop();
+    await deleteTopicsWithPrefix(kafka, prefix);
+    await infra.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
