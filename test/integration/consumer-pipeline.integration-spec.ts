@@ -106,6 +106,25 @@ describe('consumer pipeline', () => {
          OR raw.value_min IS DISTINCT FROM r.value_min
          OR raw.value_max IS DISTINCT FROM r.value_max`);
     expect(mismatches).toEqual([]);
+    // The per-minute, hour and UTC-day counts agree with the raw rows the same way.
+    const countMismatches = await db.query(`
+      WITH raw AS (
+        SELECT g.resolution, d.dimension, date_trunc(g.resolution, e.occurred_at, 'UTC') AS bucket,
+               d.key, count(*) AS event_count
+          FROM events e
+         CROSS JOIN LATERAL (VALUES ('type', e.type), ('source', e.source),
+                                    ('severity', e.severity)) AS d(dimension, key)
+         CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS g(resolution)
+         WHERE NOT (g.resolution = 'minute' AND d.dimension = 'source')
+         GROUP BY 1, 2, 3, 4)
+      SELECT * FROM raw FULL OUTER JOIN event_counts c USING (resolution, dimension, bucket, key)
+      WHERE raw.event_count IS DISTINCT FROM c.event_count`);
+    expect(countMismatches).toEqual([]);
+    expect(
+      await count(
+        `SELECT sum(event_count) AS n FROM event_counts WHERE resolution = 'day' AND dimension = 'source'`,
+      ),
+    ).toBe(5500);
     expect(await count('SELECT sum(event_count) AS n FROM event_rollups_minute')).toBe(5500);
     expect(
       await count('SELECT count(DISTINCT bucket) AS n FROM event_rollups_minute'),

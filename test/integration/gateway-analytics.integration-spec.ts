@@ -4,6 +4,8 @@ import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningGateway, startGateway } from '../support/gateway';
 import { uniqueSuffix } from '../support/integration-env';
+import { storeEvents } from '../support/stored-events';
+import { Severity, SEVERITIES } from '@app/contracts';
 
 const H = '2026-11-20T10';
 
@@ -15,8 +17,8 @@ describe('gateway: analytics from the rollups', () => {
 
   beforeAll(async () => {
     db = await createScratchDatabase('gwana');
-    // Rollup rows as the consumer writes them: (minute, type, source, severity) -> count.
-    const rows: [string, string, string, string, number][] = [
+    // Events stored by the consumer's own batch insert, which keeps every rollup and count.
+    const groups: [string, string, string, Severity, number][] = [
       [`${H}:00:00Z`, 'payment.exception', 'client-1', 'high', 5],
       [`${H}:00:00Z`, 'payment.exception', 'client-2', 'low', 2],
       [`${H}:02:00Z`, 'login.failed', 'client-1', 'critical', 1],
@@ -25,12 +27,18 @@ describe('gateway: analytics from the rollups', () => {
       // Outside every range queried below.
       ['2026-11-10T00:00:00Z', 'payment.exception', 'client-9', 'high', 1000],
     ];
-    for (const [bucket, type, source, severity, count] of rows) {
-      await db.query(
-        `INSERT INTO event_rollups_minute (bucket, type, source, severity, event_count) VALUES ($1, $2, $3, $4, $5)`,
-        [bucket, type, source, severity, count],
-      );
-    }
+    await storeEvents(
+      db.url,
+      groups.flatMap(([minute, type, source, severity, count]) =>
+        Array.from({ length: count }, (_, i) => ({
+          type,
+          source,
+          severity,
+          // Spread inside the minute: the rollups count by the minute it starts.
+          occurredAt: new Date(Date.parse(minute) + (i % 60) * 1000),
+        })),
+      ),
+    );
     await db.query(
       `INSERT INTO incidents (id, rule_id, rule_name, group_key, severity, status, value, aggregate, operator,
          threshold, window_kind, window_seconds, window_start, window_end, opened_at, updated_at)
@@ -148,6 +156,104 @@ describe('gateway: analytics from the rollups', () => {
     expect(backwards.status).toBe(400);
     expect((await gateway.call(null, 'GET', '/api/analytics/summary')).status).toBe(401);
     expect((await gateway.call('ingest', 'GET', '/api/analytics/summary')).status).toBe(403);
+  });
+
+  it('agrees with a count over the raw events for random ranges that cut days, hours and minutes', async () => {
+    // 3,000 events over four days, at random seconds, from 20 sources and 6 types.
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const start = Date.parse('2026-11-01T00:00:00Z');
+    const fourDays = 4 * 86_400_000;
+    await storeEvents(
+      db.url,
+      Array.from({ length: 3000 }, () => ({
+        type: `random.t${Math.floor(random() * 6)}`,
+        source: `random-${Math.floor(random() ** 2 * 20)}`,
+        severity: SEVERITIES[Math.floor(random() * 4)],
+        occurredAt: new Date(start + Math.floor(random() * fourDays)),
+      })),
+    );
+    const minute = 60_000;
+    const up = (time: number) => Math.ceil(time / minute) * minute;
+    const counts = async (sql: string, params: unknown[]) =>
+      (await db.query<{ key: string; count: number }>(sql, params)).map((r) => ({
+        key: String(r.key),
+        count: Number(r.count),
+      }));
+
+    for (let trial = 0; trial < 12; trial++) {
+      const from = start + Math.floor(random() * fourDays);
+      const to = Math.min(start + fourDays, from + Math.floor(random() * 3 * 86_400_000) + minute);
+      const query = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+      // What the rollups promise: the events of every minute that starts inside [from, to).
+      const bounds = [new Date(up(from)), new Date(up(to))];
+      const inRange = `occurred_at >= $1 AND occurred_at < $2`;
+      const by = (column: string, limit: number) =>
+        counts(
+          `SELECT ${column} AS key, count(*)::int AS count FROM events WHERE ${inRange}
+            GROUP BY 1 ORDER BY count DESC, key LIMIT ${limit}`,
+          bounds,
+        );
+
+      const summary = await gateway.call('read', 'GET', `/api/analytics/summary?${query}`);
+      expect(summary.status).toBe(200);
+      const [{ count: total }] = await counts(
+        `SELECT '' AS key, count(*)::int AS count FROM events WHERE ${inRange}`,
+        bounds,
+      );
+      expect(summary.body.totalEvents).toBe(total);
+      expect(summary.body.byType).toEqual(await by('type', 50));
+      expect(summary.body.topSources).toEqual(await by('source', 10));
+
+      const severities = await gateway.call(
+        'read',
+        'GET',
+        `/api/analytics/severity-distribution?${query}`,
+      );
+      const expectedSeverities = new Map((await by('severity', 4)).map((c) => [c.key, c.count]));
+      expect(severities.body.items).toEqual(
+        SEVERITIES.map((severity) => ({ severity, count: expectedSeverities.get(severity) ?? 0 })),
+      );
+
+      const filters: [string, string][] = [
+        ['', 'true'],
+        ['&type=random.t2', `type = 'random.t2'`],
+        ['&source=random-3', `source = 'random-3'`],
+        ['&type=random.t1&source=random-0', `type = 'random.t1' AND source = 'random-0'`],
+      ];
+      for (const interval of ['hour', 'day'] as const) {
+        const step = interval === 'hour' ? 3600 : 86_400;
+        for (const [filterQuery, filterSql] of filters) {
+          const series = await gateway.call(
+            'read',
+            'GET',
+            `/api/analytics/time-series?interval=${interval}&${query}${filterQuery}`,
+          );
+          expect(series.status).toBe(200);
+          const expected = new Map(
+            (
+              await counts(
+                `SELECT (floor(extract(epoch FROM occurred_at) / ${step}) * ${step} * 1000)::bigint AS key,
+                        count(*)::int AS count
+                   FROM events WHERE ${inRange} AND ${filterSql} GROUP BY 1`,
+                bounds,
+              )
+            ).map((c) => [new Date(Number(c.key)).toISOString(), c.count]),
+          );
+          for (const point of series.body.points as { at: string; count: number }[]) {
+            expect([interval, filterQuery, point.at, point.count]).toEqual([
+              interval,
+              filterQuery,
+              point.at,
+              expected.get(point.at) ?? 0,
+            ]);
+            expected.delete(point.at);
+          }
+          // No counted event fell outside the points returned.
+          expect([...expected.values()].filter((n) => n > 0)).toEqual([]);
+        }
+      }
+    }
   });
 
   it('counts events that come through the real pipeline (consumer rollups)', async () => {

@@ -15,7 +15,7 @@ import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
 import { GatewayConfig } from './gateway.config';
 import { ClientThrottlerGuard } from './http/client-throttler.guard';
-import { DatabaseInputFilter } from './http/database-input.filter';
+import { DatabaseErrorFilter } from './http/database-error.filter';
 
 /**
  * The gateway: REST API, docs, dashboard. Guards run in the order listed: the rate limit
@@ -54,7 +54,7 @@ export class GatewayModule {
         { provide: ApiKeys, useValue: new ApiKeys(config.apiKeys) },
         { provide: APP_GUARD, useClass: ClientThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_FILTER, useClass: DatabaseInputFilter },
+        { provide: APP_FILTER, useClass: DatabaseErrorFilter },
         AuditRepository,
       ],
       exports: [GatewayConfig, ApiKeys, AuditRepository],

@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { EventRollupMinuteEntity } from './entities/event-rollup-minute.entity';
+import { EventCountEntity } from './entities/event-count.entity';
 import { EventEntity } from './entities/event.entity';
 import { DeliveryEntity } from './entities/delivery.entity';
 import { IncidentEntity } from './entities/incident.entity';
@@ -8,10 +9,12 @@ import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { CreateEventsAndRollups1763900000000 } from './migrations/1763900000000-CreateEventsAndRollups';
 import { CreateIncidentsAndDeliveries1764000000000 } from './migrations/1764000000000-CreateIncidentsAndDeliveries';
 import { CreateRulesAndAuditLog1765000000000 } from './migrations/1765000000000-CreateRulesAndAuditLog';
+import { CreateEventCounts1766000000000 } from './migrations/1766000000000-CreateEventCounts';
 
 export const ENTITIES = [
   EventEntity,
   EventRollupMinuteEntity,
+  EventCountEntity,
   IncidentEntity,
   DeliveryEntity,
   AlertRuleEntity,
@@ -22,6 +25,7 @@ export const MIGRATIONS = [
   CreateEventsAndRollups1763900000000,
   CreateIncidentsAndDeliveries1764000000000,
   CreateRulesAndAuditLog1765000000000,
+  CreateEventCounts1766000000000,
 ];
 
 export interface DatabaseOptions {

@@ -1,5 +1,7 @@
 export * from './entities/event.entity';
 export * from './entities/event-rollup-minute.entity';
+export * from './entities/event-count.entity';
+export * from './event-counts.sql';
 export * from './entities/incident.entity';
 export * from './entities/delivery.entity';
 export * from './entities/alert-rule.entity';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NormalizedEvent } from '@app/contracts';
+import { eventCountRowsSql } from '@app/database';
 
 /** A validated event and where it was read from. */
 export interface PersistableEvent {
@@ -11,8 +12,8 @@ export interface PersistableEvent {
 }
 
 /**
- * Inserts a batch of events and updates the per-minute rollups in ONE statement, so both
- * commit or neither does. Rows already present (a redelivery after a crash or rebalance) are
+ * Inserts a batch of events and updates the per-minute rollups and the per-minute, hour and
+ * day counts (`event_counts`) in ONE statement, so all of them commit or none does. Rows already present (a redelivery after a crash or rebalance) are
  * skipped by `ON CONFLICT DO NOTHING`, and only the rows actually inserted feed the rollups:
  * a replay never counts an event twice.
  *
@@ -44,6 +45,13 @@ rollup AS (
                      ELSE COALESCE(r.value_sum, 0) + EXCLUDED.value_sum END,
     value_min = LEAST(r.value_min, EXCLUDED.value_min),
     value_max = GREATEST(r.value_max, EXCLUDED.value_max)
+),
+counts AS (
+  INSERT INTO event_counts AS c (resolution, dimension, bucket, key, event_count)
+  ${eventCountRowsSql('inserted', 'e.occurred_at', 'count(*)')}
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (resolution, dimension, bucket, key) DO UPDATE SET
+    event_count = c.event_count + EXCLUDED.event_count
 )
 SELECT count(*)::int AS inserted FROM inserted`;
 

@@ -8,7 +8,8 @@ import {
   TimeSeriesQueryDto,
 } from './analytics.dto';
 import { AnalyticsRepository, Range } from './analytics.repository';
-import { bucketCount, fillBuckets, INTERVAL_SECONDS, MAX_POINTS } from './time-buckets';
+import { coveringBuckets, minuteAligned } from './covering-buckets';
+import { bucketCount, fillBuckets, Interval, INTERVAL_SECONDS, MAX_POINTS } from './time-buckets';
 
 /** Without from/to, analytics look at the last 24 hours; no range may exceed a year. */
 const DEFAULT_SPAN_MS = 86_400_000;
@@ -20,19 +21,22 @@ export class AnalyticsService {
 
   async summary(query: TimeRangeQueryDto): Promise<SummaryDto> {
     const range = this.range(query);
-    const [totalEvents, byType, topSources, incidentsByStatus] = await Promise.all([
-      this.analytics.total(range),
-      this.analytics.countsBy('type', range, 50),
-      this.analytics.countsBy('source', range, 10),
+    const spans = spansOf(range);
+    const [bySeverity, byType, topSources, incidentsByStatus] = await Promise.all([
+      this.analytics.countsBy('severity', spans, SEVERITIES.length),
+      this.analytics.countsBy('type', spans, 50),
+      this.analytics.countsBy('source', spans, 10),
       this.analytics.incidentsByStatus(range),
     ]);
+    // Every event has exactly one severity: their sum is the total, with no query of its own.
+    const totalEvents = bySeverity.reduce((sum, c) => sum + c.count, 0);
     return { ...iso(range), totalEvents, byType, topSources, incidentsByStatus };
   }
 
   async severityDistribution(query: TimeRangeQueryDto): Promise<SeverityDistributionDto> {
     const range = this.range(query);
     const counts = new Map(
-      (await this.analytics.countsBy('severity', range, SEVERITIES.length)).map((c) => [
+      (await this.analytics.countsBy('severity', spansOf(range), SEVERITIES.length)).map((c) => [
         c.key,
         c.count,
       ]),
@@ -51,12 +55,12 @@ export class AnalyticsService {
         `the range holds ${points} ${query.interval} buckets, more than ${MAX_POINTS}: narrow it or use a longer interval`,
       );
     }
-    const counts = await this.analytics.series({
-      ...range,
-      stepSeconds: INTERVAL_SECONDS[query.interval],
-      type: query.type,
-      source: query.source,
-    });
+    // Buckets no coarser than the interval, so none straddles two points.
+    const counts = await this.analytics.series(
+      spansOf(range, query.interval),
+      INTERVAL_SECONDS[query.interval],
+      { type: query.type, source: query.source },
+    );
     return {
       interval: query.interval,
       ...iso(range),
@@ -71,6 +75,12 @@ export class AnalyticsService {
     assertSpan(start.getTime(), end.getTime(), MAX_SPAN_DAYS);
     return { from: start, to: end };
   }
+}
+
+/** The stored buckets that answer for the range, coarsest first where they fit. */
+function spansOf(range: Range, coarsest?: Interval) {
+  const { from, to } = minuteAligned(range.from, range.to);
+  return coveringBuckets(from, to, coarsest);
 }
 
 const iso = (range: Range) => ({ from: range.from.toISOString(), to: range.to.toISOString() });
