@@ -2,9 +2,10 @@
  * `npm run bench:gateway`: the gateway's read routes over a large events table.
  *
  *   [1/2] load: --events events (default 10,000,000) over the last 30 days, straight into
- *         `events` with one INSERT ... SELECT per million, then their per-minute rollups
- *         computed from them with one INSERT ... SELECT ... GROUP BY (what the consumer's
- *         batches would have built). 50 types; 1,000 sources of very unequal chattiness.
+ *         `events` with one INSERT ... SELECT per million, then their per-minute rollups and
+ *         per-minute/hour/day counts computed from them with INSERT ... SELECT ... GROUP BY
+ *         (what the consumer's batches would have built), in time order as the consumer
+ *         writes them. 50 types; 1,000 sources of very unequal chattiness.
  *   [2/2] load test: the real gateway process; for each route, --concurrency clients send
  *         requests back to back for --seconds; prints p50/p95/max latency and requests/s.
  *
@@ -19,6 +20,7 @@ import 'reflect-metadata';
 import { cpus } from 'node:os';
 import { createScratchDatabase, ScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
+import { eventCountRowsSql } from '@app/database';
 import { AppProcess } from '../tools/stack/app-process';
 import { repoRoot } from '../tools/stack/repo-root';
 import { fmt, numberOption, percentile, say, sleep, startBenchInfrastructure } from './support';
@@ -52,15 +54,21 @@ async function load(db: ScratchDatabase, now: number): Promise<number> {
     );
     say(`  ${fmt(last + 1)} events loaded (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
+  // In time order, as the consumer writes them while events arrive.
   await db.query(
     `INSERT INTO event_rollups_minute
        (bucket, type, source, severity, event_count, value_count, value_sum, value_min, value_max)
      SELECT date_trunc('minute', occurred_at), type, source, severity,
             count(*), count(value), sum(value), min(value), max(value)
-       FROM events GROUP BY 1, 2, 3, 4`,
+       FROM events GROUP BY 1, 2, 3, 4 ORDER BY 1`,
   );
-  await db.query('ANALYZE events');
-  await db.query('ANALYZE event_rollups_minute');
+  await db.query(
+    `INSERT INTO event_counts (resolution, dimension, bucket, key, event_count)
+     ${eventCountRowsSql('event_rollups_minute', 'e.bucket', 'sum(e.event_count)')} ORDER BY 3`,
+  );
+  for (const table of ['events', 'event_rollups_minute', 'event_counts']) {
+    await db.query(`VACUUM ANALYZE ${table}`);
+  }
   return (Date.now() - started) / 1000;
 }
 
@@ -114,10 +122,13 @@ async function main(): Promise<void> {
   let gateway: AppProcess | undefined;
   try {
     const now = Date.now();
-    say(`\n[1/2] loading ${fmt(EVENTS)} events over 30 days, then their per-minute rollups`);
+    say(`\n[1/2] loading ${fmt(EVENTS)} events over 30 days, then their rollups and counts`);
     const loadSeconds = await load(db, now);
     const [{ n: rollupRows }] = await db.query<{ n: string }>(
       'SELECT count(*) AS n FROM event_rollups_minute',
+    );
+    const [{ n: countRows }] = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM event_counts',
     );
 
     let ready = false;
@@ -199,7 +210,7 @@ async function main(): Promise<void> {
 
     say('\n=== gateway benchmark ===');
     say(
-      `events loaded                 ${fmt(EVENTS)} in ${loadSeconds.toFixed(0)} s (${fmt(Number(rollupRows))} rollup rows)`,
+      `events loaded                 ${fmt(EVENTS)} in ${loadSeconds.toFixed(0)} s (${fmt(Number(rollupRows))} rollup rows, ${fmt(Number(countRows))} count rows)`,
     );
     for (const r of results) {
       const errors = [...r.errors].map(([status, n]) => `${n} x ${status}`).join(', ');
