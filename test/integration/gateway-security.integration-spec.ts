@@ -102,6 +102,7 @@ describe('gateway: authentication, limits and the HTTP basics', () => {
       name: 'x-api-key',
     });
     expect(Object.keys(spec.body.paths as object)).toContain('/api/audit');
+    expect(openApiGaps(spec.body as OpenApiDocument)).toEqual([]);
   });
 
   it('counts requests by route template in /metrics', async () => {
@@ -163,3 +164,77 @@ describe('gateway: configuration', () => {
     expect(app.output()).not.toContain(secret);
   });
 });
+
+/** The parts of an OpenAPI document the completeness check reads. */
+interface SchemaNode {
+  $ref?: string;
+  type?: string;
+  enum?: unknown[];
+  example?: unknown;
+  items?: SchemaNode;
+  allOf?: SchemaNode[];
+  properties?: Record<string, SchemaNode>;
+}
+type Content = Record<string, { schema?: SchemaNode; example?: unknown }>;
+interface OperationNode {
+  summary?: string;
+  responses: Record<string, { content?: Content }>;
+  requestBody?: { content: Content };
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OperationNode>>;
+  components: { schemas: Record<string, SchemaNode> };
+}
+
+/**
+ * What a reader of /docs would miss: operations without a summary or a success schema,
+ * the common refusals without an example, schema properties without an example or enum.
+ */
+function openApiGaps(spec: OpenApiDocument): string[] {
+  const gaps: string[] = [];
+  const schemaGaps = (ref: string, seen = new Set<string>()): void => {
+    const name = ref.replace('#/components/schemas/', '');
+    if (seen.has(name)) return;
+    seen.add(name);
+    const schema = spec.components.schemas[name];
+    for (const [property, definition] of Object.entries(schema.properties ?? {})) {
+      const inner = definition.items ?? definition.allOf?.[0] ?? definition;
+      if (inner.$ref) schemaGaps(inner.$ref, seen);
+      else if (definition.example === undefined && !inner.enum && inner.type !== 'object') {
+        gaps.push(`${name}.${property} has no example`);
+      }
+    }
+  };
+  const contentGaps = (where: string, content: Content | undefined): void => {
+    for (const [mediaType, media] of Object.entries(content ?? {})) {
+      if (mediaType === 'text/event-stream') continue;
+      const schema = media.schema?.items ?? media.schema;
+      if (!schema) gaps.push(`${where} ${mediaType} has no schema`);
+      else if (schema.$ref) schemaGaps(schema.$ref);
+    }
+  };
+  for (const [path, item] of Object.entries(spec.paths)) {
+    if (!path.startsWith('/api') && path !== '/event') continue;
+    for (const [method, operation] of Object.entries(item)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      if (!operation.summary) gaps.push(`${where} has no summary`);
+      const success = Object.entries(operation.responses).filter(([status]) =>
+        status.startsWith('2'),
+      );
+      if (success.length === 0) gaps.push(`${where} has no success response`);
+      for (const [status, response] of success) {
+        if (status !== '204') {
+          if (!response.content) gaps.push(`${where} ${status} has no content`);
+          contentGaps(`${where} ${status}`, response.content);
+        }
+      }
+      for (const status of ['401', '403', '429', '503']) {
+        if (!operation.responses[status]?.content?.['application/json']?.example) {
+          gaps.push(`${where} does not document ${status}`);
+        }
+      }
+      if (operation.requestBody) contentGaps(`${where} body`, operation.requestBody.content);
+    }
+  }
+  return gaps;
+}

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { MAX_SOURCE_LENGTH, MAX_TYPE_LENGTH, TYPE_PATTERN } from '@app/contracts';
+import {
+  MAX_SOURCE_LENGTH,
+  MAX_TYPE_LENGTH,
+  SEVERITIES,
+  TYPE_PATTERN,
+  type Severity,
+} from '@app/contracts';
 import { TimeRangeQueryDto } from '../common/time-range';
 import { INTERVAL_SECONDS, Interval } from './time-buckets';
 
@@ -24,14 +30,19 @@ export class TimeSeriesQueryDto extends TimeRangeQueryDto {
 }
 
 export class CountDto {
-  @ApiProperty() key: string;
-  @ApiProperty() count: number;
+  @ApiProperty({ example: 'payment.exception' }) key: string;
+  @ApiProperty({ example: 1250 }) count: number;
+}
+
+export class SeverityCountDto {
+  @ApiProperty({ enum: SEVERITIES }) severity: Severity;
+  @ApiProperty({ example: 310 }) count: number;
 }
 
 export class SummaryDto {
-  @ApiProperty() from: string;
-  @ApiProperty() to: string;
-  @ApiProperty({ description: 'events in the range' }) totalEvents: number;
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) from: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) to: string;
+  @ApiProperty({ description: 'events in the range', example: 48210 }) totalEvents: number;
   @ApiProperty({ type: [CountDto], description: 'by type, largest first (at most 50)' })
   byType: CountDto[];
   @ApiProperty({ type: [CountDto], description: 'the 10 busiest sources' }) topSources: CountDto[];
@@ -40,20 +51,20 @@ export class SummaryDto {
 }
 
 export class SeverityDistributionDto {
-  @ApiProperty() from: string;
-  @ApiProperty() to: string;
-  @ApiProperty({ type: [CountDto], description: 'every severity, 0 included' })
-  items: { severity: string; count: number }[];
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) from: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) to: string;
+  @ApiProperty({ type: [SeverityCountDto], description: 'every severity, 0 included' })
+  items: SeverityCountDto[];
 }
 
 export class TimeSeriesPointDto {
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) at: string;
-  @ApiProperty() count: number;
+  @ApiProperty({ example: 93 }) count: number;
 }
 
 export class TimeSeriesDto {
   @ApiProperty({ enum: Object.keys(INTERVAL_SECONDS) }) interval: Interval;
-  @ApiProperty() from: string;
-  @ApiProperty() to: string;
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) from: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) to: string;
   @ApiProperty({ type: [TimeSeriesPointDto] }) points: TimeSeriesPointDto[];
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PageQueryDto } from '../common/page';
+import { ApiNextCursor, PageQueryDto } from '../common/page';
 import { TimeRangeQueryDto } from '../common/time-range';
 
 export const AUDIT_TARGET_TYPES = ['rule', 'incident', 'dead-letter'] as const;
@@ -30,7 +30,7 @@ export class AuditQueryDto extends IntersectionType(PageQueryDto, TimeRangeQuery
 
 export class AuditEntryDto {
   @ApiProperty({ example: '42' }) id: string;
-  @ApiProperty() at: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) at: string;
   @ApiProperty({
     example: 'admin:3f2a9c0d1e2b',
     description: 'role and key fingerprint, never the key',
@@ -38,7 +38,7 @@ export class AuditEntryDto {
   actor: string;
   @ApiProperty({ example: 'rule.updated' }) action: string;
   @ApiProperty({ enum: AUDIT_TARGET_TYPES }) targetType: string;
-  @ApiProperty() targetId: string;
+  @ApiProperty({ example: 'payment-exceptions' }) targetId: string;
   @ApiPropertyOptional({ description: 'state before the change (null for a creation)' })
   before: unknown;
   @ApiPropertyOptional({ description: 'state after the change (null for a deletion)' })
@@ -47,5 +47,5 @@ export class AuditEntryDto {
 
 export class AuditPageDto {
   @ApiProperty({ type: [AuditEntryDto] }) items: AuditEntryDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiNextCursor() nextCursor: string | null;
 }

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -23,6 +23,15 @@ export class PageQueryDto {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 }
+
+/** The documented `nextCursor` of every page. */
+export const ApiNextCursor = () =>
+  ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'eyJhdCI6IjIwMjYtMTEtMjNUMTA6MDA6MDAuMDAwWiIsImlkIjoiMGI3ZSJ9',
+    description: 'pass as cursor for the next page; null on the last',
+  });
 
 /** A page of items and the cursor of the next one (null on the last page). */
 export interface Page<T> {

@@ -26,17 +26,24 @@ export class DeadLetterDto {
   @ApiProperty({ example: ['"type" is required'] }) reasons: string[];
   @ApiPropertyOptional({ example: 'validation', nullable: true, type: String }) stage:
     string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) originalTopic: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) originalPartition: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) originalOffset: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) failedAt: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) service: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) key: string | null;
-  @ApiProperty() valueBytes: number;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'events' })
+  originalTopic: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 0 })
+  originalPartition: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '1289' })
+  originalOffset: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '2026-11-23T10:00:00.000Z' })
+  failedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'consumer' })
+  service: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'client-42' })
+  key: string | null;
+  @ApiProperty({ example: 87, description: 'size of the original message' }) valueBytes: number;
   @ApiPropertyOptional({
     nullable: true,
     type: String,
     description: 'as text, the first 4,096 characters',
+    example: '{"source":"client-42","severity":"high"}',
   })
   value: string | null;
 }

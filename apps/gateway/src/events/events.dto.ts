@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MAX_SOURCE_LENGTH, MAX_TYPE_LENGTH, SEVERITIES, TYPE_PATTERN } from '@app/contracts';
 import type { Severity } from '@app/contracts';
-import { PageQueryDto } from '../common/page';
+import { ApiNextCursor, PageQueryDto } from '../common/page';
 import { TimeRangeQueryDto } from '../common/time-range';
 
 export class EventSourceQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto) {
@@ -37,14 +37,14 @@ export class EventDto {
   @ApiProperty({ enum: SEVERITIES }) severity: Severity;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) occurredAt: string;
   @ApiProperty({ example: '2026-11-23T10:00:00.120Z' }) receivedAt: string;
-  @ApiPropertyOptional({ type: Number, nullable: true }) value: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 1 }) value: number | null;
   @ApiPropertyOptional({ description: 'object or string', nullable: true })
   payload: Record<string, unknown> | string | null;
 }
 
 export class EventPageDto {
   @ApiProperty({ type: [EventDto] }) items: EventDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiNextCursor() nextCursor: string | null;
 }
 
 export class AcceptedEventsDto {

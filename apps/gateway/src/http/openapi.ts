@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { API_KEY_HEADER } from '../auth';
+import { addErrorResponses } from './openapi-errors';
 
 export const API_KEY_SCHEME = 'api-key';
 
@@ -19,7 +20,7 @@ export function serveOpenApi(app: INestApplication): void {
       .addSecurityRequirements(API_KEY_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, {
+  SwaggerModule.setup('docs', app, addErrorResponses(document), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
   });

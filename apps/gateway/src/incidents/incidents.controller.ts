@@ -38,6 +38,16 @@ export class IncidentsController {
       'One `event: incident.opened|incident.acknowledged|incident.resolved` with `data: <lifecycle message JSON>` per message, and a `: heartbeat` comment every 15 s. Send X-API-Key like everywhere else: read it with fetch() and a stream reader (EventSource cannot send headers).',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'a stream that stays open',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'event: incident.opened\ndata: {"kind":"incident.opened","at":"2026-11-23T10:00:00.000Z","actor":"alerting","incident":{"id":"0b7e7f4e-2f0c-4c3e-9a3e-1f1f1f1f1f1f","ruleId":"payment-exceptions","status":"open"}}\n\n',
+      },
+    },
+  })
   stream(@Req() request: Request, @Res() response: Response): void {
     response.writeHead(200, {
       'Content-Type': 'text/event-stream',

@@ -8,7 +8,7 @@ import {
   type IncidentStatus,
   type Severity,
 } from '@app/contracts';
-import { PageQueryDto } from '../common/page';
+import { ApiNextCursor, PageQueryDto } from '../common/page';
 import { TimeRangeQueryDto } from '../common/time-range';
 import { EventDto } from '../events/events.dto';
 
@@ -31,7 +31,11 @@ export class IncidentQueryDto extends IntersectionType(PageQueryDto, TimeRangeQu
 }
 
 export class IncidentActionDto {
-  @ApiPropertyOptional({ description: 'why, for the audit log', maxLength: 500 })
+  @ApiPropertyOptional({
+    description: 'why, for the audit log',
+    maxLength: 500,
+    example: 'paged the payments on-call',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -40,52 +44,63 @@ export class IncidentActionDto {
 
 export class IncidentDto {
   @ApiProperty({ example: '0b7e7f4e-2f0c-4c3e-9a3e-1f1f1f1f1f1f' }) id: string;
-  @ApiProperty() ruleId: string;
-  @ApiProperty() ruleName: string;
+  @ApiProperty({ example: 'payment-exceptions' }) ruleId: string;
+  @ApiProperty({ example: 'Payment exceptions' }) ruleName: string;
   @ApiProperty({ example: 'client-42' }) groupKey: string;
   @ApiProperty({ enum: SEVERITIES }) severity: Severity;
   @ApiProperty({ enum: INCIDENT_STATUSES }) status: IncidentStatus;
-  @ApiProperty() value: number;
+  @ApiProperty({ example: 12, description: 'the aggregate when it opened' }) value: number;
   @ApiProperty({ example: 'count' }) aggregate: Incident['aggregate'];
   @ApiProperty({ example: '>=' }) operator: Incident['operator'];
-  @ApiProperty() threshold: number;
+  @ApiProperty({ example: 10 }) threshold: number;
   @ApiProperty({ example: 'sliding' }) windowKind: Incident['windowKind'];
-  @ApiProperty() windowSeconds: number;
-  @ApiProperty() windowStart: string;
-  @ApiProperty() windowEnd: string;
-  @ApiProperty() openedAt: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) acknowledgedAt: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) acknowledgedBy: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) resolvedAt: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) resolvedBy: string | null;
-  @ApiProperty({ type: [String] }) eventIds: string[];
+  @ApiProperty({ example: 60 }) windowSeconds: number;
+  @ApiProperty({ example: '2026-11-23T09:59:00.000Z' }) windowStart: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) windowEnd: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) openedAt: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '2026-11-23T10:04:00.000Z' })
+  acknowledgedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'oncall-key' })
+  acknowledgedBy: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: null }) resolvedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: null }) resolvedBy: string | null;
+  @ApiProperty({ type: [String], example: ['0b7e7f4e-2f0c-4c3e-9a3e-1f1f1f1f1f1f'] })
+  eventIds: string[];
   @ApiProperty({ type: 'array', items: { type: 'object' } }) channels: Incident['channels'];
 }
 
 export class IncidentPageDto {
   @ApiProperty({ type: [IncidentDto] }) items: IncidentDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiNextCursor() nextCursor: string | null;
 }
 
 export class DeliveryDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ example: '7' }) id: string;
   @ApiProperty({ example: 'incident.opened' }) kind: string;
   @ApiProperty({ example: 'webhook' }) channelType: string;
-  @ApiProperty() channelIndex: number;
-  @ApiProperty({ description: 'where it went, secrets masked' }) target: string;
-  @ApiProperty() attempt: number;
-  @ApiProperty() maxAttempts: number;
+  @ApiProperty({ example: 0, description: "index in the rule's channels" }) channelIndex: number;
+  @ApiProperty({
+    description: 'where it went, secrets masked',
+    example: 'https://hooks.example.com/***',
+  })
+  target: string;
+  @ApiProperty({ example: 1 }) attempt: number;
+  @ApiProperty({ example: 5 }) maxAttempts: number;
   @ApiProperty({ example: 'delivered' }) outcome: string;
-  @ApiPropertyOptional({ nullable: true, type: Number }) statusCode: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
-  @ApiProperty() durationMs: number;
-  @ApiProperty() at: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 200 }) statusCode: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: null }) error: string | null;
+  @ApiProperty({ example: 84 }) durationMs: number;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) at: string;
 }
 
 export class IncidentDetailDto extends IncidentDto {
   @ApiProperty({ type: [EventDto], description: 'the triggering events that are stored' })
   events: EventDto[];
-  @ApiProperty({ type: [String], description: 'triggering event ids not (yet) stored' })
+  @ApiProperty({
+    type: [String],
+    description: 'triggering event ids not (yet) stored',
+    example: [],
+  })
   missingEventIds: string[];
   @ApiProperty({ type: [DeliveryDto] }) deliveries: DeliveryDto[];
 }

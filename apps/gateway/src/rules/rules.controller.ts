@@ -46,6 +46,7 @@ export class RulesController {
 
   @Get(':id')
   @Access('read')
+  @ApiOperation({ summary: 'One rule, with its version and timestamps' })
   @ApiOkResponse({ type: RuleDto })
   get(@Param('id') id: string): Promise<RuleDto> {
     return this.rules.get(id);

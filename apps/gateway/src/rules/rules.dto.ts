@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import type { AlertRule } from '@app/contracts';
-import { PageQueryDto } from '../common/page';
+import { ApiNextCursor, PageQueryDto } from '../common/page';
 
 export class RuleQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: Boolean })
@@ -31,39 +31,41 @@ export const RULE_EXAMPLE = {
 export class RuleDto {
   @ApiProperty({ example: RULE_EXAMPLE.id }) id: string;
   @ApiProperty({ example: 3, description: 'grows by one with every change' }) version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ example: '2026-11-20T08:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
   @ApiProperty({ example: RULE_EXAMPLE, description: 'the rule as the alerting app reads it' })
   definition: AlertRule;
-  @ApiProperty() enabled: boolean;
-  @ApiProperty() name: string;
+  @ApiProperty({ example: RULE_EXAMPLE.enabled ?? true }) enabled: boolean;
+  @ApiProperty({ example: RULE_EXAMPLE.name }) name: string;
 }
 
 export class RulePageDto {
   @ApiProperty({ type: [RuleDto] }) items: RuleDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiNextCursor() nextCursor: string | null;
 }
 
 export class BacktestIncidentDto {
   @ApiProperty({ example: 'client-42' }) groupKey: string;
-  @ApiProperty() openedAt: string;
-  @ApiPropertyOptional({ nullable: true, type: Number }) value: number | null;
-  @ApiProperty() windowStart: string;
-  @ApiProperty() windowEnd: string;
-  @ApiProperty({ type: [String] }) eventIds: string[];
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) openedAt: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 12 }) value: number | null;
+  @ApiProperty({ example: '2026-11-23T09:59:00.000Z' }) windowStart: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) windowEnd: string;
+  @ApiProperty({ type: [String], example: ['0b7e7f4e-2f0c-4c3e-9a3e-1f1f1f1f1f1f'] })
+  eventIds: string[];
   @ApiPropertyOptional({
     nullable: true,
     type: String,
     description: 'when autoResolve would resolve it',
+    example: '2026-11-23T10:05:00.000Z',
   })
   resolvedAt: string | null;
 }
 
 export class BacktestDto {
-  @ApiProperty() ruleId: string;
-  @ApiProperty() from: string;
-  @ApiProperty() to: string;
-  @ApiProperty() eventsScanned: number;
+  @ApiProperty({ example: RULE_EXAMPLE.id }) ruleId: string;
+  @ApiProperty({ example: '2026-11-16T10:00:00.000Z' }) from: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) to: string;
+  @ApiProperty({ example: 182344 }) eventsScanned: number;
   @ApiProperty({ example: { incidents: 2, resolved: 1, open: 1 } })
   counts: { incidents: number; resolved: number; open: number };
   @ApiProperty({ type: [BacktestIncidentDto], description: 'the first 1,000' })
