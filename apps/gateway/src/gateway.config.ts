@@ -49,6 +49,16 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @Max(10_000)
   maxEventsPerRequest = 500;
 
+  @Env(
+    'GATEWAY_ANALYTICS_CACHE_SECONDS',
+    'How long an analytics answer is reused for the same range and filters (0: never)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  analyticsCacheSeconds = 5;
+
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];
 

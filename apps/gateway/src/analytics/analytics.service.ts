@@ -9,7 +9,7 @@ import {
 } from './analytics.dto';
 import { AnalyticsRepository, Range } from './analytics.repository';
 import { coveringBuckets, minuteAligned } from './covering-buckets';
-import { bucketCount, fillBuckets, Interval, INTERVAL_SECONDS, MAX_POINTS } from './time-buckets';
+import { bucketCount, fillBuckets, Interval, MAX_POINTS } from './time-buckets';
 
 /** Without from/to, analytics look at the last 24 hours; no range may exceed a year. */
 const DEFAULT_SPAN_MS = 86_400_000;
@@ -21,12 +21,15 @@ export class AnalyticsService {
 
   async summary(query: TimeRangeQueryDto): Promise<SummaryDto> {
     const range = this.range(query);
-    const spans = spansOf(range);
+    const aligned = minuteAligned(range.from, range.to);
+    const spans = coveringBuckets(aligned.from, aligned.to);
     const [bySeverity, byType, topSources, incidentsByStatus] = await Promise.all([
       this.analytics.countsBy('severity', spans, SEVERITIES.length),
       this.analytics.countsBy('type', spans, 50),
       this.analytics.countsBy('source', spans, 10),
-      this.analytics.incidentsByStatus(range),
+      // Over the same minutes as the event counts, so that one answer serves every request
+      // within the same minute.
+      this.analytics.incidentsByStatus({ from: new Date(aligned.from), to: new Date(aligned.to) }),
     ]);
     // Every event has exactly one severity: their sum is the total, with no query of its own.
     const totalEvents = bySeverity.reduce((sum, c) => sum + c.count, 0);
@@ -56,11 +59,10 @@ export class AnalyticsService {
       );
     }
     // Buckets no coarser than the interval, so none straddles two points.
-    const counts = await this.analytics.series(
-      spansOf(range, query.interval),
-      INTERVAL_SECONDS[query.interval],
-      { type: query.type, source: query.source },
-    );
+    const counts = await this.analytics.series(spansOf(range, query.interval), query.interval, {
+      type: query.type,
+      source: query.source,
+    });
     return {
       interval: query.interval,
       ...iso(range),
