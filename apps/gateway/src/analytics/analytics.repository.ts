@@ -55,7 +55,7 @@ export class AnalyticsRepository {
     return toCounts(
       await this.query<{ key: string; count: string }>(
         `SELECT key, sum(event_count) AS count FROM (${rows}) AS counts
-          GROUP BY key ORDER BY count DESC, key LIMIT $${params.length}`,
+          GROUP BY key HAVING sum(event_count) <> 0 ORDER BY count DESC, key LIMIT $${params.length}`,
         params,
       ),
     );
@@ -107,6 +107,9 @@ function bind(params: unknown[], value: unknown): string {
   return `$${params.length}`;
 }
 
+/** The count column, negated for a span the cover takes out. */
+const signedCount = (span: BucketSpan) => (span.sign === 1 ? 'event_count' : '-event_count');
+
 function spanBounds(span: BucketSpan, params: unknown[]): string {
   return `bucket >= ${bind(params, new Date(span.from))} AND bucket < ${bind(params, new Date(span.to))}`;
 }
@@ -124,11 +127,11 @@ function countRowsSql(
 ): string {
   if (span.resolution === 'minute' && dimension === 'source') {
     const keyFilter = key === undefined ? '' : ` AND source = ${bind(params, key)}`;
-    return `SELECT bucket, source AS key, event_count FROM event_rollups_minute
+    return `SELECT bucket, source AS key, ${signedCount(span)} AS event_count FROM event_rollups_minute
              WHERE ${spanBounds(span, params)}${keyFilter}`;
   }
   const keyFilter = key === undefined ? '' : ` AND key = ${bind(params, key)}`;
-  return `SELECT bucket, key, event_count FROM event_counts
+  return `SELECT bucket, key, ${signedCount(span)} AS event_count FROM event_counts
            WHERE resolution = '${span.resolution}' AND dimension = '${dimension}'
              AND ${spanBounds(span, params)}${keyFilter}`;
 }
@@ -140,7 +143,7 @@ function countRowsSql(
  */
 function seriesRowsSql(span: BucketSpan, filter: SeriesFilter, params: unknown[]): string {
   if (filter.type !== undefined && filter.source !== undefined) {
-    return `SELECT bucket, event_count FROM event_rollups_minute
+    return `SELECT bucket, ${signedCount(span)} AS event_count FROM event_rollups_minute
              WHERE ${spanBounds(span, params)} AND source = ${bind(params, filter.source)}
                AND type = ${bind(params, filter.type)}`;
   }

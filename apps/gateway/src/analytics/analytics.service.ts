@@ -22,7 +22,7 @@ export class AnalyticsService {
   async summary(query: TimeRangeQueryDto): Promise<SummaryDto> {
     const range = this.range(query);
     const aligned = minuteAligned(range.from, range.to);
-    const spans = coveringBuckets(aligned.from, aligned.to);
+    const spans = coveringBuckets(aligned.from, aligned.to, 'day', Date.now());
     const [bySeverity, byType, topSources, incidentsByStatus] = await Promise.all([
       this.analytics.countsBy('severity', spans, SEVERITIES.length),
       this.analytics.countsBy('type', spans, 50),
@@ -58,8 +58,11 @@ export class AnalyticsService {
         `the range holds ${points} ${query.interval} buckets, more than ${MAX_POINTS}: narrow it or use a longer interval`,
       );
     }
-    // Buckets no coarser than the interval, so none straddles two points.
-    const counts = await this.analytics.series(spansOf(range, query.interval), query.interval, {
+    // Buckets no coarser than the interval, so none straddles two points. One type from one
+    // source is only in the per-minute rollups, which coarser buckets would read all the same.
+    const coarsest =
+      query.type !== undefined && query.source !== undefined ? 'minute' : query.interval;
+    const counts = await this.analytics.series(spansOf(range, coarsest), query.interval, {
       type: query.type,
       source: query.source,
     });
@@ -79,10 +82,10 @@ export class AnalyticsService {
   }
 }
 
-/** The stored buckets that answer for the range, coarsest first where they fit. */
-function spansOf(range: Range, coarsest?: Interval) {
+/** The stored buckets that answer for the range, none coarser than `coarsest`. */
+function spansOf(range: Range, coarsest: Interval = 'day') {
   const { from, to } = minuteAligned(range.from, range.to);
-  return coveringBuckets(from, to, coarsest);
+  return coveringBuckets(from, to, coarsest, Date.now());
 }
 
 const iso = (range: Range) => ({ from: range.from.toISOString(), to: range.to.toISOString() });
