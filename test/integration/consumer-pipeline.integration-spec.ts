@@ -113,7 +113,7 @@ describe('consumer pipeline', () => {
                d.key, count(*) AS event_count
           FROM events e
          CROSS JOIN LATERAL (VALUES ('type', e.type), ('source', e.source),
-                                    ('severity', e.severity)) AS d(dimension, key)
+                                    ('severity', e.severity), ('total', 'all')) AS d(dimension, key)
          CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS g(resolution)
          WHERE NOT (g.resolution = 'minute' AND d.dimension = 'source')
          GROUP BY 1, 2, 3, 4)

@@ -1,7 +1,8 @@
 /**
  * The `event_counts` rows that a set of event rows adds up to, as a SELECT of
  * (resolution, dimension, bucket, key, event_count): every event counts once per resolution
- * and dimension, except per-minute sources (see the CreateEventCounts migration).
+ * and dimension, except per-minute sources (see the CreateEventCounts migration). Dimension
+ * `total` has the single key `all`: every event.
  *
  * `relation` is any table or CTE with `type`, `source` and `severity` columns, aliased `e`;
  * `time` and `count` say which of its columns is the time and how many events a row stands
@@ -14,7 +15,7 @@ export function eventCountRowsSql(relation: string, time: string, count: string)
          ${count} AS event_count
     FROM ${relation} AS e
    CROSS JOIN LATERAL (VALUES ('type', e.type), ('source', e.source),
-                              ('severity', e.severity)) AS d(dimension, key)
+                              ('severity', e.severity), ('total', 'all')) AS d(dimension, key)
    CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS g(resolution)
    WHERE g.resolution <> 'minute' OR d.dimension <> 'source'
    GROUP BY 1, 2, 3, 4`;

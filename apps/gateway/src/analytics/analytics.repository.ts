@@ -137,8 +137,8 @@ function countRowsSql(
 }
 
 /**
- * The rows a series counts in one span. All events: the severity counts (four rows per
- * bucket at most). One type or one source: that key's counts. Both at once: the full
+ * The rows a series counts in one span. All events: the `total` counts (one row per
+ * bucket). One type or one source: that key's counts. Both at once: the full
  * per-minute rollups, the only table that holds the combination.
  */
 function seriesRowsSql(span: BucketSpan, filter: SeriesFilter, params: unknown[]): string {
@@ -149,5 +149,5 @@ function seriesRowsSql(span: BucketSpan, filter: SeriesFilter, params: unknown[]
   }
   if (filter.type !== undefined) return countRowsSql('type', span, params, filter.type);
   if (filter.source !== undefined) return countRowsSql('source', span, params, filter.source);
-  return countRowsSql('severity', span, params);
+  return countRowsSql('total', span, params);
 }

@@ -1,4 +1,4 @@
-import { bucketCount, fillBuckets } from './time-buckets';
+import { bucketCount, fillBuckets, minuteIsoFormatter } from './time-buckets';
 
 describe('time buckets', () => {
   const from = new Date('2026-11-23T10:00:30Z');
@@ -21,5 +21,17 @@ describe('time buckets', () => {
     expect(fillBuckets(from, to, 'hour', new Map())).toEqual([
       { at: '2026-11-23T10:00:00.000Z', count: 0 },
     ]);
+  });
+
+  it('formats whole minutes exactly as toISOString does, across days and years', () => {
+    const iso = minuteIsoFormatter();
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    let time = Date.parse('2025-12-31T23:00:00Z');
+    for (let i = 0; i < 5000; i++) {
+      expect(iso(time)).toBe(new Date(time).toISOString());
+      // Mostly the next minute, as a series asks; now and then a jump of up to 40 days.
+      time += (random() < 0.95 ? 1 : Math.floor(random() * 40 * 1440)) * 60_000;
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type CountResolution = 'minute' | 'hour' | 'day';
-export type CountDimension = 'type' | 'source' | 'severity';
+/** `total` has one key, `all`: a time series of every event reads one row per bucket. */
+export type CountDimension = 'type' | 'source' | 'severity' | 'total';
 
 /**
  * Event counts per bucket of one resolution, along one dimension. Kept by the consumer in

@@ -2,10 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Event counts per minute, hour and UTC day, one dimension at a time (type, source or
- * severity). Analytics over a long range read a few hour and day rows per key instead of
- * every minute row with its full (type, source, severity) combination: at 10,000,000 events
- * over 30 days a day of per-minute rollups is about 260,000 rows, a day of `source` counts
- * 1,000.
+ * severity; `total` counts every event under the key `all`). Analytics over a long range
+ * read a few hour and day rows per key instead of every minute row with its full (type,
+ * source, severity) combination: at 10,000,000 events over 30 days a day of per-minute
+ * rollups is about 260,000 rows, a day of `source` counts 1,000.
  *
  * Per-minute `source` counts are left out on purpose: sources are the high-cardinality
  * dimension, so they would be nearly one row per event, and `event_rollups_minute` already
@@ -18,7 +18,7 @@ export class CreateEventCounts1766000000000 implements MigrationInterface {
     await db.query(`
       CREATE TABLE event_counts (
         resolution varchar(6) NOT NULL CHECK (resolution IN ('minute', 'hour', 'day')),
-        dimension varchar(8) NOT NULL CHECK (dimension IN ('type', 'source', 'severity')),
+        dimension varchar(8) NOT NULL CHECK (dimension IN ('type', 'source', 'severity', 'total')),
         bucket timestamptz NOT NULL,
         key varchar(128) NOT NULL,
         event_count bigint NOT NULL,
@@ -41,7 +41,7 @@ export class CreateEventCounts1766000000000 implements MigrationInterface {
              sum(r.event_count)
         FROM event_rollups_minute r
        CROSS JOIN LATERAL (VALUES ('type', r.type), ('source', r.source),
-                                  ('severity', r.severity)) AS d(dimension, key)
+                                  ('severity', r.severity), ('total', 'all')) AS d(dimension, key)
        CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS g(resolution)
        WHERE g.resolution <> 'minute' OR d.dimension <> 'source'
        GROUP BY 1, 2, 3, 4`);
