@@ -21,15 +21,14 @@ export class AnalyticsService {
 
   async summary(query: TimeRangeQueryDto): Promise<SummaryDto> {
     const range = this.range(query);
-    const aligned = minuteAligned(range.from, range.to);
-    const spans = coveringBuckets(aligned.from, aligned.to, 'day', Date.now());
+    const spans = spansOf(range);
     const [bySeverity, byType, topSources, incidentsByStatus] = await Promise.all([
       this.analytics.countsBy('severity', spans, SEVERITIES.length),
       this.analytics.countsBy('type', spans, 50),
       this.analytics.countsBy('source', spans, 10),
       // Over the same minutes as the event counts, so that one answer serves every request
       // within the same minute.
-      this.analytics.incidentsByStatus({ from: new Date(aligned.from), to: new Date(aligned.to) }),
+      this.analytics.incidentsByStatus(countedMinutes(range)),
     ]);
     // Every event has exactly one severity: their sum is the total, with no query of its own.
     const totalEvents = bySeverity.reduce((sum, c) => sum + c.count, 0);
@@ -82,10 +81,16 @@ export class AnalyticsService {
   }
 }
 
+/** The whole minutes the counts answer for: those that start inside the range. */
+function countedMinutes(range: Range): Range {
+  const { from, to } = minuteAligned(range.from, range.to);
+  return { from: new Date(from), to: new Date(to) };
+}
+
 /** The stored buckets that answer for the range, none coarser than `coarsest`. */
 function spansOf(range: Range, coarsest: Interval = 'day') {
-  const { from, to } = minuteAligned(range.from, range.to);
-  return coveringBuckets(from, to, coarsest, Date.now());
+  const { from, to } = countedMinutes(range);
+  return coveringBuckets(from.getTime(), to.getTime(), coarsest, Date.now());
 }
 
 const iso = (range: Range) => ({ from: range.from.toISOString(), to: range.to.toISOString() });
