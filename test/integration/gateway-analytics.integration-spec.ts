@@ -191,7 +191,7 @@ describe('gateway: analytics from the rollups', () => {
       const by = (column: string, limit: number) =>
         counts(
           `SELECT ${column} AS key, count(*)::int AS count FROM events WHERE ${inRange}
-            GROUP BY 1 ORDER BY count DESC, key LIMIT ${limit}`,
+            GROUP BY 1 ORDER BY count DESC, ${column} COLLATE "C" LIMIT ${limit}`,
           bounds,
         );
 
@@ -254,6 +254,36 @@ describe('gateway: analytics from the rollups', () => {
         }
       }
     }
+  });
+
+  it('counts a late event in buckets it has already read once the answers expire', async () => {
+    const query = `from=2026-11-20T09:00:00Z&to=2026-11-20T11:30:00Z`;
+    const topSources = async (): Promise<unknown[]> =>
+      (await gateway.call('read', 'GET', `/api/analytics/summary?${query}`)).body
+        .topSources as unknown[];
+    const before = await topSources();
+    expect(before).toContainEqual({ key: 'client-1', count: 6 });
+    // Into an hour and a minute that settled long ago, as a producer that was offline would.
+    await storeEvents(db.url, [
+      {
+        type: 'late.arrival',
+        source: 'client-1',
+        severity: 'low',
+        occurredAt: new Date(`${H}:30:10Z`),
+      },
+      {
+        type: 'late.arrival',
+        source: 'client-late',
+        severity: 'low',
+        occurredAt: new Date(`${H}:59:30Z`),
+      },
+    ]);
+    const after = await eventually(async () => {
+      const sources = await topSources();
+      expect(sources).toContainEqual({ key: 'client-1', count: 7 });
+      return sources;
+    });
+    expect(after).toContainEqual({ key: 'client-late', count: 1 });
   });
 
   it('counts events that come through the real pipeline (consumer rollups)', async () => {

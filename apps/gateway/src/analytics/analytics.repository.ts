@@ -5,6 +5,7 @@ import type { CountDimension } from '@app/database';
 import { GatewayConfig } from '../gateway.config';
 import { BucketSpan } from './covering-buckets';
 import { RecentAnswers } from './recent-answers';
+import { SignedBucket, spansOfBuckets, splitSettled } from './settled-buckets';
 import { bucketStart, Interval } from './time-buckets';
 
 export interface Range {
@@ -21,6 +22,23 @@ export interface SeriesFilter {
 const toCounts = (rows: { key: string; count: string }[]) =>
   rows.map((row) => ({ key: row.key, count: Number(row.count) }));
 
+/** Counts per key in one bucket, as parallel arrays: cheap to keep and to add up. */
+interface KeyCounts {
+  keys: string[];
+  counts: number[];
+}
+
+const NO_COUNTS: KeyCounts = { keys: [], counts: [] };
+
+/** The `limit` keys with the largest non-zero counts, ties in key order. */
+function largestFirst(totals: ReadonlyMap<string, number>, limit: number) {
+  return [...totals]
+    .filter(([, count]) => count !== 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, limit)
+    .map(([key, count]) => ({ key, count }));
+}
+
 /**
  * Reads the counts the consumer keeps beside the events (`event_counts` per minute, hour and
  * day; `event_rollups_minute` for what those do not hold), never raw events. Every query is a
@@ -30,6 +48,7 @@ const toCounts = (rows: { key: string; count: string }[]) =>
 @Injectable()
 export class AnalyticsRepository {
   private readonly answers: RecentAnswers;
+  private readonly settledBuckets: RecentAnswers;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -37,6 +56,13 @@ export class AnalyticsRepository {
   ) {
     // Series answers hold up to 10,080 points: 100 of them stay within a few tens of MB.
     this.answers = new RecentAnswers(config.analyticsCacheSeconds * 1000, 100);
+    // Weighed by keys held: a million stay within a few tens of MB (key strings are shared).
+    this.settledBuckets = new RecentAnswers(
+      config.analyticsCacheSeconds * 1000,
+      1_000_000,
+      Date.now,
+      (counts) => 1 + (counts as KeyCounts).keys.length,
+    );
   }
 
   /** Every analytics query goes through here: the same SQL and values, the same answer. */
@@ -46,19 +72,72 @@ export class AnalyticsRepository {
     );
   }
 
-  /** Event counts per key of one dimension over the spans, largest first. */
+  /**
+   * Event counts per key of one dimension over the spans, largest first (ties by key). Settled
+   * buckets are counted once per bucket and kept like answers, so ranges that differ only at
+   * their ends share most of their work; the open end is read afresh in one statement.
+   */
   async countsBy(dimension: CountDimension, spans: readonly BucketSpan[], limit: number) {
+    const { settled, open } = splitSettled(spans, Date.now());
+    const [settledCounts, openCounts] = await Promise.all([
+      this.settledBuckets.getMany(
+        settled,
+        (bucket) => `${dimension} ${bucket.resolution} ${bucket.start}`,
+        (missing) => this.bucketCounts(dimension, missing),
+      ),
+      this.openCounts(dimension, open),
+    ]);
+    const totals = new Map<string, number>();
+    settled.forEach((bucket, i) => {
+      const { keys, counts } = settledCounts[i];
+      for (let k = 0; k < keys.length; k++) {
+        totals.set(keys[k], (totals.get(keys[k]) ?? 0) + bucket.sign * counts[k]);
+      }
+    });
+    for (const { key, count } of openCounts) totals.set(key, (totals.get(key) ?? 0) + count);
+    return largestFirst(totals, limit);
+  }
+
+  /** Counts per key over spans still open, in one statement: one state of all of them. */
+  private async openCounts(dimension: CountDimension, spans: readonly BucketSpan[]) {
     if (spans.length === 0) return [];
     const params: unknown[] = [];
     const rows = spans.map((span) => countRowsSql(dimension, span, params)).join(' UNION ALL ');
-    params.push(limit);
     return toCounts(
       await this.query<{ key: string; count: string }>(
-        `SELECT key, sum(event_count) AS count FROM (${rows}) AS counts
-          GROUP BY key HAVING sum(event_count) <> 0 ORDER BY count DESC, key LIMIT $${params.length}`,
+        `SELECT key, sum(event_count) AS count FROM (${rows}) AS counts GROUP BY key`,
         params,
       ),
     );
+  }
+
+  /** Counts per key in each bucket, every bucket in one statement (each as one JSON row). */
+  private async bucketCounts(
+    dimension: CountDimension,
+    buckets: readonly SignedBucket[],
+  ): Promise<KeyCounts[]> {
+    const params: unknown[] = [];
+    const perResolution = [...new Set(buckets.map((bucket) => bucket.resolution))].map(
+      (resolution) => {
+        const rows = spansOfBuckets(buckets.filter((b) => b.resolution === resolution))
+          .map((span) => countRowsSql(dimension, span, params))
+          .join(' UNION ALL ');
+        return `SELECT '${resolution}' AS resolution, date_part('epoch', bucket) * 1000 AS at,
+                       json_object_agg(key, event_count) AS counts
+                  FROM (SELECT bucket, key, sum(event_count) AS event_count FROM (${rows}) AS counted
+                         GROUP BY bucket, key) AS per_key
+                 GROUP BY bucket`;
+      },
+    );
+    const found = new Map<string, KeyCounts>();
+    const rows = await this.dataSource.query<
+      { resolution: string; at: number; counts: Record<string, number> }[]
+    >(perResolution.join(' UNION ALL '), params);
+    for (const row of rows) {
+      const keys = Object.keys(row.counts);
+      found.set(`${row.resolution} ${row.at}`, { keys, counts: keys.map((k) => row.counts[k]) });
+    }
+    return buckets.map((b) => found.get(`${b.resolution} ${b.start}`) ?? NO_COUNTS);
   }
 
   /** Incidents opened in the range, by their current status. */

@@ -61,4 +61,92 @@ describe('RecentAnswers', () => {
     await answers.get('q', () => Promise.resolve(++asked));
     expect(asked).toBe(2);
   });
+
+  describe('getMany', () => {
+    const byName = (q: string) => q;
+
+    it('asks only for what it does not know, all in one call, once per question', async () => {
+      const answers = new RecentAnswers(5_000, 100, clock);
+      const calls: string[][] = [];
+      const upper = (missing: string[]) => {
+        calls.push(missing);
+        return Promise.resolve(missing.map((q) => q.toUpperCase()));
+      };
+      expect(await answers.getMany(['a', 'b'], byName, upper)).toEqual(['A', 'B']);
+      expect(await answers.getMany(['b', 'c', 'a', 'c', 'd'], byName, upper)).toEqual([
+        'B',
+        'C',
+        'A',
+        'C',
+        'D',
+      ]);
+      expect(calls).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+      now += 5_000;
+      await answers.getMany(['a', 'c'], byName, upper);
+      expect(calls[2]).toEqual(['a', 'c']);
+    });
+
+    it('shares a batch still being answered with a later overlapping call', async () => {
+      const answers = new RecentAnswers(5_000, 100, clock);
+      let asked = 0;
+      let finish: () => void = () => undefined;
+      const slow = (missing: string[]) => {
+        asked += missing.length;
+        return new Promise<string[]>((resolve) => (finish = () => resolve(missing)));
+      };
+      const first = answers.getMany(['a', 'b'], byName, slow);
+      const finishFirst = finish;
+      const second = answers.getMany(['b', 'c'], byName, slow);
+      finishFirst();
+      finish();
+      expect(await Promise.all([first, second])).toEqual([
+        ['a', 'b'],
+        ['b', 'c'],
+      ]);
+      expect(asked).toBe(3);
+    });
+
+    it('forgets every question of a failed batch', async () => {
+      const answers = new RecentAnswers(5_000, 100, clock);
+      await expect(
+        answers.getMany(['a', 'b'], byName, () => Promise.reject(new Error('down'))),
+      ).rejects.toThrow('down');
+      expect(await answers.getMany(['b'], byName, (m) => Promise.resolve(m))).toEqual(['b']);
+    });
+
+    it('keys questions with keyOf', async () => {
+      const answers = new RecentAnswers(5_000, 100, clock);
+      const double = (missing: { n: number }[]) => Promise.resolve(missing.map((q) => q.n * 2));
+      await answers.getMany([{ n: 1 }], (q) => String(q.n), double);
+      expect(
+        await answers.getMany(
+          [{ n: 1 }, { n: 2 }],
+          (q) => String(q.n),
+          () => Promise.resolve([-1]),
+        ),
+      ).toEqual([2, -1]);
+    });
+
+    it('asks for everything when the ttl is 0', async () => {
+      const answers = new RecentAnswers(0, 100, clock);
+      const seen: string[][] = [];
+      const echo = (missing: string[]) => (seen.push(missing), Promise.resolve(missing));
+      await answers.getMany(['a'], byName, echo);
+      await answers.getMany(['a'], byName, echo);
+      expect(seen).toEqual([['a'], ['a']]);
+    });
+  });
+
+  it('weighs answers once known and drops the oldest past maxWeight', async () => {
+    const answers = new RecentAnswers(5_000, 10, clock, (answer) => (answer as string).length);
+    await answers.get('a', () => Promise.resolve('xxxx'));
+    await answers.get('b', () => Promise.resolve('xxxx'));
+    // 4 + 4 + 4 > 10: 'a' goes.
+    await answers.get('c', () => Promise.resolve('xxxx'));
+    expect(await answers.get('b', () => Promise.resolve('again'))).toBe('xxxx');
+    expect(await answers.get('a', () => Promise.resolve('again'))).toBe('again');
+  });
 });
