@@ -1,7 +1,7 @@
 /**
  * `npm run bench:gateway`: the gateway's read routes over a large events table.
  *
- *   [1/2] load: --events events (default 10,000,000) over the last 30 days, straight into
+ *   [1/2] load: --events events (default 10,000,000) over the last --days days, straight into
  *         `events` with one INSERT ... SELECT per million, then their per-minute rollups and
  *         per-minute/hour/day counts computed from them with INSERT ... SELECT ... GROUP BY
  *         (what the consumer's batches would have built), in time order as the consumer
@@ -12,6 +12,10 @@
  *   --events N        events to load (default 10,000,000)
  *   --seconds S       load per route (default 10)
  *   --concurrency C   concurrent clients (default 8)
+ *   --days D          days the events are spread over (default 30; 1,000,000 events over 3
+ *                     days are as dense as the default, for quicker runs)
+ *   --routes REGEX    only the routes whose name matches
+ *   --profile DIR     write the gateway's CPU profile (node --cpu-prof) into DIR
  *
  * Target: p95 under 50 ms for the analytics routes. Uses KAFKA_BROKERS / DATABASE_URL when
  * set, else starts its own broker and database. Traffic goes to 127.0.0.1 only.
@@ -23,11 +27,22 @@ import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { eventCountRowsSql } from '@app/database';
 import { AppProcess } from '../tools/stack/app-process';
 import { repoRoot } from '../tools/stack/repo-root';
-import { fmt, numberOption, percentile, say, sleep, startBenchInfrastructure } from './support';
+import {
+  fmt,
+  numberOption,
+  percentile,
+  say,
+  sleep,
+  startBenchInfrastructure,
+  stringOption,
+} from './support';
 
 const EVENTS = numberOption('--events', 10_000_000);
 const SECONDS = numberOption('--seconds', 10);
 const CONCURRENCY = numberOption('--concurrency', 8);
+const DAYS = numberOption('--days', 30);
+const ROUTES = new RegExp(stringOption('--routes', '.'));
+const PROFILE_DIR = stringOption('--profile', '');
 const PORT = 29410;
 const KEY = 'bench-read-key-0123456789';
 const CHUNK = 1_000_000;
@@ -35,7 +50,7 @@ const TARGET_P95_MS = 50;
 
 async function load(db: ScratchDatabase, now: number): Promise<number> {
   const started = Date.now();
-  const from = new Date(now - 30 * 86_400_000).toISOString();
+  const from = new Date(now - DAYS * 86_400_000).toISOString();
   for (let first = 0; first < EVENTS; first += CHUNK) {
     const last = Math.min(EVENTS, first + CHUNK) - 1;
     // Source index skewed by a 4th power: a few sources send most events, as in real fleets.
@@ -45,12 +60,12 @@ async function load(db: ScratchDatabase, now: number): Promise<number> {
               'bench.type' || (s % 50),
               'source-' || s,
               (ARRAY['low', 'medium', 'high', 'critical'])[1 + (i % 4)],
-              $1::timestamptz + (i::double precision / $3) * interval '30 days',
+              $1::timestamptz + (i::double precision / $3) * $5::interval,
               i % 100,
               now()
          FROM (SELECT i, floor(1000 * power(((i * 7919) % 10007) / 10007.0, 4))::int AS s
                  FROM generate_series($2::bigint, $4::bigint) AS i) AS g`,
-      [from, first, EVENTS, last],
+      [from, first, EVENTS, last, `${DAYS} days`],
     );
     say(`  ${fmt(last + 1)} events loaded (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
@@ -165,7 +180,7 @@ async function main(): Promise<void> {
   let gateway: AppProcess | undefined;
   try {
     const now = Date.now();
-    say(`\n[1/2] loading ${fmt(EVENTS)} events over 30 days, then their rollups and counts`);
+    say(`\n[1/2] loading ${fmt(EVENTS)} events over ${DAYS} days, then their rollups and counts`);
     const loadSeconds = await load(db, now);
     const [{ n: rollupRows }] = await db.query<{ n: string }>(
       'SELECT count(*) AS n FROM event_rollups_minute',
@@ -177,6 +192,7 @@ async function main(): Promise<void> {
     let ready = false;
     gateway = new AppProcess('gateway', {
       repoRoot: root,
+      nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
       env: {
         ...process.env,
         KAFKA_BROKERS: infra.kafkaBrokers,
@@ -222,7 +238,9 @@ async function main(): Promise<void> {
       ...analyticsRoutes(now),
     ];
     const results: RouteResult[] = [];
-    for (const route of routes) results.push(await drive(base, route));
+    for (const route of routes.filter((r) => ROUTES.test(r.name))) {
+      results.push(await drive(base, route));
+    }
 
     say('\n=== gateway benchmark ===');
     say(

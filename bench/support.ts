@@ -11,6 +11,11 @@ export const numberOption = (name: string, fallback: number): number => {
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
 
+export const stringOption = (name: string, fallback: string): string => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+
 export const say = (line: string): void => void process.stdout.write(`${line}\n`);
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 export const sleep = (ms: number): Promise<void> =>

@@ -9,6 +9,8 @@ export interface AppProcessOptions {
   repoRoot: string;
   env: NodeJS.ProcessEnv;
   args?: string[];
+  /** Options for node itself, before the script (a benchmark's --cpu-prof, say). */
+  nodeArgs?: string[];
   /** Receives every output line, prefixed by nothing: the caller decides how to show it. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -35,14 +37,18 @@ export class AppProcess {
 
   start(): void {
     const main = join(this.options.repoRoot, 'dist', 'apps', this.name, 'src', 'main.js');
-    const child = spawn(process.execPath, [main, ...(this.options.args ?? [])], {
-      cwd: this.options.repoRoot,
-      env: this.options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Own process group: a terminal's Ctrl-C reaches only the stack, which stops the apps
-      // with one SIGTERM each (a second signal would make them skip their graceful shutdown).
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.options.nodeArgs ?? []), main, ...(this.options.args ?? [])],
+      {
+        cwd: this.options.repoRoot,
+        env: this.options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Own process group: a terminal's Ctrl-C reaches only the stack, which stops the apps
+        // with one SIGTERM each (a second signal would make them skip their graceful shutdown).
+        detached: true,
+      },
+    );
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     for (const stream of ['stdout', 'stderr'] as const) {

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
 import type { GatewayConfig } from '../gateway.config';
 import { bodyErrorHandler } from './body-errors';
+import { dashboardAssets } from './dashboard-assets';
 import { dashboardDir } from './dashboard-dir';
 import { serveOpenApi } from './openapi';
 import { requestMetrics } from './request-metrics';
@@ -31,5 +32,5 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   );
   serveOpenApi(app);
   const dashboard = dashboardDir();
-  if (dashboard) app.useStaticAssets(dashboard, { index: 'index.html', fallthrough: true });
+  if (dashboard) app.use(dashboardAssets(dashboard));
 }
