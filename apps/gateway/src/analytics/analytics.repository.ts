@@ -4,8 +4,10 @@ import { DataSource } from 'typeorm';
 import type { CountDimension } from '@app/database';
 import { GatewayConfig } from '../gateway.config';
 import { BucketSpan } from './covering-buckets';
+import { BucketCounts, bucketCountsOf, KeyIndex, largestTotals } from './key-totals';
 import { RecentAnswers } from './recent-answers';
 import { SignedBucket, spansOfBuckets, splitSettled } from './settled-buckets';
+import { StatementBatcher } from './statement-batcher';
 import { bucketStart, Interval } from './time-buckets';
 
 export interface Range {
@@ -22,22 +24,10 @@ export interface SeriesFilter {
 const toCounts = (rows: { key: string; count: string }[]) =>
   rows.map((row) => ({ key: row.key, count: Number(row.count) }));
 
-/** Counts per key in one bucket, as parallel arrays: cheap to keep and to add up. */
-interface KeyCounts {
-  keys: string[];
-  counts: number[];
-}
+const NO_COUNTS: BucketCounts = { ids: new Int32Array(0), counts: new Float64Array(0) };
 
-const NO_COUNTS: KeyCounts = { keys: [], counts: [] };
-
-/** The `limit` keys with the largest non-zero counts, ties in key order. */
-function largestFirst(totals: ReadonlyMap<string, number>, limit: number) {
-  return [...totals]
-    .filter(([, count]) => count !== 0)
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, limit)
-    .map(([key, count]) => ({ key, count }));
-}
+/** Most keys one dimension's index holds before a fresh one replaces it (~100 MB). */
+const MAX_INDEXED_KEYS = 1_000_000;
 
 /**
  * Reads the counts the consumer keeps beside the events (`event_counts` per minute, hour and
@@ -49,6 +39,8 @@ function largestFirst(totals: ReadonlyMap<string, number>, limit: number) {
 export class AnalyticsRepository {
   private readonly answers: RecentAnswers;
   private readonly settledBuckets: RecentAnswers;
+  private readonly statements: StatementBatcher;
+  private readonly keyIndexes = new Map<CountDimension, KeyIndex>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -61,14 +53,15 @@ export class AnalyticsRepository {
       config.analyticsCacheSeconds * 1000,
       1_000_000,
       Date.now,
-      (counts) => 1 + (counts as KeyCounts).keys.length,
+      (counts) => 1 + (counts as BucketCounts).ids.length,
     );
+    this.statements = new StatementBatcher((sql, params) => this.dataSource.query(sql, params));
   }
 
   /** Every analytics query goes through here: the same SQL and values, the same answer. */
   private query<T>(sql: string, params: unknown[]): Promise<T[]> {
     return this.answers.get(`${sql}\n${JSON.stringify(params)}`, () =>
-      this.dataSource.query<T[]>(sql, params),
+      this.statements.query<T>(sql, params),
     );
   }
 
@@ -78,24 +71,36 @@ export class AnalyticsRepository {
    * their ends share most of their work; the open end is read afresh in one statement.
    */
   async countsBy(dimension: CountDimension, spans: readonly BucketSpan[], limit: number) {
+    const keys = this.keyIndex(dimension);
     const { settled, open } = splitSettled(spans, Date.now());
     const [settledCounts, openCounts] = await Promise.all([
       this.settledBuckets.getMany(
         settled,
-        (bucket) => `${dimension} ${bucket.resolution} ${bucket.start}`,
-        (missing) => this.bucketCounts(dimension, missing),
+        (bucket) => `${keys.serial} ${dimension} ${bucket.resolution} ${bucket.start}`,
+        (missing) => this.bucketCounts(dimension, missing, keys),
       ),
       this.openCounts(dimension, open),
     ]);
-    const totals = new Map<string, number>();
-    settled.forEach((bucket, i) => {
-      const { keys, counts } = settledCounts[i];
-      for (let k = 0; k < keys.length; k++) {
-        totals.set(keys[k], (totals.get(keys[k]) ?? 0) + bucket.sign * counts[k]);
-      }
-    });
-    for (const { key, count } of openCounts) totals.set(key, (totals.get(key) ?? 0) + count);
-    return largestFirst(totals, limit);
+    return largestTotals(
+      keys,
+      settled.map((bucket, i) => ({ sign: bucket.sign, counts: settledCounts[i] })),
+      openCounts,
+      limit,
+    );
+  }
+
+  /**
+   * The index numbering a dimension's keys. Keys are never forgotten while their index lives,
+   * so past MAX_INDEXED_KEYS (sources that change names all the time) a fresh one takes over;
+   * buckets counted with the old one are then asked again.
+   */
+  private keyIndex(dimension: CountDimension): KeyIndex {
+    let index = this.keyIndexes.get(dimension);
+    if (!index || index.keys.length > MAX_INDEXED_KEYS) {
+      index = new KeyIndex();
+      this.keyIndexes.set(dimension, index);
+    }
+    return index;
   }
 
   /** Counts per key over spans still open, in one statement: one state of all of them. */
@@ -115,7 +120,8 @@ export class AnalyticsRepository {
   private async bucketCounts(
     dimension: CountDimension,
     buckets: readonly SignedBucket[],
-  ): Promise<KeyCounts[]> {
+    keys: KeyIndex,
+  ): Promise<BucketCounts[]> {
     const params: unknown[] = [];
     const perResolution = [...new Set(buckets.map((bucket) => bucket.resolution))].map(
       (resolution) => {
@@ -129,13 +135,14 @@ export class AnalyticsRepository {
                  GROUP BY bucket`;
       },
     );
-    const found = new Map<string, KeyCounts>();
-    const rows = await this.dataSource.query<
-      { resolution: string; at: number; counts: Record<string, number> }[]
-    >(perResolution.join(' UNION ALL '), params);
+    const found = new Map<string, BucketCounts>();
+    const rows = await this.statements.query<{
+      resolution: string;
+      at: number;
+      counts: Record<string, number>;
+    }>(perResolution.join(' UNION ALL '), params);
     for (const row of rows) {
-      const keys = Object.keys(row.counts);
-      found.set(`${row.resolution} ${row.at}`, { keys, counts: keys.map((k) => row.counts[k]) });
+      found.set(`${row.resolution} ${row.at}`, bucketCountsOf(keys, row.counts));
     }
     return buckets.map((b) => found.get(`${b.resolution} ${b.start}`) ?? NO_COUNTS);
   }
