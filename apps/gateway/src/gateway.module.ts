@@ -15,6 +15,7 @@ import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
 import { GatewayConfig } from './gateway.config';
 import { ClientThrottlerGuard } from './http/client-throttler.guard';
+import { SlidingWindowStorage } from './http/sliding-window-storage';
 import { DatabaseErrorFilter } from './http/database-error.filter';
 
 /**
@@ -45,6 +46,7 @@ export class GatewayModule {
         DeadLettersModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          storage: new SlidingWindowStorage(),
           errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,
         }),
       ],
