@@ -1,11 +1,12 @@
 import { bucketCountsOf, KeyIndex, largestTotals } from './key-totals';
 
 describe('largestTotals', () => {
-  it('adds signed buckets and loose counts, largest first, ties by key, zeros left out', () => {
+  it('adds signed buckets, largest first, ties by key, zeros left out', () => {
     const index = new KeyIndex();
     const day = bucketCountsOf(index, { a: 10, b: 4, c: 3, d: 1 });
     const hourOutside = bucketCountsOf(index, { a: 2, d: 1 });
     const minute = bucketCountsOf(index, { e: 2, b: 1 });
+    const open = bucketCountsOf(index, { c: 2, new: 5 });
     expect(
       largestTotals(
         index,
@@ -13,10 +14,7 @@ describe('largestTotals', () => {
           { sign: 1, counts: day },
           { sign: -1, counts: hourOutside },
           { sign: 1, counts: minute },
-        ],
-        [
-          { key: 'c', count: 2 },
-          { key: 'new', count: 5 },
+          { sign: 1, counts: open },
         ],
         4,
       ),
@@ -34,10 +32,28 @@ describe('largestTotals', () => {
           { sign: 1, counts: day },
           { sign: -1, counts: hourOutside },
         ],
-        [],
         10,
       ),
     ).not.toContainEqual(expect.objectContaining({ key: 'd' }));
+  });
+
+  it('keeps the same keys as a full sort would, for any limit', () => {
+    let seed = 5;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let trial = 0; trial < 50; trial++) {
+      const index = new KeyIndex();
+      const counts: Record<string, number> = {};
+      for (let k = 0; k < 200; k++)
+        counts[`k${Math.floor(random() * 300)}`] = Math.floor(random() * 8);
+      const all = Object.entries(counts)
+        .filter(([, n]) => n !== 0)
+        .map(([key, count]) => ({ key, count }))
+        .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+      const limit = 1 + Math.floor(random() * 60);
+      expect(
+        largestTotals(index, [{ sign: 1, counts: bucketCountsOf(index, counts) }], limit),
+      ).toEqual(all.slice(0, limit));
+    }
   });
 
   it('numbers each key once per index', () => {

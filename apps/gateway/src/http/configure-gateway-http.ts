@@ -17,6 +17,9 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   // X-Forwarded-For header is believed only when it comes from a proxy named here.
   app.set('trust proxy', config.trustProxy === '' ? false : config.trustProxy.split(','));
   app.disable('x-powered-by');
+  // An ETag is a SHA-1 of every body (a minute series is 72 KB), paid on every response for
+  // conditional requests that API clients and the dashboard's live data never make.
+  app.set('etag', false);
   app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
   app.use(helmet());
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
