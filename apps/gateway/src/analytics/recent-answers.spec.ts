@@ -149,4 +149,29 @@ describe('RecentAnswers', () => {
     expect(await answers.get('b', () => Promise.resolve('again'))).toBe('xxxx');
     expect(await answers.get('a', () => Promise.resolve('again'))).toBe('again');
   });
+
+  it('spreads lifetimes between (1 - spread) x ttl and ttl', async () => {
+    const draws = [0, 0.5, 1];
+    const answers = new RecentAnswers(6_000, 10, clock, undefined, 0.5, () => draws.shift() ?? 0);
+    for (const question of ['6 s', '4.5 s', '3 s']) {
+      await answers.get(question, () => Promise.resolve('first'));
+    }
+    const known = async (question: string) =>
+      (await answers.get(question, () => Promise.resolve('again'))) === 'first';
+    now += 2_999;
+    expect([await known('6 s'), await known('4.5 s'), await known('3 s')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    now += 1;
+    expect(await known('3 s')).toBe(false);
+    now += 1_499;
+    expect(await known('4.5 s')).toBe(true);
+    now += 1;
+    expect(await known('4.5 s')).toBe(false);
+    expect(await known('6 s')).toBe(true);
+    now += 1_500;
+    expect(await known('6 s')).toBe(false);
+  });
 });

@@ -15,12 +15,16 @@ export class RecentAnswers {
    * @param ttlMs how long an answer is reused; 0 turns reuse off
    * @param maxWeight most weight kept (by default each answer weighs 1); the oldest go first
    * @param weigh the weight of an answer once known, for answers of very different sizes
+   * @param spread each answer lives a random part of ttlMs, between (1 - spread) and all of it:
+   *   answers asked together then expire apart, instead of all being asked again at once
    */
   constructor(
     private readonly ttlMs: number,
     private readonly maxWeight: number,
     private readonly now: () => number = Date.now,
     private readonly weigh: (answer: unknown) => number = () => 1,
+    private readonly spread = 0,
+    private readonly random: () => number = Math.random,
   ) {}
 
   get<T>(question: string, answer: () => Promise<T>): Promise<T> {
@@ -74,7 +78,8 @@ export class RecentAnswers {
   }
 
   private remember<T>(question: string, answer: Promise<T>, now: number): Promise<T> {
-    const remembered: Remembered = { expiresAt: now + this.ttlMs, answer, weight: 1 };
+    const lifetime = this.ttlMs * (1 - this.spread * this.random());
+    const remembered: Remembered = { expiresAt: now + lifetime, answer, weight: 1 };
     this.answers.set(question, remembered);
     this.weight += remembered.weight;
     answer.then(
@@ -93,7 +98,10 @@ export class RecentAnswers {
     return answer;
   }
 
-  /** Drops expired answers and, past maxWeight, the oldest: maps iterate in insertion order. */
+  /**
+   * Past maxWeight, drops the oldest answers (maps iterate in insertion order), and any
+   * expired answers found before the first one kept.
+   */
   private evict(now: number): void {
     for (const [question, remembered] of this.answers) {
       if (remembered.expiresAt > now && this.weight <= this.maxWeight) return;
