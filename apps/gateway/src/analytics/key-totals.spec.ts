@@ -1,4 +1,7 @@
-import { bucketCountsOf, KeyIndex, largestTotals } from './key-totals';
+import { bucketCountsOf as countsOf, KeyIndex, largestTotals } from './key-totals';
+
+const bucketCountsOf = (index: KeyIndex, counts: Record<string, number>) =>
+  countsOf(index, Object.keys(counts), Object.values(counts));
 
 describe('largestTotals', () => {
   it('adds signed buckets, largest first, ties by key, zeros left out', () => {
@@ -54,6 +57,15 @@ describe('largestTotals', () => {
         largestTotals(index, [{ sign: 1, counts: bucketCountsOf(index, counts) }], limit),
       ).toEqual(all.slice(0, limit));
     }
+  });
+
+  it('adds up a key that a bucket holds more than once', () => {
+    const index = new KeyIndex();
+    const rollup = countsOf(index, ['web-1', 'web-2', 'web-1'], [3, 1, 4]);
+    expect(largestTotals(index, [{ sign: 1, counts: rollup }], 5)).toEqual([
+      { key: 'web-1', count: 7 },
+      { key: 'web-2', count: 1 },
+    ]);
   });
 
   it('numbers each key once per index', () => {
