@@ -51,7 +51,7 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @Env(
     'GATEWAY_ANALYTICS_CACHE_SECONDS',
-    'How long an analytics answer is reused for the same range and filters (0: never)',
+    'How long an analytics answer, and the counts of a bucket that ended over a minute ago, are reused (0: never)',
   )
   @ToNumber()
   @IsInt()
