@@ -30,7 +30,8 @@ export class RecentAnswers {
   get<T>(question: string, answer: () => Promise<T>): Promise<T> {
     if (this.ttlMs <= 0) return answer();
     const now = this.now();
-    return (this.known(question, now) ?? this.remember(question, answer(), now)) as Promise<T>;
+    return (this.known(question, now)?.answer ??
+      this.remember(question, answer(), now)) as Promise<T>;
   }
 
   /**
@@ -45,45 +46,59 @@ export class RecentAnswers {
   ): Promise<T[]> {
     if (this.ttlMs <= 0) return answerMissing([...questions]);
     const now = this.now();
-    const keys = questions.map(keyOf);
-    const answers = new Map<string, Promise<unknown>>();
-    const missing = new Map<string, Q>();
-    keys.forEach((key, i) => {
-      if (answers.has(key) || missing.has(key)) return;
+    const values: T[] = new Array<T>(questions.length);
+    // Answers not in hand yet, by position. Those in hand are copied at once: a summary asks
+    // for hundreds of buckets, and waiting on each one's promise costs a turn of the queue.
+    const waits: { at: number; answer: Promise<unknown> }[] = [];
+    const missing = new Map<string, { question: Q; at: number[] }>();
+    questions.forEach((question, at) => {
+      const key = keyOf(question);
+      const asking = missing.get(key);
+      if (asking) return void asking.at.push(at);
       const known = this.known(key, now);
-      if (known) answers.set(key, known);
-      else missing.set(key, questions[i]);
+      if (known?.settled) values[at] = known.value as T;
+      else if (known) waits.push({ at, answer: known.answer });
+      else missing.set(key, { question, at: [at] });
     });
     if (missing.size > 0) {
-      const asked = answerMissing([...missing.values()]);
-      [...missing.keys()].forEach((key, i) =>
-        answers.set(
+      const asked = answerMissing([...missing.values()].map((m) => m.question));
+      [...missing].forEach(([key, { at }], i) => {
+        const answer = this.remember(
           key,
-          this.remember(
-            key,
-            asked.then((found) => found[i]),
-            now,
-          ),
-        ),
-      );
+          asked.then((found) => found[i]),
+          now,
+        );
+        for (const position of at) waits.push({ at: position, answer });
+      });
     }
-    return Promise.all(keys.map((key) => answers.get(key) as Promise<T>));
+    if (waits.length === 0) return Promise.resolve(values);
+    return Promise.all(waits.map((wait) => wait.answer)).then((answers) => {
+      waits.forEach((wait, i) => (values[wait.at] = answers[i] as T));
+      return values;
+    });
   }
 
-  private known(question: string, now: number): Promise<unknown> | undefined {
+  private known(question: string, now: number): Remembered | undefined {
     const known = this.answers.get(question);
-    if (known && known.expiresAt > now) return known.answer;
+    if (known && known.expiresAt > now) return known;
     if (known) this.forget(question, known);
     return undefined;
   }
 
   private remember<T>(question: string, answer: Promise<T>, now: number): Promise<T> {
     const lifetime = this.ttlMs * (1 - this.spread * this.random());
-    const remembered: Remembered = { expiresAt: now + lifetime, answer, weight: 1 };
+    const remembered: Remembered = {
+      expiresAt: now + lifetime,
+      answer,
+      weight: 1,
+      settled: false,
+    };
     this.answers.set(question, remembered);
     this.weight += remembered.weight;
     answer.then(
       (value) => {
+        remembered.settled = true;
+        remembered.value = value;
         if (this.answers.get(question) !== remembered) return;
         const weight = this.weigh(value);
         this.weight += weight - remembered.weight;
@@ -119,4 +134,7 @@ interface Remembered {
   expiresAt: number;
   answer: Promise<unknown>;
   weight: number;
+  /** Whether `answer` has resolved, to `value`. */
+  settled: boolean;
+  value?: unknown;
 }
