@@ -101,8 +101,8 @@ const MINUTE_MS = 60_000;
  * Each analytics question twice: every client asking about the same range, as dashboards on
  * "the last 24 hours" do (answered once per GATEWAY_ANALYTICS_CACHE_SECONDS, then reused), and
  * every request about a different range, so that no answer is reused whole: only the counts
- * of settled buckets that ranges share are (GATEWAY_ANALYTICS_CACHE_SECONDS=0 turns that off
- * too, for the cost of reading everything every time).
+ * of settled buckets that ranges share are (GATEWAY_ANALYTICS_SETTLED_SECONDS=0 turns that off,
+ * for the cost of reading every bucket every time).
  */
 function analyticsRoutes(now: number): Route[] {
   const questions: [string, number, (range: string, client: number) => string][] = [

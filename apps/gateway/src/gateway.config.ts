@@ -51,13 +51,23 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @Env(
     'GATEWAY_ANALYTICS_CACHE_SECONDS',
-    'How long an analytics answer, and the counts of a bucket that ended over a minute ago, are reused (0: never)',
+    'How long an analytics answer is reused for the same range and filters (0: never)',
   )
   @ToNumber()
   @IsInt()
   @Min(0)
   @Max(300)
   analyticsCacheSeconds = 5;
+
+  @Env(
+    'GATEWAY_ANALYTICS_SETTLED_SECONDS',
+    'How long the counts of a bucket that ended over a minute ago are reused by every range that covers it; only events that late can change them (0: never)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  analyticsSettledSeconds = 30;
 
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];

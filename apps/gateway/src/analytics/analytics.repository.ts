@@ -57,9 +57,9 @@ export class AnalyticsRepository {
     this.answers = new RecentAnswers(config.analyticsCacheSeconds * 1000, 100);
     // Weighed by keys held: a million stay within a few tens of MB (key strings are shared).
     // Lifetimes spread over the second half of the ttl: the buckets a busy minute asked for
-    // together are then asked again a few at a time, not in one burst every few seconds.
+    // together are then asked again a few at a time, not in one burst.
     this.settledBuckets = new RecentAnswers(
-      config.analyticsCacheSeconds * 1000,
+      config.analyticsSettledSeconds * 1000,
       1_000_000,
       Date.now,
       (counts) => 1 + (counts as BucketCounts).ids.length,
