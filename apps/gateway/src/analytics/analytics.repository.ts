@@ -55,12 +55,15 @@ export class AnalyticsRepository {
   ) {
     // Series answers hold up to 10,080 points: 100 of them stay within a few tens of MB.
     this.answers = new RecentAnswers(config.analyticsCacheSeconds * 1000, 100);
-    // Weighed by keys held: a million stay within a few tens of MB (key strings are shared).
+    // Weighed by keys held, 12 bytes each (key strings are shared by the KeyIndex): 4 million
+    // is ~50 MB, enough for every bucket that 7-day ranges ending anywhere in the last two days
+    // touch (~1.7 million at 10,000,000 events a month). Below its working set, a cache that
+    // drops the oldest first keeps almost nothing another range asks for.
     // Lifetimes spread over the second half of the ttl: the buckets a busy minute asked for
     // together are then asked again a few at a time, not in one burst.
     this.settledBuckets = new RecentAnswers(
       config.analyticsSettledSeconds * 1000,
-      1_000_000,
+      4_000_000,
       Date.now,
       (counts) => 1 + (counts as BucketCounts).ids.length,
       0.5,
