@@ -29,6 +29,7 @@ import { AppProcess } from '../tools/stack/app-process';
 import { repoRoot } from '../tools/stack/repo-root';
 import {
   fmt,
+  memoryOf,
   numberOption,
   percentile,
   say,
@@ -241,6 +242,8 @@ async function main(): Promise<void> {
     for (const route of routes.filter((r) => ROUTES.test(r.name))) {
       results.push(await drive(base, route));
     }
+    // Read before the summary is printed: the gateway still holds every cache it filled.
+    const memory = memoryOf(gateway.pid);
 
     say('\n=== gateway benchmark ===');
     say(
@@ -252,6 +255,9 @@ async function main(): Promise<void> {
         `${r.name.padEnd(58)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s${errors ? `, errors: ${errors}` : ''}`,
       );
     }
+    say(
+      `gateway memory                peak RSS ${memory.peakMb.toFixed(0)} MiB, at the end ${memory.rssMb.toFixed(0)} MiB`,
+    );
     const failed = results.some((r) => r.errors.size > 0);
     for (const kind of ['same range', 'new range'] as const) {
       const asked = results.filter((r) => r.analytics === kind);
