@@ -78,10 +78,16 @@ export class AnalyticsRepository {
    * Every analytics query goes through here: the same SQL and values, the same answer. Rows
    * are shaped before they are kept: an answer lives a few seconds, long enough for the
    * garbage collector to move it to the old generation, where thousands of row objects per
-   * answer cost far more to collect than a few typed arrays.
+   * answer cost far more to collect than a few typed arrays. `shapedWith` names whatever else
+   * the shape depends on.
    */
-  private query<T, R>(sql: string, params: unknown[], shape: (rows: T[]) => R): Promise<R> {
-    return this.answers.get(`${sql}\n${JSON.stringify(params)}`, async () =>
+  private query<T, R>(
+    sql: string,
+    params: unknown[],
+    shape: (rows: T[]) => R,
+    shapedWith = '',
+  ): Promise<R> {
+    return this.answers.get(`${shapedWith}\n${sql}\n${JSON.stringify(params)}`, async () =>
       shape(await this.statements.query<T>(sql, params)),
     );
   }
@@ -143,6 +149,8 @@ export class AnalyticsRepository {
          FROM (${rows}) AS counted`,
       params,
       ([row]: KeyCountRow[]) => bucketCountsOf(keys, row.keys, row.counts),
+      // Ids mean nothing outside their index: an answer shaped with a replaced one is not reused.
+      `keys ${keys.serial}`,
     );
   }
 
