@@ -1,4 +1,10 @@
-import { DeadLetterSource, DeadLetterStage, decodeEventMessage, EventLimits } from '@app/contracts';
+import {
+  DeadLetterSource,
+  DeadLetterStage,
+  decodeEventMessage,
+  EventIdDeriver,
+  EventLimits,
+} from '@app/contracts';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { EventBatchRepository, PersistableEvent } from '../repositories/event-batch.repository';
 import { BatchOutcome, BatchPipeline, MessageDecoding } from './batch-pipeline';
@@ -15,11 +21,12 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
   constructor(
     private readonly repository: EventBatchRepository,
     private readonly limits: EventLimits,
+    private readonly eventIds: EventIdDeriver,
     private readonly metrics: ConsumerMetrics,
   ) {}
 
   decode(message: DeadLetterSource): MessageDecoding<DecodedEvent> {
-    const result = decodeEventMessage(message, this.limits);
+    const result = decodeEventMessage(message, this.limits, this.eventIds);
     if (!result.ok) return result;
     return {
       ok: true,
