@@ -1,6 +1,7 @@
 import { Kafka, Message, Producer } from 'kafkajs';
 import { DeadLetterHeader, keyedEventIds, Topic, topicName, uuidV5 } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
+import { incidentsOf, ruleRecord, startAlerting } from '../support/alerting';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { startConsumer as startConsumerProcess } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
@@ -8,6 +9,7 @@ import { eventually } from '../support/eventually';
 import { testEventIdSecret, uniqueSuffix } from '../support/integration-env';
 import { deleteTopicsWithPrefix, headerText, readTopic, testKafka } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
+import { TopicRecorder } from '../support/topic-recorder';
 
 /**
  * Event ids against the real broker and database: an id can be claimed by one event only, an
@@ -19,19 +21,23 @@ describe('consumer: event ids', () => {
   let producer: Producer;
   let db: ScratchDatabase;
   let prefix: string;
-  const consumers: AppHarness[] = [];
+  const apps: AppHarness[] = [];
 
   beforeEach(async () => {
     prefix = `it-${uniqueSuffix()}-`;
     kafka = testKafka();
-    await ensureTopics(kafka, [Topic.Events, Topic.EventsDlq], { prefix });
+    await ensureTopics(
+      kafka,
+      [Topic.Events, Topic.EventsDlq, Topic.AlertRules, Topic.Notifications],
+      { prefix },
+    );
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     db = await createScratchDatabase('ids');
   });
 
   afterEach(async () => {
-    for (const consumer of consumers.splice(0)) await consumer.stop();
+    await Promise.all(apps.splice(0).map((app) => app.stop()));
     await producer.disconnect();
     await db.drop();
     await deleteTopicsWithPrefix(kafka, prefix);
@@ -39,7 +45,7 @@ describe('consumer: event ids', () => {
 
   function startConsumer(groupId = `${prefix}consumer`): AppHarness {
     const consumer = startConsumerProcess(prefix, db.url, { CONSUMER_GROUP_ID: groupId });
-    consumers.push(consumer);
+    apps.push(consumer);
     return consumer;
   }
 
@@ -202,5 +208,50 @@ describe('consumer: event ids', () => {
     expect(await scrapeMetric(replayUrl, 'eventmon_events_persisted_total')).toBe(0);
     expect(await count('SELECT count(*) AS n FROM events')).toBe(2 * claimed);
     expect(await dlqSize()).toBe(0);
+  });
+
+  it('alerting names id-less events in incidents by the ids the consumer stored them under', async () => {
+    const notifications = await TopicRecorder.start(kafka, topicName(Topic.Notifications, prefix));
+    try {
+      const alerting = startAlerting(prefix);
+      apps.push(alerting);
+      await baseUrlOf(alerting);
+      await eventually(() => expect(alerting.output()).toMatch(/windows ready/));
+      await producer.send({
+        topic: topicName(Topic.AlertRules, prefix),
+        messages: [
+          ruleRecord({
+            id: 'logins',
+            match: { types: ['login.failure'] },
+            window: { kind: 'sliding', seconds: 60 },
+            condition: { aggregate: 'count', operator: '>=', threshold: 3 },
+            severity: 'high',
+          }),
+        ],
+      });
+      await eventually(async () =>
+        expect(
+          await scrapeMetric(await baseUrlOf(alerting), 'eventmon_alerting_rules_loaded'),
+        ).toBe(1),
+      );
+      startConsumer();
+      // No id, no occurredAt: both services derive the id from where the event sits in Kafka.
+      await send(
+        [1, 2, 3].map(() => ({
+          key: 'client-z',
+          value: JSON.stringify({ type: 'login.failure' }),
+        })),
+      );
+      const opened = await eventually(() => {
+        const found = incidentsOf(notifications, 'incident.opened');
+        expect(found).toHaveLength(1);
+        return found[0];
+      });
+      await eventually(async () => expect(await count('SELECT count(*) AS n FROM events')).toBe(3));
+      const stored = await db.query<{ id: string }>('SELECT id FROM events ORDER BY kafka_offset');
+      expect([...opened.incident.eventIds].sort()).toEqual(stored.map((r) => r.id).sort());
+    } finally {
+      await notifications.stop();
+    }
   });
 });
