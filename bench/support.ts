@@ -101,7 +101,7 @@ export async function startBenchInfrastructure(root: string) {
   });
   const kafka = new Kafka({
     clientId: 'bench',
-    brokers: infra.kafkaBrokers.split(','),
+    ...infra.kafkaOptions,
     logLevel: logLevel.ERROR,
   });
   return { infra, kafka, prefix: `bench-${Date.now().toString(36)}-` };

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaConnectionSettings, kafkaConnectionOptions } from './kafka-connection';
 import { KafkaLogFilter, KafkaLogLevel } from './kafka-log-filter';
 
 const LEVEL_NAMES: Partial<Record<logLevel, KafkaLogLevel>> = {
@@ -8,7 +9,7 @@ const LEVEL_NAMES: Partial<Record<logLevel, KafkaLogLevel>> = {
 };
 
 export interface KafkaClientOptions {
-  brokers: string[];
+  connection: KafkaConnectionSettings;
   clientId: string;
 }
 
@@ -23,7 +24,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const filter = new KafkaLogFilter();
   return new Kafka({
     clientId: options.clientId,
-    brokers: options.brokers,
+    ...kafkaConnectionOptions(options.connection),
     logLevel: logLevel.WARN,
     // Long enough to ride out a broker restart, short enough to fail a health check visibly.
     connectionTimeout: 5000,
