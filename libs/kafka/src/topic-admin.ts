@@ -42,8 +42,9 @@ export async function ensureTopics(
   try {
     // Services starting together race to create the same topics: the loser can see a topic
     // that exists but has no metadata yet. Such errors pass; trying again settles it.
-    await untilDeadline(deadline, wanted, () => ensureTopicsOnce(admin, wanted, options));
-    await untilDeadline(deadline, wanted, () => checkLeaders(admin, wanted));
+    const names = wanted.map((t) => t.name);
+    await untilDeadline(deadline, names, () => ensureTopicsOnce(admin, wanted, options));
+    await untilDeadline(deadline, names, () => checkLeaders(admin, wanted));
   } finally {
     await admin.disconnect();
   }
@@ -72,9 +73,9 @@ class TopicsNotReadyError extends Error {
  * Runs `step` until it succeeds, retrying creation races with backoff; past the deadline,
  * fails naming the topics and the last reason instead of waiting for ever.
  */
-async function untilDeadline(
+export async function untilDeadline(
   deadline: { at: number; ms: number },
-  wanted: WantedTopic[],
+  names: string[],
   step: () => Promise<void>,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -85,7 +86,7 @@ async function untilDeadline(
       const delay = backoffDelay(attempt, 200, 3000);
       if (Date.now() + delay > deadline.at) {
         throw new Error(
-          `Kafka topics ${wanted.map((t) => t.name).join(', ')} not ready (created, with a ` +
+          `Kafka topics ${names.join(', ')} not ready (created, with a ` +
             `leader for every partition) within ${deadline.ms / 1000} s: ${(error as Error).message}`,
         );
       }
