@@ -180,5 +180,11 @@ describe('Kafka over SASL_SSL', () => {
     delete plaintext.KAFKA_SSL;
     delete plaintext.KAFKA_SSL_CA_FILE;
     await expect(start(plaintext)).rejects.toThrow(/cannot be used/);
+    // Without the CA the broker's certificate does not verify, unless verification is off.
+    const systemCas = securityEnv('scram-sha-512', 'alice', users.alice);
+    delete systemCas.KAFKA_SSL_CA_FILE;
+    await expect(start(systemCas)).rejects.toThrow(/cannot be used: .*certificate/);
+    const unverified = await start({ ...systemCas, KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' });
+    await unverified.stop();
   });
 });
