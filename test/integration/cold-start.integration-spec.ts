@@ -11,8 +11,10 @@ import { callApi, TEST_KEYS } from '../support/gateway';
 
 // A broker of this test's own (never the shared test broker), so every round starts on a
 // brand-new cluster: no topics, no __consumer_offsets, no group coordinator yet.
-const KAFKA_PORT = Number(process.env.COLD_START_KAFKA_PORT ?? 39400);
+const KAFKA_PORT = Number(process.env.COLD_START_KAFKA_PORT ?? 39405);
 const ROUNDS = 3;
+// Broker start (up to 90 s on a loaded machine) plus the services' bounded waits below.
+const ROUND_TIMEOUT_MS = 330_000;
 
 /**
  * What a newcomer's first `npm start` does: all four services started at the same moment
@@ -57,42 +59,46 @@ describe('cold first start', () => {
   }
 
   for (let round = 1; round <= ROUNDS; round++) {
-    it(`round ${round}: all four services start together on a brand-new broker, healthy and quiet`, async () => {
-      fs.rmSync(path.join(dataDir, 'data'), { recursive: true, force: true });
-      await broker.start();
-      db = await createScratchDatabase('cold_start');
-      const started = startAll(db.url);
+    it(
+      `round ${round}: all four services start together on a brand-new broker, healthy and quiet`,
+      async () => {
+        fs.rmSync(path.join(dataDir, 'data'), { recursive: true, force: true });
+        await broker.start();
+        db = await createScratchDatabase('cold_start');
+        const started = startAll(db.url);
 
-      const urls = new Map<AppName, string>();
-      for (const [name, app] of started) urls.set(name, await baseUrlOf(app, 90000));
-      for (const [name, url] of urls) {
+        const urls = new Map<AppName, string>();
+        for (const [name, app] of started) urls.set(name, await baseUrlOf(app, 90000));
+        for (const [name, url] of urls) {
+          await eventually(
+            async () => {
+              const response = await fetch(`${url}/health`);
+              expect({ name, status: response.status }).toEqual({ name, status: 200 });
+            },
+            { timeoutMs: 60000 },
+          );
+        }
+
+        const posted = await callApi(urls.get('gateway')!, 'ingest', 'POST', '/api/events', {
+          type: 'cold.start',
+          source: `round-${round}`,
+          severity: 'low',
+        });
+        expect(posted.status).toBe(202);
+        const id = (posted.body as { ids: string[] }).ids[0];
         await eventually(
-          async () => {
-            const response = await fetch(`${url}/health`);
-            expect({ name, status: response.status }).toEqual({ name, status: 200 });
-          },
+          async () =>
+            expect(await db!.query('SELECT id FROM events WHERE id = $1', [id])).toHaveLength(1),
           { timeoutMs: 60000 },
         );
-      }
 
-      const posted = await callApi(urls.get('gateway')!, 'ingest', 'POST', '/api/events', {
-        type: 'cold.start',
-        source: `round-${round}`,
-        severity: 'low',
-      });
-      expect(posted.status).toBe(202);
-      const id = (posted.body as { ids: string[] }).ids[0];
-      await eventually(
-        async () =>
-          expect(await db!.query('SELECT id FROM events WHERE id = $1', [id])).toHaveLength(1),
-        { timeoutMs: 60000 },
-      );
-
-      for (const [name, app] of started) {
-        expect({ name, running: app.running }).toEqual({ name, running: true });
-        const errors = app.lines.filter((line) => line.includes('"level":"error"'));
-        expect({ name, errors }).toEqual({ name, errors: [] });
-      }
-    });
+        for (const [name, app] of started) {
+          expect({ name, running: app.running }).toEqual({ name, running: true });
+          const errors = app.lines.filter((line) => line.includes('"level":"error"'));
+          expect({ name, errors }).toEqual({ name, errors: [] });
+        }
+      },
+      ROUND_TIMEOUT_MS,
+    );
   }
 });
