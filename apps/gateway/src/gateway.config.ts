@@ -28,6 +28,13 @@ export class GatewayConfig extends DatabaseServiceConfig {
   })
   apiKeys: string[] = [];
 
+  @Env(
+    'GATEWAY_FINGERPRINT_SECRET',
+    'Secret keying the API key fingerprints that the audit log and incidents name callers by (empty: a random one kept in the database, shared by every replica)',
+  )
+  @IsString()
+  fingerprintSecret = '';
+
   @Env('GATEWAY_RATE_LIMIT_PER_MINUTE', 'Requests one client address may make per minute')
   @ToNumber()
   @IsInt()
