@@ -76,6 +76,16 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @Max(3600)
   analyticsSettledSeconds = 30;
 
+  @Env(
+    'GATEWAY_SSE_MAX_PER_KEY',
+    'Live incident streams (GET /api/incidents/stream) one API key may hold open at once (more: 429)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  sseMaxPerKey = 5;
+
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];
 
