@@ -77,6 +77,16 @@ export class GatewayConfig extends DatabaseServiceConfig {
   analyticsSettledSeconds = 30;
 
   @Env(
+    'GATEWAY_BACKTEST_CONCURRENCY',
+    'Rule backtests running at once in one gateway (each API key: one at a time); more: 429',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  backtestConcurrency = 2;
+
+  @Env(
     'GATEWAY_SSE_MAX_PER_KEY',
     'Live incident streams (GET /api/incidents/stream) one API key may hold open at once (more: 429)',
   )
