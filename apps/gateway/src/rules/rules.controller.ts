@@ -47,18 +47,29 @@ export class RulesController {
 
   @Get()
   @Access('read')
-  @ApiOperation({ summary: 'Rules by id, page by page' })
+  @ApiOperation({
+    summary: 'Rules by id, page by page',
+    description:
+      'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
+  })
   @ApiOkResponse({ type: RulePageDto })
-  list(@Query() query: RuleQueryDto): Promise<RulePageDto> {
-    return this.rules.list(query);
+  list(
+    @Query() query: RuleQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RulePageDto> {
+    return this.rules.list(query, principal);
   }
 
   @Get(':id')
   @Access('read')
-  @ApiOperation({ summary: 'One rule, with its version and timestamps' })
+  @ApiOperation({
+    summary: 'One rule, with its version and timestamps',
+    description:
+      'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
+  })
   @ApiOkResponse({ type: RuleDto })
-  get(@Param('id') id: string): Promise<RuleDto> {
-    return this.rules.get(id);
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<RuleDto> {
+    return this.rules.get(id, principal);
   }
 
   @Post()
