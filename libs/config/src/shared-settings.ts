@@ -17,3 +17,18 @@ export const NotifyAllowedHostsSetting = (): PropertyDecorator =>
     IsArray(),
     IsString({ each: true }),
   );
+
+/**
+ * `NOTIFY_ALLOWED_PORTS`: like the hosts, the sender and the gateway must agree on the ports
+ * beyond 80 and 443 that channel URLs may use.
+ */
+export const NotifyAllowedPortsSetting = (): PropertyDecorator =>
+  applyDecorators(
+    Env(
+      'NOTIFY_ALLOWED_PORTS',
+      'Ports or ranges (8443, 9000-9100) that webhook-style channel URLs may use besides 80 and 443',
+    ),
+    CommaSeparated(),
+    IsArray(),
+    IsString({ each: true }),
+  );
