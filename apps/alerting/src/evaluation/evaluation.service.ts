@@ -23,6 +23,8 @@ const COMMIT_INTERVAL_MS = 250;
 /** Keys evaluated per turn of the event loop during a tick (a few milliseconds of work). */
 const TICK_CHUNK_KEYS = 2000;
 const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 16 * 1024 * 1024 };
+/** A rule at its key cap is named in the log at most this often (the counter has every event). */
+const KEY_CAP_WARNING_MS = 60_000;
 
 /**
  * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
@@ -51,6 +53,8 @@ export class EvaluationService {
   private stopping = false;
   private ticking = false;
   private readonly untilStopped = untilStopped(() => this.stopping);
+  /** When each rule at its key cap was last named in the log. */
+  private readonly keyCapWarnedAt = new Map<string, number>();
 
   constructor(
     kafka: Kafka,
@@ -73,6 +77,7 @@ export class EvaluationService {
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
     this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
     metrics.windowStats = () => this.engine.stats();
+    metrics.keysByRule = () => this.engine.keysByRule();
     catalog.onChange(({ ruleId, rule }) => {
       if (rule) this.engine.setRule(rule, Date.now());
       else this.engine.deleteRule(ruleId);
@@ -123,6 +128,10 @@ export class EvaluationService {
       graceMs: this.config.graceMs,
       maxFutureSkewMs: this.config.maxFutureSkewMs,
       idleKeyTtlMs: this.config.keyIdleTtlMs,
+      maxKeysPerRule: this.config.maxKeysPerRule,
+      // A firing key nobody needs (no incident open: suppressed, resolved by hand) goes as
+      // soon as its window is empty, not after the idle TTL.
+      holdsFiringKey: (ruleId, groupKey) => this.transitions.hasOpenIncident(ruleId, groupKey),
     });
     for (const rule of this.catalog?.all() ?? []) engine.setRule(rule, since);
     return engine;
@@ -178,7 +187,10 @@ export class EvaluationService {
       }
       const replaying = resumeAt !== undefined && BigInt(message.offset) < resumeAt;
       const result = this.engine.offer(toEngineEvent(decoded.event), now);
-      for (const { outcome } of result.outcomes) this.metrics.ruleOutcomes.inc({ outcome });
+      for (const { ruleId, outcome } of result.outcomes) {
+        this.metrics.ruleOutcomes.inc({ outcome });
+        if (outcome === 'refused') this.keyRefused(ruleId, now);
+      }
       if (replaying) replayed++;
       else transitions.push(...result.transitions);
     }
@@ -211,6 +223,16 @@ export class EvaluationService {
   private publish(messages: LifecycleMessage[], context: BatchContext): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     return this.retrier.run('kafka', context, () => this.publisher.lifecycle(messages));
+  }
+
+  private keyRefused(ruleId: string, now: number): void {
+    this.metrics.keysRefused.inc({ rule: ruleId });
+    const warnedAt = this.keyCapWarnedAt.get(ruleId);
+    if (warnedAt !== undefined && now - warnedAt < KEY_CAP_WARNING_MS) return;
+    this.keyCapWarnedAt.set(ruleId, now);
+    this.logger.warn(
+      `rule ${ruleId} tracks ${this.config.maxKeysPerRule} group keys (ALERTING_MAX_KEYS_PER_RULE): events for new keys are not evaluated`,
+    );
   }
 
   private async waitForRebuildPlan(payload: EachBatchPayload): Promise<void> {
@@ -250,6 +272,9 @@ export class EvaluationService {
   private async tickInChunks(engine: AlertEngine, now: number): Promise<void> {
     for (;;) {
       const messages = this.transitions.handle(engine.tick(now, TICK_CHUNK_KEYS), new Date(now));
+      for (const [rule, evicted] of engine.takeEvictedKeys()) {
+        this.metrics.keysEvicted.inc({ rule }, evicted);
+      }
       if (messages.length > 0)
         void this.publish(messages, this.untilStopped).catch((error: Error) =>
           this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),

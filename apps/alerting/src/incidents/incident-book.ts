@@ -1,4 +1,9 @@
-import { Incident, INCIDENT_STATUS_RANK, LifecycleMessage } from '@app/contracts';
+import {
+  Incident,
+  INCIDENT_STATUS_RANK,
+  isIncidentTransition,
+  LifecycleMessage,
+} from '@app/contracts';
 
 const keyOf = (ruleId: string, groupKey: string) => `${ruleId}\u0000${groupKey}`;
 
@@ -15,6 +20,8 @@ export class IncidentBook {
 
   /** Returns the incident as it now stands, or null when the message changed nothing. */
   apply(message: LifecycleMessage): Incident | null {
+    // A suppression notice names a rule, not an incident of one of its keys.
+    if (!isIncidentTransition(message)) return null;
     const incoming = message.incident;
     const key = keyOf(incoming.ruleId, incoming.groupKey);
     const latest = this.latestByKey.get(key);

@@ -24,6 +24,17 @@ describe('notification wording', () => {
     );
   });
 
+  it('titles a suppression notice by its summary instead of a group key', () => {
+    const notice = lifecycleMessage({
+      kind: 'incidents.suppressed',
+      summary: 'more than 20 incidents opened within a minute',
+      incident: { groupKey: '', status: 'resolved' },
+    });
+    expect(notificationTitle(notice)).toBe(
+      '[eventmon] HIGH incidents suppressed: Payment exceptions (more than 20 incidents opened within a minute)',
+    );
+  });
+
   it('keeps CR/LF out of the email subject (no header injection)', () => {
     const { subject } = emailContent(
       lifecycleMessage({ incident: { ruleName: 'Payments\r\nBcc: attacker@example.com' } }),
