@@ -25,6 +25,8 @@ const TICK_CHUNK_KEYS = 2000;
 const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 16 * 1024 * 1024 };
 /** A rule at its key cap is named in the log at most this often (the counter has every event). */
 const KEY_CAP_WARNING_MS = 60_000;
+/** How often resolved incidents nothing decides on any more are dropped from the book. */
+const INCIDENT_SWEEP_MS = 60_000;
 
 /**
  * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
@@ -55,6 +57,7 @@ export class EvaluationService {
   private readonly untilStopped = untilStopped(() => this.stopping);
   /** When each rule at its key cap was last named in the log. */
   private readonly keyCapWarnedAt = new Map<string, number>();
+  private lastIncidentSweep = 0;
 
   constructor(
     kafka: Kafka,
@@ -139,10 +142,7 @@ export class EvaluationService {
 
   private async startRebuild(partitions: number[]): Promise<void> {
     const started = Date.now();
-    const lookback = lookbackMs(
-      this.catalog.all().map((rule) => rule.window.seconds),
-      this.config.graceMs,
-    );
+    const lookback = this.lookbackMs();
     this.resumeAt.clear();
     this.engine = this.newEngine(started - lookback);
     this.rebuildStartedAt = started;
@@ -164,6 +164,14 @@ export class EvaluationService {
       `partitions [${partitions.join(', ')}] assigned: rebuilding windows from the last ${Math.round(lookback / 1000)} s`,
     );
     if (this.resumeAt.size === 0) this.windowsReady();
+  }
+
+  /** How far back a rebuild replays: the longest window plus the grace. */
+  private lookbackMs(): number {
+    return lookbackMs(
+      this.catalog.all().map((rule) => rule.window.seconds),
+      this.config.graceMs,
+    );
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
@@ -259,7 +267,12 @@ export class EvaluationService {
   private tick(): void {
     if (this.ticking || this.stopping || this.resumeAt.size > 0 || this.owned.length === 0) return;
     this.ticking = true;
-    this.tickInChunks(this.engine, Date.now())
+    const now = Date.now();
+    if (now - this.lastIncidentSweep >= INCIDENT_SWEEP_MS) {
+      this.lastIncidentSweep = now;
+      this.transitions.forgetStaleIncidents(now, this.lookbackMs());
+    }
+    this.tickInChunks(this.engine, now)
       .catch((error: Error) => this.logger.error(`wall-clock tick failed: ${error.message}`))
       .finally(() => (this.ticking = false));
   }

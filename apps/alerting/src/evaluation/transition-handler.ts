@@ -16,12 +16,12 @@ export class TransitionHandler {
 
   constructor(
     private readonly catalog: RuleCatalog,
-    ledger: IncidentLedger,
+    private readonly ledger: IncidentLedger,
     private readonly metrics: AlertingMetrics,
     config: AlertingConfig,
   ) {
     this.tracker = new IncidentTracker(
-      ledger.book,
+      this.ledger.book,
       new OpeningLimiter(config.maxIncidentsPerRulePerMinute),
     );
   }
@@ -29,6 +29,17 @@ export class TransitionHandler {
   /** Whether the engine must keep a firing key: an incident of it is open or acknowledged. */
   hasOpenIncident(ruleId: string, groupKey: string): boolean {
     return this.tracker.hasOpenIncident(ruleId, groupKey);
+  }
+
+  /**
+   * Drops resolved incidents older than their rule's cooldown and `replayMs` (the look-back a
+   * rebuild re-evaluates): nothing decides on them any more.
+   */
+  forgetStaleIncidents(now: number, replayMs: number): number {
+    return this.ledger.book.forgetResolved((incident) => {
+      const cooldownMs = (this.catalog.get(incident.ruleId)?.cooldownSeconds ?? 0) * 1000;
+      return Date.parse(incident.resolvedAt!) + Math.max(cooldownMs, replayMs) < now;
+    });
   }
 
   handle(transitions: readonly Transition[], now: Date): LifecycleMessage[] {

@@ -45,6 +45,21 @@ export class IncidentBook {
     return incoming;
   }
 
+  /**
+   * Forgets the resolved incidents `isStale` says no decision needs any more (past their
+   * rule's cooldown and any replay), so a key that fired once is not remembered for ever.
+   */
+  forgetResolved(isStale: (incident: Incident) => boolean): number {
+    let forgotten = 0;
+    for (const [key, incident] of this.latestByKey) {
+      if (incident.status === 'resolved' && isStale(incident)) {
+        this.latestByKey.delete(key);
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
   latestFor(ruleId: string, groupKey: string): Incident | undefined {
     return this.latestByKey.get(keyOf(ruleId, groupKey));
   }
