@@ -33,8 +33,4 @@ export class OpeningLimiter {
   static minuteEnd(now: number): number {
     return (Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS;
   }
-
-  forgetRule(ruleId: string): void {
-    this.minutes.delete(ruleId);
-  }
 }
