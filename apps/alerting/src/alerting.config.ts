@@ -1,6 +1,7 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import {
   Env,
+  EventIdSecretSetting,
   HttpConfig,
   NotifyAllowedHostsSetting,
   NotifyAllowedPortsSetting,
@@ -102,6 +103,9 @@ export class AlertingConfig extends HttpConfig {
 
   @NotifyAllowedPortsSetting()
   notifyAllowedPorts: string[] = [];
+
+  @EventIdSecretSetting()
+  eventIdSecret = '';
 
   @Env(
     'SMTP_URL',
