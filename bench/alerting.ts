@@ -286,7 +286,7 @@ async function main(): Promise<void> {
       });
     await sleep(5000);
     const probe = await startLatencyProbe({
-      brokers: infra.kafkaBrokers.split(','),
+      kafka: infra.kafkaOptions,
       eventsTopic,
       notificationsTopic: topicName(Topic.Notifications, prefix),
       watcherGroupId: `${prefix}watcher`,

@@ -103,7 +103,7 @@ export async function startBenchInfrastructure(root: string) {
   });
   const kafka = new Kafka({
     clientId: 'bench',
-    brokers: infra.kafkaBrokers.split(','),
+    ...infra.kafkaOptions,
     logLevel: logLevel.ERROR,
   });
   return {
