@@ -143,6 +143,61 @@ describe('alerting: rules, windows and incidents', () => {
     expect(await scrapeMetric(await baseUrlOf(app), 'eventmon_alerting_active_incidents')).toBe(2);
   });
 
+  it('caps the keys of a rule and the incidents it opens per minute, with one notice', async () => {
+    const app = await startAlerting({
+      ALERTING_MAX_KEYS_PER_RULE: '30',
+      ALERTING_MAX_INCIDENTS_PER_RULE_PER_MINUTE: '5',
+    });
+    await publishRules({
+      id: 'storm',
+      name: 'Any failure per source',
+      match: { types: ['login.failure'] },
+      window: { kind: 'sliding', seconds: 10 },
+      condition: { aggregate: 'count', operator: '>=', threshold: 1 },
+    });
+    await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
+    // The per-minute count starts afresh at each wall-clock minute: keep the burst inside one.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 45_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+
+    // An ingest key inventing a source per event: 50 keys, one incident each if nothing stopped it.
+    await publishEvents(
+      ...Array.from({ length: 50 }, (_, i) => liveEvent('login.failure', `fresh-${i}`)),
+    );
+    await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(50));
+    const url = await baseUrlOf(app);
+    const metric = (name: string) => scrapeMetric(url, name, { rule: 'storm' });
+    expect(await metric('eventmon_alerting_keys_refused_total')).toBe(20);
+    expect(await metric('eventmon_alerting_rule_keys')).toBe(30);
+    expect(await metric('eventmon_alerting_incidents_rate_limited_total')).toBe(25);
+    const notices = await eventually(() => {
+      expect(incidentsOf(notifications, 'incident.opened', 'storm')).toHaveLength(5);
+      const found = incidentsOf(notifications, 'incidents.suppressed', 'storm');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(notices[0].summary).toMatch(
+      /^more than 5 incidents opened within a minute; further ones are not opened until /,
+    );
+    expect(notices[0].incident).toMatchObject({
+      ruleId: 'storm',
+      groupKey: '',
+      channels: [{ type: 'console' }],
+    });
+    expect(app.output()).toMatch(/rule storm tracks 30 group keys \(ALERTING_MAX_KEYS_PER_RULE\)/);
+
+    // Once their windows are empty, every key goes: the storm leaves no state behind.
+    await eventually(
+      async () => expect(await metric('eventmon_alerting_keys_evicted_total')).toBe(30),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(await metric('eventmon_alerting_rule_keys')).toBe(0);
+    expect(incidentsOf(notifications, 'incident.opened', 'storm')).toHaveLength(5);
+    expect(incidentsOf(notifications, 'incidents.suppressed', 'storm')).toHaveLength(1);
+  });
+
   it('fires a "fewer than" rule when events stop, and resolves it when they come back', async () => {
     await startAlerting();
     await publishRules({

@@ -467,6 +467,37 @@ describe('consumer notifications pipeline', () => {
       expect(eventsDlq.map((p) => p.offset)).toEqual(eventsDlq.map(() => '0'));
     });
 
+    it('stores the deliveries of an incidents.suppressed notice but no incident for it, and dead-letters nothing', async () => {
+      const good = openIncident(0, minute(3));
+      const standIn = { ...openIncident(1, minute(3)), groupKey: '', status: 'resolved' as const };
+      const notice = {
+        kind: 'incidents.suppressed' as const,
+        at: minute(3).toISOString(),
+        actor: 'alerting',
+        summary: 'more than 20 incidents opened within a minute',
+        incident: { ...standIn, resolvedAt: minute(3).toISOString(), resolvedBy: 'alerting' },
+      };
+      await produce(producer, notifications(), [
+        lifecycleRecord(notice),
+        lifecycleRecord(lifecycle(good)),
+      ]);
+      await produce(producer, deliveries(), [
+        deliveryMessage(deliveryRecord(standIn.id, 3, { kind: 'incidents.suppressed' })),
+      ]);
+      startConsumer(db.url);
+      await expectCommittedToEnd(notifications());
+      await expectCommittedToEnd(deliveries());
+      await eventually(async () => {
+        expect(await count('SELECT count(*) AS n FROM deliveries')).toBe(1);
+      });
+      expect([...(await storedIncidents()).keys()]).toEqual([good.id]);
+      const admin = kafka.admin();
+      await admin.connect();
+      const dlq = await admin.fetchTopicOffsets(topicName(Topic.NotificationsDlq, prefix));
+      await admin.disconnect();
+      expect(dlq.map((p) => p.offset)).toEqual(dlq.map(() => '0'));
+    });
+
     it('has TypeORM entities that agree with the migrated incidents and deliveries tables', async () => {
       const dataSource = new DataSource({
         ...dataSourceOptions({ url: db.url, poolSize: 1 }),

@@ -145,6 +145,14 @@ describe('gateway: rules', () => {
       expect(answer.status).toBe(400);
       expect((answer.body.message as string[]).join()).toMatch(/channels\[0\] \(webhook\)/);
     }
+    const badPort = await gateway.call('admin', 'POST', '/api/rules', {
+      ...RULE,
+      channels: [{ type: 'webhook', url: 'http://8.8.8.8:22/' }],
+    });
+    expect(badPort.status).toBe(400);
+    expect(badPort.body.message).toEqual([
+      'channels[0] (webhook): port 22 is not allowed; only ports 80 and 443 may be used unless NOTIFY_ALLOWED_PORTS lists the port',
+    ]);
     expect((await gateway.call('admin', 'POST', '/api/rules', [RULE])).status).toBe(400);
     expect((await gateway.call('admin', 'PUT', '/api/rules/a', { ...RULE, id: 'b' })).status).toBe(
       400,

@@ -8,7 +8,7 @@ import { TopicRecorder } from './topic-recorder';
 /**
  * An alerting process on the test broker with its HTTP server on a free loopback port,
  * short timings so windows, ticks and retries happen within a test, and loopback allowed
- * as a notification target (the test's own webhook and SMTP servers).
+ * as a notification target (the test's own webhook and SMTP servers, on ephemeral ports).
  */
 export function startAlerting(prefix: string, extraEnv: Record<string, string> = {}): AppHarness {
   return new AppHarness('alerting', {
@@ -22,6 +22,7 @@ export function startAlerting(prefix: string, extraEnv: Record<string, string> =
     ALERTING_TICK_MS: '200',
     ALERTING_SESSION_TIMEOUT_MS: '8000',
     NOTIFY_ALLOWED_HOSTS: '127.0.0.1,localhost',
+    NOTIFY_ALLOWED_PORTS: '1024-65535',
     NOTIFY_ATTEMPT_TIMEOUT_MS: '2000',
     NOTIFY_BACKOFF_INITIAL_MS: '50',
     NOTIFY_BACKOFF_MAX_MS: '200',

@@ -4,6 +4,7 @@ import {
   EventIdSecretSetting,
   HttpConfig,
   NotifyAllowedHostsSetting,
+  NotifyAllowedPortsSetting,
   ToNumber,
 } from '@app/config';
 
@@ -70,6 +71,24 @@ export class AlertingConfig extends HttpConfig {
   keyIdleTtlMs = 24 * 3600 * 1000;
 
   @Env(
+    'ALERTING_MAX_KEYS_PER_RULE',
+    'Group keys one rule tracks at once per replica; events for further keys are not evaluated (counted, and logged once a minute)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  maxKeysPerRule = 10_000;
+
+  @Env(
+    'ALERTING_MAX_INCIDENTS_PER_RULE_PER_MINUTE',
+    'Incidents one rule may open per minute per replica; further ones that minute are suppressed, with one incidents.suppressed notice to its channels',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  maxIncidentsPerRulePerMinute = 20;
+
+  @Env(
     'ALERTING_SESSION_TIMEOUT_MS',
     'How long a silent alerting replica keeps its partitions before the group rebalances',
   )
@@ -81,6 +100,9 @@ export class AlertingConfig extends HttpConfig {
 
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];
+
+  @NotifyAllowedPortsSetting()
+  notifyAllowedPorts: string[] = [];
 
   @EventIdSecretSetting()
   eventIdSecret = '';

@@ -11,6 +11,7 @@ export function dispatchSettings(config: AlertingConfig): DispatchSettings {
     smtpFrom: config.smtpFrom,
     pagerDutyEventsUrl: config.pagerDutyEventsUrl,
     allowedHosts: config.notifyAllowedHosts,
+    allowedPorts: config.notifyAllowedPorts,
     attemptTimeoutMs: config.notifyAttemptTimeoutMs,
     maxAttempts: config.notifyMaxAttempts,
     initialBackoffMs: config.notifyBackoffInitialMs,
@@ -22,7 +23,8 @@ export function dispatchSettings(config: AlertingConfig): DispatchSettings {
 
 /**
  * A rule is refused when one of its URLs is not http(s) or points at loopback, private,
- * link-local or metadata addresses (unless NOTIFY_ALLOWED_HOSTS allows it). A host that does
+ * link-local or metadata addresses (unless NOTIFY_ALLOWED_HOSTS allows it), or uses a port other
+ * than 80 and 443 (unless NOTIFY_ALLOWED_PORTS lists it). A host that does
  * not resolve right now is only logged: rules come from a compacted topic, and a replica
  * starting during a DNS hiccup must not drop a rule every other replica applies. The same
  * policy runs again on every connection, so such a host is still checked before anything is sent.
@@ -53,7 +55,10 @@ export function dispatchProviders(config: AlertingConfig): Provider[] {
     {
       provide: RuleUrlChecker,
       useValue: new EgressRuleUrlChecker(
-        new EgressPolicy({ allowedHosts: settings.allowedHosts }),
+        new EgressPolicy({
+          allowedHosts: settings.allowedHosts,
+          allowedPorts: settings.allowedPorts,
+        }),
         settings.env,
       ),
     },

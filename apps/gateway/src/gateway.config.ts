@@ -4,6 +4,7 @@ import {
   DatabaseServiceConfig,
   Env,
   NotifyAllowedHostsSetting,
+  NotifyAllowedPortsSetting,
   ToNumber,
 } from '@app/config';
 import { API_KEY_ENTRY_PATTERN } from './auth/api-keys';
@@ -98,6 +99,9 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];
+
+  @NotifyAllowedPortsSetting()
+  notifyAllowedPorts: string[] = [];
 
   @Env(
     'GATEWAY_TRUST_PROXY',

@@ -20,6 +20,21 @@ export const NotifyAllowedHostsSetting = (): PropertyDecorator =>
   );
 
 /**
+ * `NOTIFY_ALLOWED_PORTS`: like the hosts, the sender and the gateway must agree on the ports
+ * beyond 80 and 443 that channel URLs may use.
+ */
+export const NotifyAllowedPortsSetting = (): PropertyDecorator =>
+  applyDecorators(
+    Env(
+      'NOTIFY_ALLOWED_PORTS',
+      'Ports or ranges (8443, 9000-9100) that webhook-style channel URLs may use besides 80 and 443',
+    ),
+    CommaSeparated(),
+    IsArray(),
+    IsString({ each: true }),
+  );
+
+/**
  * `EVENT_ID_SECRET`: the consumer stores events published without an id under an id derived
  * with this key, and alerting names the same events in incidents, so both must hold the same
  * one. Required, with no default: a default known to everybody would make the ids predictable

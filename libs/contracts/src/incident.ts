@@ -16,19 +16,34 @@ export const INCIDENT_STATUS_RANK: Readonly<Record<IncidentStatus, number>> = {
   resolved: 2,
 };
 
+/**
+ * `incidents.suppressed` is not an incident's transition but a notice to the rule's channels:
+ * the rule opened more incidents in a minute than alerting allows, and the rest of that
+ * minute's are not opened. Its `incident` is a stand-in naming the rule (status `resolved`:
+ * there is nothing to acknowledge) and its `summary` says what happened. Stores of incidents
+ * skip it (`isIncidentTransition`).
+ */
 export const LIFECYCLE_KINDS = [
   'incident.opened',
   'incident.acknowledged',
   'incident.resolved',
+  'incidents.suppressed',
 ] as const;
 export type LifecycleKind = (typeof LIFECYCLE_KINDS)[number];
+export const SUPPRESSION_NOTICE_KIND = 'incidents.suppressed';
 
 /** The status an incident has after each transition: a message claiming otherwise is refused. */
 export const STATUS_AFTER: Readonly<Record<LifecycleKind, IncidentStatus>> = {
   'incident.opened': 'open',
   'incident.acknowledged': 'acknowledged',
   'incident.resolved': 'resolved',
+  'incidents.suppressed': 'resolved',
 };
+
+/** Whether a message changes an incident (every kind but the suppression notice). */
+export function isIncidentTransition(message: { kind: LifecycleKind }): boolean {
+  return message.kind !== SUPPRESSION_NOTICE_KIND;
+}
 
 /** At most this many trigger event ids travel with an incident (the newest ones). */
 export const MAX_INCIDENT_EVENT_IDS = 100;
@@ -70,6 +85,8 @@ export interface LifecycleMessage {
   actor: string;
   /** The whole incident after the transition. */
   incident: Incident;
+  /** Only on `incidents.suppressed`: what was suppressed, in words. */
+  summary?: string;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   LifecycleMessage,
   MAX_INCIDENT_EVENT_IDS,
   STATUS_AFTER,
+  SUPPRESSION_NOTICE_KIND,
 } from './incident';
 import { AGGREGATES, CHANNEL_TYPES, OPERATORS, RULE_LIMITS, WINDOW_KINDS } from './rule';
 import { decodeRule } from './rule-decoder';
@@ -57,11 +58,19 @@ export function decodeLifecycleMessage(value: Buffer | string | null): Decoded<L
   if (!parsed.ok) return parsed;
   const object = parsed.object;
   const reasons: Reasons = [];
-  rejectUnknownFields(object, ['kind', 'at', 'actor', 'incident'], '', reasons);
+  rejectUnknownFields(object, ['kind', 'at', 'actor', 'incident', 'summary'], '', reasons);
   const kind = checkEnum(object.kind, LIFECYCLE_KINDS, 'kind', reasons);
   const at = checkInstant(object.at, 'at', reasons);
   const actor = checkString(object.actor, 'actor', reasons, { max: 200 });
   const incident = checkIncident(object.incident, reasons);
+  const notice = kind === SUPPRESSION_NOTICE_KIND;
+  const summary =
+    notice || object.summary !== undefined
+      ? checkString(object.summary, 'summary', reasons, { max: 1000 })
+      : undefined;
+  if (kind && !notice && object.summary !== undefined) {
+    reasons.push(`"summary" only belongs to ${SUPPRESSION_NOTICE_KIND} messages`);
+  }
   if (kind && incident && STATUS_AFTER[kind] !== incident.status) {
     // Stored as it is, a contradiction would rank the incident by a status the message denies.
     reasons.push(
@@ -69,7 +78,9 @@ export function decodeLifecycleMessage(value: Buffer | string | null): Decoded<L
     );
   }
   if (reasons.length > 0) return { ok: false, reasons };
-  return { ok: true, value: { kind: kind!, at: at!, actor: actor!, incident: incident! } };
+  const message: LifecycleMessage = { kind: kind!, at: at!, actor: actor!, incident: incident! };
+  if (summary !== undefined) message.summary = summary;
+  return { ok: true, value: message };
 }
 
 function checkIncident(value: unknown, reasons: Reasons): Incident | undefined {

@@ -88,6 +88,7 @@ export class AlertEngine {
   }
 
   offer(event: EngineEvent, wallNow: number): OfferResult {
+    const maxKeys = this.options.maxKeysPerRule ?? Infinity;
     assertTime(event.occurredAt, 'event.occurredAt');
     assertTime(wallNow, 'wallNow');
     const transitions: Transition[] = [];
@@ -104,6 +105,11 @@ export class AlertEngine {
       const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
       if (rule.geometry.isLate(event.occurredAt, clock)) {
         outcomes.push(rule.outcomes.late);
+        continue;
+      }
+      if (!state && rule.keys.size >= maxKeys) {
+        // Existing keys go on; only a key beyond the cap is not tracked.
+        outcomes.push(rule.outcomes.refused);
         continue;
       }
       outcomes.push(rule.outcomes.applied);
@@ -137,8 +143,16 @@ export class AlertEngine {
       const t = Math.max(state.maxOccurredAt, this.floor);
       const transition = this.evaluate(rule, state, t, null);
       if (transition) found.push({ order: rule.order, transition });
-      if (this.isEvictable(rule, state, t)) this.forgetKey(rule, state);
-      else this.queue.schedule(state, this.nextDue(rule, state, t));
+      if (this.isEvictable(rule, state, t, transition === null)) {
+        this.forgetKey(rule, state);
+        rule.evictedKeys++;
+        continue;
+      }
+      let due = this.nextDue(rule, state, t);
+      // Whether an incident opened for it is known once the caller has handled this
+      // transition: look again at the next tick.
+      if (transition?.firing && this.isReleasable(rule, state)) due = Math.min(due, this.floor + 1);
+      this.queue.schedule(state, due);
     }
     found.sort((a, b) => a.order - b.order || compareKeys(a.transition, b.transition));
     return found.map((entry) => entry.transition);
@@ -157,6 +171,24 @@ export class AlertEngine {
       for (const state of rule.keys.values()) stateEntries += state.window.entryCount();
     }
     return { rules: this.rules.size, keys, stateEntries };
+  }
+
+  /** Keys per rule, for the per-rule gauge. */
+  keysByRule(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [id, rule] of this.rules) counts.set(id, rule.keys.size);
+    return counts;
+  }
+
+  /** Keys forgotten per rule since the last call (rules with none left out). */
+  takeEvictedKeys(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [id, rule] of this.rules) {
+      if (rule.evictedKeys === 0) continue;
+      counts.set(id, rule.evictedKeys);
+      rule.evictedKeys = 0;
+    }
+    return counts;
   }
 
   /** The rule's keys whose condition currently holds, sorted. */
@@ -216,10 +248,30 @@ export class AlertEngine {
    * from a key that never existed, or its source went quiet for longer than the idle TTL
    * (then it goes even when firing, without a transition: its incident stays as it is).
    */
-  private isEvictable(rule: CompiledRule, state: KeyState, t: number): boolean {
+  private isEvictable(
+    rule: CompiledRule,
+    state: KeyState,
+    t: number,
+    /** False right after a firing transition: the caller has not seen it yet. */
+    settled: boolean,
+  ): boolean {
     if (rule.isPermanentKey(state.key) || !state.window.isEmpty()) return false;
     const likeNew = !state.firing && state.maxOccurredAt <= this.floor && !rule.holdsWhenEmpty;
-    return likeNew || state.lastSeen < t - this.options.idleKeyTtlMs;
+    const released =
+      settled &&
+      this.isReleasable(rule, state) &&
+      !this.options.holdsFiringKey!(rule.rule.id, state.key);
+    return likeNew || released || state.lastSeen < t - this.options.idleKeyTtlMs;
+  }
+
+  /** A firing key with an empty window, which the caller may let go (no incident open). */
+  private isReleasable(rule: CompiledRule, state: KeyState): boolean {
+    return (
+      state.firing &&
+      this.options.holdsFiringKey !== undefined &&
+      !rule.isPermanentKey(state.key) &&
+      state.window.isEmpty()
+    );
   }
 
   private createPermanentKey(rule: CompiledRule): void {

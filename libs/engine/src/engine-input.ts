@@ -23,6 +23,16 @@ export function assertEngineOptions(options: EngineOptions): void {
       );
     }
   }
+  const { maxKeysPerRule } = options;
+  if (
+    maxKeysPerRule !== undefined &&
+    maxKeysPerRule !== Infinity &&
+    !(Number.isInteger(maxKeysPerRule) && maxKeysPerRule >= 1)
+  ) {
+    throw new RangeError(
+      `engine option maxKeysPerRule must be a whole number >= 1, got ${String(maxKeysPerRule)}`,
+    );
+  }
 }
 
 export function assertEvaluableRule(rule: AlertRule): void {

@@ -19,6 +19,18 @@ export interface EngineOptions {
   maxFutureSkewMs: number;
   /** A key with an empty window whose newest event is older than this is forgotten at a tick. */
   idleKeyTtlMs: number;
+  /**
+   * Most keys one rule tracks at once (a `groupBy: none` rule's `*` key included): an event
+   * for a further key is `refused`, so a producer inventing group keys cannot grow the
+   * state without bound. Default: no limit.
+   */
+  maxKeysPerRule?: number;
+  /**
+   * Whether the caller still needs a firing key whose window is empty: true while an incident
+   * is open for it. A key it does not hold is forgotten at the next tick instead of after
+   * the idle TTL. Default: every firing key is held.
+   */
+  holdsFiringKey?: (ruleId: string, groupKey: string) => boolean;
 }
 
 export type TransitionCause = { kind: 'event'; eventId: string } | { kind: 'tick' };
@@ -37,7 +49,8 @@ export interface Transition {
   cause: TransitionCause;
 }
 
-export type EventOutcome = 'applied' | 'late' | 'future';
+/** `refused`: a new key of a rule that already tracks `maxKeysPerRule` keys. */
+export type EventOutcome = 'applied' | 'late' | 'future' | 'refused';
 
 export interface RuleOutcome {
   ruleId: string;

@@ -27,7 +27,8 @@ const dns = fakeDns({
 });
 
 describe('EgressPolicy.checkUrl', () => {
-  const policy = new EgressPolicy({ resolve: dns });
+  // The ports of the IP-literal cases below are allowed: each case is about the address alone.
+  const policy = new EgressPolicy({ resolve: dns, allowedPorts: ['5432', '8080', '9200'] });
 
   it('accepts a host name that resolves only to public addresses', async () => {
     await expect(
@@ -114,7 +115,7 @@ describe('EgressPolicy allowed hosts', () => {
     const policy = new EgressPolicy({ resolve: dns, allowedHosts: ['10.0.0.0/8', '127.0.0.1'] });
     await expect(policy.checkUrl('https://internal.example.com/')).resolves.toEqual([]);
     await expect(policy.checkUrl('http://10.200.0.1/')).resolves.toEqual([]);
-    await expect(policy.checkUrl('http://127.0.0.1:8080/')).resolves.toEqual([]);
+    await expect(policy.checkUrl('http://127.0.0.1/')).resolves.toEqual([]);
     // The same loopback address spelled as IPv4-mapped IPv6 is the same host.
     await expect(policy.checkUrl('http://[::ffff:127.0.0.1]/')).resolves.toEqual([]);
     await expect(policy.checkUrl('http://127.0.0.2/')).resolves.toHaveLength(1);
@@ -135,6 +136,64 @@ describe('EgressPolicy allowed hosts', () => {
         }),
     ).toThrow(
       'invalid allowed host entries "http://x.example.com", "host:8080", "10.0.0.0/33": use host names, *.domain wildcards, IP addresses or CIDRs, without scheme or port',
+    );
+  });
+});
+
+describe('EgressPolicy allowed ports', () => {
+  const portHint = 'only ports 80 and 443 may be used unless NOTIFY_ALLOWED_PORTS lists the port';
+
+  it('refuses a public address on any port but 80 and 443', async () => {
+    const policy = new EgressPolicy({ resolve: dns });
+    await expect(policy.checkUrl('http://8.8.8.8:22/')).resolves.toEqual([
+      `port 22 is not allowed; ${portHint}`,
+    ]);
+    await expect(policy.checkUrl('https://hooks.example.com:8443/x')).resolves.toEqual([
+      `port 8443 is not allowed; ${portHint}`,
+    ]);
+    expect(policy.checkUrlShape('http://8.8.8.8:6379/')).toEqual({
+      ok: false,
+      reasons: [`port 6379 is not allowed; ${portHint}`],
+    });
+  });
+
+  it('accepts the default ports, written or not, for either scheme', async () => {
+    const policy = new EgressPolicy({ resolve: dns });
+    for (const url of [
+      'http://8.8.8.8/',
+      'http://8.8.8.8:80/',
+      'https://8.8.8.8/',
+      'https://8.8.8.8:443/',
+      'http://8.8.8.8:443/',
+      'https://hooks.example.com:80/',
+    ]) {
+      await expect(policy.checkUrl(url)).resolves.toEqual([]);
+    }
+  });
+
+  it('accepts the ports and ranges NOTIFY_ALLOWED_PORTS lists, and only those', async () => {
+    const policy = new EgressPolicy({ resolve: dns, allowedPorts: [' 8443', '9000-9100'] });
+    await expect(policy.checkUrl('https://hooks.example.com:8443/x')).resolves.toEqual([]);
+    await expect(policy.checkUrl('http://8.8.8.8:9000/')).resolves.toEqual([]);
+    await expect(policy.checkUrl('http://8.8.8.8:9100/')).resolves.toEqual([]);
+    await expect(policy.checkUrl('http://8.8.8.8:9101/')).resolves.toHaveLength(1);
+    await expect(policy.checkUrl('http://8.8.8.8:22/')).resolves.toHaveLength(1);
+  });
+
+  it('lists a refused port beside a refused address: an allowed host does not open every port', async () => {
+    const policy = new EgressPolicy({ resolve: dns, allowedHosts: ['10.0.0.0/8'] });
+    await expect(policy.checkUrl('http://10.0.0.5:5432/')).resolves.toEqual([
+      `port 5432 is not allowed; ${portHint}`,
+    ]);
+    const closed = new EgressPolicy({ resolve: dns });
+    await expect(closed.checkUrl('http://10.0.0.5:5432/')).resolves.toHaveLength(2);
+  });
+
+  it('fails construction naming every invalid port entry', () => {
+    expect(
+      () => new EgressPolicy({ allowedPorts: ['8080', 'http', '0', '70000', '9-8', '1-2-3', ' '] }),
+    ).toThrow(
+      'invalid allowed port entries "http", "0", "70000", "9-8", "1-2-3": use port numbers (1-65535) or ranges such as 8000-8100',
     );
   });
 });

@@ -4,6 +4,7 @@ import type { LookupFunction } from 'node:net';
 import { classifyParsed } from './address-class';
 import { HostAllowList, normaliseHost } from './host-allow-list';
 import { parseIp } from './ip-address';
+import { PortAllowList } from './port-allow-list';
 
 export interface ResolvedAddress {
   address: string;
@@ -30,11 +31,14 @@ export class EgressDeniedError extends Error {
 export interface EgressPolicyOptions {
   /** Host names, `*.domain` wildcards, IP literals and CIDRs that may be reached anyway. */
   allowedHosts?: readonly string[];
+  /** Ports beyond 80 and 443 that URLs may use: numbers or `from-to` ranges. */
+  allowedPorts?: readonly string[];
   resolve?: DnsResolver;
 }
 
 export type UrlShape = { ok: true; url: URL } | { ok: false; reasons: string[] };
 
+const PORT_HINT = 'only ports 80 and 443 may be used unless NOTIFY_ALLOWED_PORTS lists the port';
 const ALLOW_HINT = 'only public addresses may be reached unless the host or address is allowed';
 
 /**
@@ -46,10 +50,12 @@ const ALLOW_HINT = 'only public addresses may be reached unless the host or addr
  */
 export class EgressPolicy {
   private readonly allowList: HostAllowList;
+  private readonly ports: PortAllowList;
   private readonly resolve: DnsResolver;
 
   constructor(options: EgressPolicyOptions = {}) {
     this.allowList = HostAllowList.parse(options.allowedHosts ?? []);
+    this.ports = PortAllowList.parse(options.allowedPorts ?? []);
     this.resolve = options.resolve ?? systemResolver;
   }
 
@@ -70,7 +76,7 @@ export class EgressPolicy {
   }
 
   /**
-   * The checks that need no DNS: scheme, credentials and IP-literal hosts. Connections to IP
+   * The checks that need no DNS: scheme, port, credentials and IP-literal hosts. Connections to IP
    * literals never call `lookup`, so senders must run this before every request.
    */
   checkUrlShape(url: string | URL): UrlShape {
@@ -84,6 +90,8 @@ export class EgressPolicy {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       reasons.push(`must use http or https, got ${parsed.protocol.replace(/:$/, '')}`);
     }
+    const port = this.ports.refusedPort(parsed);
+    if (port !== null) reasons.push(`port ${port} is not allowed; ${PORT_HINT}`);
     if (parsed.username || parsed.password) reasons.push('must not embed credentials');
     const host = normaliseHost(parsed.hostname);
     if (host === '') reasons.push('has no host');

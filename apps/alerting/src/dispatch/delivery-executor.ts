@@ -63,7 +63,11 @@ export class DeliveryExecutor {
     this.alwaysSecret = smtpSecrets(settings.smtpUrl);
     this.deps = {
       settings,
-      egress: new EgressPolicy({ allowedHosts: settings.allowedHosts, resolve: options.resolve }),
+      egress: new EgressPolicy({
+        allowedHosts: settings.allowedHosts,
+        allowedPorts: settings.allowedPorts,
+        resolve: options.resolve,
+      }),
       mailer: () =>
         (this.mailer ??= new SmtpMailer(settings.smtpUrl ?? '', settings.attemptTimeoutMs)),
       logger: options.logger ?? new Logger('Dispatch'),

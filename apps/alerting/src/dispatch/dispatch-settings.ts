@@ -6,6 +6,8 @@ export interface DispatchSettings {
   pagerDutyEventsUrl: string;
   /** Host names, `*.domain` wildcards, IPs and CIDRs that rule URLs may reach although internal. */
   allowedHosts: string[];
+  /** Ports or `from-to` ranges that rule URLs may use besides 80 and 443. */
+  allowedPorts: string[];
   attemptTimeoutMs: number;
   maxAttempts: number;
   initialBackoffMs: number;

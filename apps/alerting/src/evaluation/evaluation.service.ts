@@ -30,6 +30,10 @@ const COMMIT_INTERVAL_MS = 250;
 /** Keys evaluated per turn of the event loop during a tick (a few milliseconds of work). */
 const TICK_CHUNK_KEYS = 2000;
 const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 16 * 1024 * 1024 };
+/** A rule at its key cap is named in the log at most this often (the counter has every event). */
+const KEY_CAP_WARNING_MS = 60_000;
+/** How often resolved incidents nothing decides on any more are dropped from the book. */
+const INCIDENT_SWEEP_MS = 60_000;
 
 /**
  * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
@@ -60,6 +64,9 @@ export class EvaluationService {
   private stopping = false;
   private ticking = false;
   private readonly untilStopped = untilStopped(() => this.stopping);
+  /** When each rule at its key cap was last named in the log. */
+  private readonly keyCapWarnedAt = new Map<string, number>();
+  private lastIncidentSweep = 0;
 
   constructor(
     kafka: Kafka,
@@ -83,6 +90,7 @@ export class EvaluationService {
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
     this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
     metrics.windowStats = () => this.engine.stats();
+    metrics.keysByRule = () => this.engine.keysByRule();
     catalog.onChange(({ ruleId, rule }) => {
       if (rule) this.engine.setRule(rule, Date.now());
       else this.engine.deleteRule(ruleId);
@@ -133,6 +141,10 @@ export class EvaluationService {
       graceMs: this.config.graceMs,
       maxFutureSkewMs: this.config.maxFutureSkewMs,
       idleKeyTtlMs: this.config.keyIdleTtlMs,
+      maxKeysPerRule: this.config.maxKeysPerRule,
+      // A firing key nobody needs (no incident open: suppressed, resolved by hand) goes as
+      // soon as its window is empty, not after the idle TTL.
+      holdsFiringKey: (ruleId, groupKey) => this.transitions.hasOpenIncident(ruleId, groupKey),
     });
     for (const rule of this.catalog?.all() ?? []) engine.setRule(rule, since);
     return engine;
@@ -140,10 +152,7 @@ export class EvaluationService {
 
   private async startRebuild(partitions: number[]): Promise<void> {
     const started = Date.now();
-    const lookback = lookbackMs(
-      this.catalog.all().map((rule) => rule.window.seconds),
-      this.config.graceMs,
-    );
+    const lookback = this.lookbackMs();
     this.resumeAt.clear();
     this.engine = this.newEngine(started - lookback);
     this.rebuildStartedAt = started;
@@ -165,6 +174,14 @@ export class EvaluationService {
       `partitions [${partitions.join(', ')}] assigned: rebuilding windows from the last ${Math.round(lookback / 1000)} s`,
     );
     if (this.resumeAt.size === 0) this.windowsReady();
+  }
+
+  /** How far back a rebuild replays: the longest window plus the grace. */
+  private lookbackMs(): number {
+    return lookbackMs(
+      this.catalog.all().map((rule) => rule.window.seconds),
+      this.config.graceMs,
+    );
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
@@ -189,7 +206,10 @@ export class EvaluationService {
       }
       const replaying = resumeAt !== undefined && BigInt(message.offset) < resumeAt;
       const result = this.engine.offer(toEngineEvent(decoded.event), now);
-      for (const { outcome } of result.outcomes) this.metrics.ruleOutcomes.inc({ outcome });
+      for (const { ruleId, outcome } of result.outcomes) {
+        this.metrics.ruleOutcomes.inc({ outcome });
+        if (outcome === 'refused') this.keyRefused(ruleId, now);
+      }
       if (replaying) replayed++;
       else transitions.push(...result.transitions);
     }
@@ -224,6 +244,16 @@ export class EvaluationService {
     return this.retrier.run('kafka', context, () => this.publisher.lifecycle(messages));
   }
 
+  private keyRefused(ruleId: string, now: number): void {
+    this.metrics.keysRefused.inc({ rule: ruleId });
+    const warnedAt = this.keyCapWarnedAt.get(ruleId);
+    if (warnedAt !== undefined && now - warnedAt < KEY_CAP_WARNING_MS) return;
+    this.keyCapWarnedAt.set(ruleId, now);
+    this.logger.warn(
+      `rule ${ruleId} tracks ${this.config.maxKeysPerRule} group keys (ALERTING_MAX_KEYS_PER_RULE): events for new keys are not evaluated`,
+    );
+  }
+
   private async waitForRebuildPlan(payload: EachBatchPayload): Promise<void> {
     const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1000);
     try {
@@ -248,7 +278,12 @@ export class EvaluationService {
   private tick(): void {
     if (this.ticking || this.stopping || this.resumeAt.size > 0 || this.owned.length === 0) return;
     this.ticking = true;
-    this.tickInChunks(this.engine, Date.now())
+    const now = Date.now();
+    if (now - this.lastIncidentSweep >= INCIDENT_SWEEP_MS) {
+      this.lastIncidentSweep = now;
+      this.transitions.forgetStaleIncidents(now, this.lookbackMs());
+    }
+    this.tickInChunks(this.engine, now)
       .catch((error: Error) => this.logger.error(`wall-clock tick failed: ${error.message}`))
       .finally(() => (this.ticking = false));
   }
@@ -261,6 +296,9 @@ export class EvaluationService {
   private async tickInChunks(engine: AlertEngine, now: number): Promise<void> {
     for (;;) {
       const messages = this.transitions.handle(engine.tick(now, TICK_CHUNK_KEYS), new Date(now));
+      for (const [rule, evicted] of engine.takeEvictedKeys()) {
+        this.metrics.keysEvicted.inc({ rule }, evicted);
+      }
       if (messages.length > 0)
         void this.publish(messages, this.untilStopped).catch((error: Error) =>
           this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),

@@ -58,4 +58,17 @@ describe('IncidentBook', () => {
     expect(book.latestFor(other.ruleId, 'client-7')?.id).toBe(other.id);
     expect(book.activeCount()).toBe(2);
   });
+
+  it('forgets the resolved incidents it is told are stale, never an unresolved one', () => {
+    const book = new IncidentBook();
+    const active = sampleIncident({ id: '33333333-3333-4333-8333-333333333333', groupKey: 'k-1' });
+    book.apply(lifecycle('incident.opened', opened));
+    book.apply(lifecycle('incident.resolved', resolved));
+    book.apply(lifecycle('incident.opened', active));
+    expect(book.forgetResolved(() => false)).toBe(0);
+    expect(book.forgetResolved(() => true)).toBe(1);
+    expect(book.latestFor(opened.ruleId, opened.groupKey)).toBeUndefined();
+    expect(book.latestFor(active.ruleId, 'k-1')?.id).toBe(active.id);
+    expect(book.activeCount()).toBe(1);
+  });
 });

@@ -1,4 +1,9 @@
-import { Incident, INCIDENT_STATUS_RANK, LifecycleMessage } from '@app/contracts';
+import {
+  Incident,
+  INCIDENT_STATUS_RANK,
+  isIncidentTransition,
+  LifecycleMessage,
+} from '@app/contracts';
 
 const keyOf = (ruleId: string, groupKey: string) => `${ruleId}\u0000${groupKey}`;
 
@@ -15,6 +20,8 @@ export class IncidentBook {
 
   /** Returns the incident as it now stands, or null when the message changed nothing. */
   apply(message: LifecycleMessage): Incident | null {
+    // A suppression notice names a rule, not an incident of one of its keys.
+    if (!isIncidentTransition(message)) return null;
     const incoming = message.incident;
     const key = keyOf(incoming.ruleId, incoming.groupKey);
     const latest = this.latestByKey.get(key);
@@ -36,6 +43,21 @@ export class IncidentBook {
     if (incoming.status === 'resolved') this.activeById.delete(incoming.id);
     else this.activeById.set(incoming.id, incoming);
     return incoming;
+  }
+
+  /**
+   * Forgets the resolved incidents `isStale` says no decision needs any more (past their
+   * rule's cooldown and any replay), so a key that fired once is not remembered for ever.
+   */
+  forgetResolved(isStale: (incident: Incident) => boolean): number {
+    let forgotten = 0;
+    for (const [key, incident] of this.latestByKey) {
+      if (incident.status === 'resolved' && isStale(incident)) {
+        this.latestByKey.delete(key);
+        forgotten++;
+      }
+    }
+    return forgotten;
   }
 
   latestFor(ruleId: string, groupKey: string): Incident | undefined {

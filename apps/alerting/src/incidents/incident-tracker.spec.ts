@@ -1,8 +1,9 @@
-import { AlertRule, decodeRule } from '@app/contracts';
+import { AlertRule, decodeLifecycleMessage, decodeRule } from '@app/contracts';
 import { lifecycle } from '../../../../test/support/incidents';
 import { Transition } from '@app/engine';
 import { IncidentBook } from './incident-book';
 import { incidentIdFor, IncidentTracker } from './incident-tracker';
+import { OpeningLimiter } from './opening-limiter';
 
 function rule(overrides: Partial<AlertRule> = {}): AlertRule {
   const decoded = decodeRule({
@@ -160,5 +161,42 @@ describe('IncidentTracker', () => {
     });
     // A new crossing (another event) opens a new incident.
     expect(tracker.decide(noCooldown, firing('e4'), at(3)).action).toBe('publish');
+  });
+
+  it('opens at most the limit of incidents per rule and minute, with one notice when it trips', () => {
+    const book = new IncidentBook();
+    const tracker = new IncidentTracker(book, new OpeningLimiter(2));
+    const decide = (key: string, seconds: number, r = rule()) =>
+      tracker.decide(r, firing(`e-${key}`, key), at(seconds));
+    expect(decide('a', 0).action).toBe('publish');
+    expect(decide('b', 1).action).toBe('publish');
+    const tripped = decide('c', 2);
+    expect(tripped).toMatchObject({ action: 'suppressed', reason: 'rate-limited' });
+    const notice = tripped.action === 'suppressed' ? tripped.notice : undefined;
+    expect(notice).toMatchObject({
+      kind: 'incidents.suppressed',
+      actor: 'alerting',
+      summary:
+        'more than 2 incidents opened within a minute; further ones are not opened until 2026-11-23T10:02:00.000Z',
+      incident: {
+        ruleId: 'errors',
+        ruleName: 'Errors per source',
+        groupKey: '',
+        status: 'resolved',
+        channels: [{ type: 'console' }],
+      },
+    });
+    // The notice is a valid message on the notifications topic, and no incident of a key.
+    expect(decodeLifecycleMessage(JSON.stringify(notice))).toEqual({ ok: true, value: notice });
+    expect(book.apply(notice!)).toBeNull();
+    expect(tracker.hasOpenIncident('errors', 'c')).toBe(false);
+    // One notice per minute: later refusals in it carry none.
+    expect(decide('d', 30)).toEqual({ action: 'suppressed', reason: 'rate-limited' });
+    // Other rules have their own count; keys with an open incident are unaffected.
+    expect(decide('x', 31, rule({ id: 'other' })).action).toBe('publish');
+    expect(decide('a', 32)).toEqual({ action: 'suppressed', reason: 'already-open' });
+    expect(tracker.hasOpenIncident('errors', 'a')).toBe(true);
+    // The next minute opens again.
+    expect(decide('c', 60).action).toBe('publish');
   });
 });

@@ -3,10 +3,12 @@ import {
   Incident,
   LifecycleMessage,
   MAX_INCIDENT_EVENT_IDS,
+  SUPPRESSION_NOTICE_KIND,
   uuidV5,
 } from '@app/contracts';
 import { Transition } from '@app/engine';
 import { IncidentBook } from './incident-book';
+import { OpeningLimiter } from './opening-limiter';
 
 export const ALERTING_ACTOR = 'alerting';
 
@@ -14,7 +16,15 @@ export type TrackerDecision =
   | { action: 'publish'; message: LifecycleMessage }
   | {
       action: 'suppressed';
-      reason: 'already-open' | 'cooldown' | 'replayed' | 'not-auto-resolved' | 'nothing-open';
+      reason:
+        | 'already-open'
+        | 'cooldown'
+        | 'replayed'
+        | 'not-auto-resolved'
+        | 'nothing-open'
+        | 'rate-limited';
+      /** With the first `rate-limited` of a rule's minute: the one notice to send instead. */
+      notice?: LifecycleMessage;
     };
 
 /**
@@ -22,9 +32,20 @@ export type TrackerDecision =
  * none while one is open for the same rule and key or within the cooldown after the last
  * one was resolved, and an automatic resolution when the condition clears (autoResolve).
  * The book is updated at once, so the next transition already sees the new incident.
+ * Beyond the limiter's incidents per rule and minute, openings are suppressed, with one
+ * `incidents.suppressed` notice to the rule's channels when the limit trips.
  */
 export class IncidentTracker {
-  constructor(private readonly book: IncidentBook) {}
+  constructor(
+    private readonly book: IncidentBook,
+    private readonly limiter: OpeningLimiter = new OpeningLimiter(Infinity),
+  ) {}
+
+  /** Whether an incident of this rule and key is open or acknowledged. */
+  hasOpenIncident(ruleId: string, groupKey: string): boolean {
+    const latest = this.book.latestFor(ruleId, groupKey);
+    return latest !== undefined && latest.status !== 'resolved';
+  }
 
   decide(rule: AlertRule, transition: Transition, now: Date): TrackerDecision {
     const latest = this.book.latestFor(rule.id, transition.groupKey);
@@ -39,6 +60,14 @@ export class IncidentTracker {
       if (latest?.resolvedAt) {
         const quietUntil = Date.parse(latest.resolvedAt) + rule.cooldownSeconds * 1000;
         if (now.getTime() < quietUntil) return { action: 'suppressed', reason: 'cooldown' };
+      }
+      const admission = this.limiter.admit(rule.id, now.getTime());
+      if (admission !== 'open') {
+        const notice =
+          admission === 'trip'
+            ? suppressionNotice(rule, this.limiter.limitPerMinute, now)
+            : undefined;
+        return { action: 'suppressed', reason: 'rate-limited', notice };
       }
       return this.publish('incident.opened', openIncident(rule, transition, now), now);
     }
@@ -77,6 +106,45 @@ export function incidentIdFor(ruleId: string, transition: Transition): string {
       ? `event/${transition.cause.eventId}`
       : `tick/${transition.windowEnd}`;
   return uuidV5(`incident/${ruleId}/${transition.groupKey}/${cause}`);
+}
+
+/**
+ * The notice sent once when a rule trips the limit: a stand-in incident naming the rule (no
+ * group key; resolved, so nothing waits for an acknowledgement), the minute as its window,
+ * and the summary in words. Its id is per rule and minute, so a replay derives the same.
+ */
+export function suppressionNotice(rule: AlertRule, limit: number, now: Date): LifecycleMessage {
+  const until = OpeningLimiter.minuteEnd(now.getTime());
+  const at = now.toISOString();
+  return {
+    kind: SUPPRESSION_NOTICE_KIND,
+    at,
+    actor: ALERTING_ACTOR,
+    summary: `more than ${limit} incidents opened within a minute; further ones are not opened until ${new Date(until).toISOString()}`,
+    incident: {
+      id: uuidV5(`incidents-suppressed/${rule.id}/${until}`),
+      ruleId: rule.id,
+      ruleName: rule.name,
+      groupKey: '',
+      severity: rule.severity,
+      status: 'resolved',
+      value: limit,
+      aggregate: rule.condition.aggregate,
+      operator: rule.condition.operator,
+      threshold: rule.condition.threshold,
+      windowKind: rule.window.kind,
+      windowSeconds: rule.window.seconds,
+      windowStart: new Date(until - 60_000).toISOString(),
+      windowEnd: new Date(until).toISOString(),
+      openedAt: at,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: at,
+      resolvedBy: ALERTING_ACTOR,
+      eventIds: [],
+      channels: rule.channels,
+    },
+  };
 }
 
 function openIncident(rule: AlertRule, transition: Transition, now: Date): Incident {

@@ -14,6 +14,10 @@ export class AlertingMetrics {
   readonly evaluationLatency: Histogram;
   readonly windowKeys: Gauge;
   readonly windowStateEntries: Gauge;
+  readonly ruleKeys: Gauge<'rule'>;
+  readonly keysRefused: Counter<'rule'>;
+  readonly keysEvicted: Counter<'rule'>;
+  readonly incidentsRateLimited: Counter<'rule'>;
   readonly incidents: Counter<'kind'>;
   readonly suppressed: Counter<'reason'>;
   readonly rebuilds: Counter;
@@ -24,6 +28,8 @@ export class AlertingMetrics {
   readonly deliveriesInFlight: Gauge;
   /** Set by the evaluation service: where the window gauges read their values. */
   windowStats?: () => { keys: number; stateEntries: number };
+  /** Set by the evaluation service: the keys each rule holds. */
+  keysByRule?: () => Map<string, number>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -82,6 +88,36 @@ export class AlertingMetrics {
       collect() {
         this.set(windows().stateEntries);
       },
+    });
+    const keysByRule = () => this.keysByRule?.() ?? new Map<string, number>();
+    this.ruleKeys = new Gauge({
+      name: 'eventmon_alerting_rule_keys',
+      help: 'Active group keys per rule (capped by ALERTING_MAX_KEYS_PER_RULE)',
+      labelNames: ['rule'],
+      registers,
+      collect() {
+        // Reset first: a deleted rule's series must not stay at its last value.
+        this.reset();
+        for (const [rule, keys] of keysByRule()) this.set({ rule }, keys);
+      },
+    });
+    this.keysRefused = new Counter({
+      name: 'eventmon_alerting_keys_refused_total',
+      help: 'Events not evaluated because their rule already tracks ALERTING_MAX_KEYS_PER_RULE keys',
+      labelNames: ['rule'],
+      registers,
+    });
+    this.keysEvicted = new Counter({
+      name: 'eventmon_alerting_keys_evicted_total',
+      help: 'Group keys forgotten: window empty and no incident open, or silent past ALERTING_KEY_IDLE_TTL_MS',
+      labelNames: ['rule'],
+      registers,
+    });
+    this.incidentsRateLimited = new Counter({
+      name: 'eventmon_alerting_incidents_rate_limited_total',
+      help: 'Incidents not opened because their rule opened ALERTING_MAX_INCIDENTS_PER_RULE_PER_MINUTE in the minute',
+      labelNames: ['rule'],
+      registers,
     });
     this.incidents = new Counter({
       name: 'eventmon_alerting_incidents_total',

@@ -57,6 +57,15 @@ describe('IncidentLifecyclePipeline.decode', () => {
     });
   });
 
+  it('accepts a suppression notice without making it an incident row', () => {
+    const notice: LifecycleMessage = {
+      ...message('incidents.suppressed'),
+      incident: { ...incident, status: 'resolved' },
+      summary: 'more than 20 incidents opened in a minute',
+    };
+    expect(pipeline.decode(source(JSON.stringify(notice)))).toEqual({ ok: true, row: null });
+  });
+
   it('refuses a message whose kind contradicts the incident status', () => {
     expect(pipeline.decode(source(JSON.stringify(message('incident.opened'))))).toEqual({
       ok: false,

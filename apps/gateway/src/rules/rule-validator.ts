@@ -14,7 +14,10 @@ export class RuleValidator {
   private readonly egress: EgressPolicy;
 
   constructor(config: GatewayConfig) {
-    this.egress = new EgressPolicy({ allowedHosts: config.notifyAllowedHosts });
+    this.egress = new EgressPolicy({
+      allowedHosts: config.notifyAllowedHosts,
+      allowedPorts: config.notifyAllowedPorts,
+    });
   }
 
   async validate(input: unknown): Promise<AlertRule> {

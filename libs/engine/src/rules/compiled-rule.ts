@@ -17,6 +17,8 @@ export class CompiledRule {
   /** The first instant whose window is complete: before it only monotone conditions count. */
   readonly completeFrom: number;
   readonly keys = new Map<string, KeyState>();
+  /** Keys forgotten at ticks since the caller last took the count (metrics). */
+  evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
   readonly outcomes: Readonly<Record<EventOutcome, Readonly<RuleOutcome>>>;
 
@@ -37,6 +39,7 @@ export class CompiledRule {
       applied: outcome('applied'),
       late: outcome('late'),
       future: outcome('future'),
+      refused: outcome('refused'),
     };
   }
 

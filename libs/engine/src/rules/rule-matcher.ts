@@ -1,27 +1,18 @@
 import { RuleMatch, SEVERITIES, Severity } from '@app/contracts';
+import { isTypeGlob, TypeGlob } from './type-glob';
 
 const SEVERITY_RANK = new Map<string, number>(SEVERITIES.map((severity, rank) => [severity, rank]));
-
-export function isTypeGlob(pattern: string): boolean {
-  return pattern.includes('*');
-}
-
-/** `*` matches any run of characters, dots included; everything else is literal. */
-export function typeGlobToRegExp(pattern: string): RegExp {
-  const literal = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-  return new RegExp(`^${literal.join('.*')}$`, 's');
-}
 
 /** The `match` part of a rule, compiled once: which events a rule looks at. */
 export class RuleMatcher {
   readonly exactTypes: ReadonlySet<string>;
-  readonly globs: readonly RegExp[];
+  readonly globs: readonly TypeGlob[];
   private readonly sources: ReadonlySet<string> | null;
   private readonly minRank: number;
 
   constructor(match: RuleMatch) {
     this.exactTypes = new Set(match.types.filter((type) => !isTypeGlob(type)));
-    this.globs = match.types.filter(isTypeGlob).map(typeGlobToRegExp);
+    this.globs = match.types.filter(isTypeGlob).map((pattern) => new TypeGlob(pattern));
     this.sources = match.sources.length > 0 ? new Set(match.sources) : null;
     this.minRank = SEVERITY_RANK.get(match.minSeverity) ?? 0;
   }

@@ -1,13 +1,15 @@
 import { LifecycleMessage } from '@app/contracts';
 import { conditionText, headline, incidentFacts, SEVERITY_COLOR } from './notification-summary';
-import { truncate } from './text';
+import { backslashEscape, truncate } from './text';
 
 /**
  * Keeps user text from turning into Discord markdown (or breaking out of it). Quote, heading
  * and list markers only count at the start of a line, and our texts are single lines.
  */
+const DISCORD_MARKUP = /[\\*_~`|[\]]|^[>#-]/g;
+
 export function escapeDiscord(text: string): string {
-  return text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^([>#-])/, '\\$1');
+  return backslashEscape(text, DISCORD_MARKUP);
 }
 
 // Discord limits: content 2000, embed title 256, description 4096, 25 fields of 1024.

@@ -4,6 +4,7 @@ import { escapeHtml } from './html-escape';
 import { conditionText, headline, notificationTitle } from './notification-summary';
 import { pagerDutyEvent } from './pagerduty-event';
 import { escapeSlack, slackMessage } from './slack-message';
+import { escapeTeams, teamsMessage } from './teams-card';
 import { truncate } from './text';
 import { webhookBody } from './webhook-body';
 import { lifecycleMessage } from '../testing/lifecycle-fixture';
@@ -20,6 +21,17 @@ describe('notification wording', () => {
     ).toBe('CRITICAL acknowledged: Payment exceptions (client-42)');
     expect(conditionText(lifecycleMessage().incident)).toBe(
       'count >= 5 over a 60 s sliding window (value 7)',
+    );
+  });
+
+  it('titles a suppression notice by its summary instead of a group key', () => {
+    const notice = lifecycleMessage({
+      kind: 'incidents.suppressed',
+      summary: 'more than 20 incidents opened within a minute',
+      incident: { groupKey: '', status: 'resolved' },
+    });
+    expect(notificationTitle(notice)).toBe(
+      '[eventmon] HIGH incidents suppressed: Payment exceptions (more than 20 incidents opened within a minute)',
     );
   });
 
@@ -58,6 +70,37 @@ describe('notification wording', () => {
     expect(escapeDiscord('> *a* _b_ `c` ~d~ |e| [f](g)')).toBe(
       '\\> \\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\|e\\| \\[f\\](g)',
     );
+  });
+
+  it('escapes Adaptive Card markdown and date functions in Teams text', () => {
+    expect(escapeTeams('**a** _b_ [c](https://d) <e> `f` ~g~ {{DATE(x)}} \\')).toBe(
+      '\\*\\*a\\*\\* \\_b\\_ \\[c\\](https://d) \\<e> \\`f\\` \\~g\\~ \\{\\{DATE(x)\\}\\} \\\\',
+    );
+    expect(escapeTeams('- a')).toBe('\\- a');
+    expect(escapeTeams('+ a')).toBe('\\+ a');
+    expect(escapeTeams('# a')).toBe('\\# a');
+    expect(escapeTeams('> a >= b')).toBe('\\> a >= b');
+    expect(escapeTeams('12. a-b 3. #4')).toBe('12\\. a-b 3. #4');
+  });
+
+  it('puts no user text into a Teams card unescaped', () => {
+    const card = JSON.stringify(
+      teamsMessage(
+        lifecycleMessage({
+          actor: '**mallory**',
+          incident: {
+            ruleName: '[Pay here](https://evil.example)',
+            groupKey: '{{DATE(2017-02-14T06:00:00Z, SHORT)}}',
+            acknowledgedAt: '2025-01-01T10:05:00.000Z',
+            acknowledgedBy: '_eve_',
+          },
+        }),
+      ),
+    );
+    expect(card).not.toMatch(/(?<!\\\\)\[Pay|(?<!\\\\)\{\{DATE|(?<!\\\\)\*\*mallory|(?<!\\\\)_eve/);
+    expect(card).toContain('\\\\[Pay here\\\\](https://evil.example)');
+    expect(card).toContain('by \\\\_eve\\\\_');
+    expect(card).toContain('by \\\\*\\\\*mallory\\\\*\\\\* - eventmon');
   });
 
   it('respects receiver length limits', () => {

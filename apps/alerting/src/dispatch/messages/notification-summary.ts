@@ -6,6 +6,7 @@ export const KIND_VERB: Readonly<Record<LifecycleKind, string>> = {
   'incident.opened': 'opened',
   'incident.acknowledged': 'acknowledged',
   'incident.resolved': 'resolved',
+  'incidents.suppressed': 'incidents suppressed',
 };
 
 /** Accent colours (RGB) by severity, for channels that colour a message. */
@@ -24,8 +25,10 @@ export interface Fact {
 /** `HIGH opened: <rule name> (<group key>)`: severity first, it decides who reads on. */
 export function headline(message: LifecycleMessage): string {
   const { incident } = message;
+  // A suppression notice names no group: its summary says what happened instead.
+  const detail = message.summary ?? incident.groupKey;
   return singleLine(
-    `${incident.severity.toUpperCase()} ${KIND_VERB[message.kind]}: ${incident.ruleName} (${incident.groupKey})`,
+    `${incident.severity.toUpperCase()} ${KIND_VERB[message.kind]}: ${incident.ruleName} (${detail})`,
   );
 }
 

@@ -6,6 +6,8 @@ const EVENT_ACTION: Readonly<Record<LifecycleKind, 'trigger' | 'acknowledge' | '
   'incident.opened': 'trigger',
   'incident.acknowledged': 'acknowledge',
   'incident.resolved': 'resolve',
+  // A storm of incidents is worth one page; its dedup key is the notice's own.
+  'incidents.suppressed': 'trigger',
 };
 
 /** PagerDuty's four severities; ours map one to one in order. */

@@ -1,5 +1,6 @@
 import { LifecycleMessage, Severity } from '@app/contracts';
 import { conditionText, headline, incidentFacts } from './notification-summary';
+import { backslashEscape, singleLine } from './text';
 
 /** Adaptive Card colours are named, not RGB. */
 const SEVERITY_STYLE: Readonly<Record<Severity, string>> = {
@@ -8,6 +9,19 @@ const SEVERITY_STYLE: Readonly<Record<Severity, string>> = {
   high: 'Attention',
   critical: 'Attention',
 };
+
+/**
+ * Adaptive Card text is a CommonMark subset: `**bold**`, `_italic_`, `[links](url)`, lists
+ * (`- `, `+ `, `1. ` at the start of a line), plus `{{DATE(...)}}` / `{{TIME(...)}}`
+ * functions; `<` (autolinks), backticks and `~` are escaped too for renderers that go further.
+ * Parentheses only make a link after `]`, which is escaped, so `(group)` stays as written. A rule
+ * name or group key must read as written, not as a link to somewhere else.
+ */
+const TEAMS_MARKUP = /[\\*_`~[\]<{}]|^[>#+-]|(?<=^\d+)\./g;
+
+export function escapeTeams(text: string): string {
+  return backslashEscape(text, TEAMS_MARKUP);
+}
 
 /**
  * The body a Teams workflow ("Post to a channel when a webhook request is received") expects:
@@ -28,23 +42,29 @@ export function teamsMessage(message: LifecycleMessage): Record<string, unknown>
           body: [
             {
               type: 'TextBlock',
-              text: headline(message),
+              text: escapeTeams(headline(message)),
               weight: 'Bolder',
               size: 'Medium',
               color: SEVERITY_STYLE[message.incident.severity],
               wrap: true,
             },
-            { type: 'TextBlock', text: conditionText(message.incident), wrap: true },
+            {
+              type: 'TextBlock', // Rule fields checked by the decoder (names of aggregates, operators, numbers): no user text.
+              text: conditionText(message.incident),
+              wrap: true,
+            },
             {
               type: 'FactSet',
               facts: incidentFacts(message).map((fact) => ({
                 title: fact.label,
-                value: fact.value,
+                value: escapeTeams(fact.value),
               })),
             },
             {
               type: 'TextBlock',
-              text: `${message.kind} at ${message.at} by ${message.actor} - eventmon`,
+              text: escapeTeams(
+                singleLine(`${message.kind} at ${message.at} by ${message.actor} - eventmon`),
+              ),
               isSubtle: true,
               size: 'Small',
               wrap: true,

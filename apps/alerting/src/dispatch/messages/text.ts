@@ -10,3 +10,11 @@ export function singleLine(text: string): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * Puts a backslash before every match of `markup`: how CommonMark-like formats (Discord,
+ * Teams) take a character literally. Each format names its own markup characters.
+ */
+export function backslashEscape(text: string, markup: RegExp): string {
+  return text.replace(markup, '\\$&');
+}

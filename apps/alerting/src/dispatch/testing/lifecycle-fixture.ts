@@ -37,5 +37,6 @@ export function lifecycleMessage(
     at: overrides.at ?? '2025-01-01T10:01:00.000Z',
     actor: overrides.actor ?? 'alerting',
     incident,
+    ...(overrides.summary === undefined ? {} : { summary: overrides.summary }),
   };
 }
