@@ -28,6 +28,11 @@ export const DeadLetterHeader = {
 export enum DeadLetterStage {
   /** The bytes are not an event: bad JSON, wrong types, missing fields, too large... */
   Validation = 'validation',
+  /**
+   * Decoding threw instead of answering (a hostile input the decoder did not foresee): the
+   * error is the reason, and the message is set aside so its neighbours go on.
+   */
+  Decode = 'decode',
   /** A valid-looking event the database refused on its own (the batch around it was kept). */
   Persistence = 'persistence',
   /** A notification that could not be delivered to a channel after every retry. */

@@ -17,6 +17,8 @@ export interface BatchOutcome<Row> {
   changed: number;
   /** Dead-lettered because they did not decode (stage validation). */
   rejected: number;
+  /** Dead-lettered because decoding them threw (stage decode). */
+  undecodable: number;
   /** Dead-lettered because PostgreSQL refused them (stage persistence). */
   poisoned: number;
   seconds: number;

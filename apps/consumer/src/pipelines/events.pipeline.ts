@@ -42,6 +42,7 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
     metrics.persisted.inc(outcome.changed);
     metrics.duplicates.inc(outcome.accepted.length - outcome.poisoned - outcome.changed);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Validation }, outcome.rejected);
+    metrics.deadLettered.inc({ stage: DeadLetterStage.Decode }, outcome.undecodable);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Persistence }, outcome.poisoned);
     metrics.legacy.inc(outcome.accepted.filter((m) => m.row.legacy).length);
     metrics.batchSize.observe(outcome.messages);
