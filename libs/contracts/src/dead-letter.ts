@@ -23,6 +23,10 @@ export const DeadLetterHeader = {
   ChannelType: 'dlq.channel.type',
   ChannelIndex: 'dlq.channel.index',
   Attempts: 'dlq.attempts',
+  /** Set when the original was cut to fit the DLQ topic's max.message.bytes: "true". */
+  Truncated: 'dlq.truncated',
+  /** With Truncated: the original value's size in bytes. */
+  OriginalSize: 'dlq.original.size',
 } as const;
 
 export enum DeadLetterStage {
