@@ -373,5 +373,24 @@ describe('poison messages', () => {
     );
     expect(justTooDeep.status).toBe(400);
     expect(String(justTooDeep.body.message)).toMatch(/nested deeper than 33 levels/);
+
+    // The 5,000-deep events dead-lettered by the first test: listed, and refused for replay.
+    const deep = await eventually(async () => {
+      const answer = await gateway.call('read', 'GET', '/api/dlq?limit=100');
+      expect(answer.status).toBe(200);
+      const found = (answer.body as Array<{ id: string; reasons: string[] }>).filter((d) =>
+        d.reasons.some((r) => r.includes('nested deeper')),
+      );
+      expect(found).toHaveLength(3);
+      return found;
+    });
+    const replay = await gateway.call('admin', 'POST', '/api/dlq/replay', {
+      ids: deep.map((d) => d.id),
+    });
+    expect(replay.status).toBe(400);
+    expect(replay.body.message).toEqual([
+      ...deep.map((d) => `${d.id}: an event must be a JSON object`),
+      'send a corrected event for each of these in "corrections"',
+    ]);
   });
 });
