@@ -49,18 +49,8 @@ describe('poison messages', () => {
 
   beforeAll(async () => {
     kafka = testKafka();
-    await ensureTopics(
-      kafka,
-      [
-        Topic.Events,
-        Topic.EventsDlq,
-        Topic.AlertRules,
-        Topic.Notifications,
-        Topic.NotificationDeliveries,
-        Topic.NotificationsDlq,
-      ],
-      { prefix },
-    );
+    // Every topic: each service is fed poison on the topics it reads.
+    await ensureTopics(kafka, Object.values(Topic), { prefix });
     await setMaxMessageBytes(kafka, topicName(Topic.EventsDlq, prefix), EVENTS_DLQ_MAX_BYTES);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();

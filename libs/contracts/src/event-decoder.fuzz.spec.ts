@@ -134,7 +134,7 @@ function randomEvent(): Record<string, unknown> {
 
 /** Byte-level damage: flips, insertions of specials or bad UTF-8, cuts, repeats. */
 function mutate(text: string): Buffer {
-  let bytes = Buffer.from(text);
+  let bytes: Buffer = Buffer.from(text);
   for (let n = rng.int(1, 4); n > 0; n--) {
     const at = rng.int(0, bytes.length);
     switch (rng.int(0, 5)) {
@@ -142,18 +142,10 @@ function mutate(text: string): Buffer {
         if (bytes.length > 0) bytes[Math.min(at, bytes.length - 1)] = rng.int(0, 255);
         break;
       case 1:
-        bytes = Buffer.concat([
-          bytes.subarray(0, at),
-          Buffer.from(rng.pick(SPECIALS)),
-          bytes.subarray(at),
-        ]);
+        bytes = insertAt(bytes, at, Buffer.from(rng.pick(SPECIALS)));
         break;
       case 2:
-        bytes = Buffer.concat([
-          bytes.subarray(0, at),
-          Buffer.from(rng.pick(INVALID_UTF8)),
-          bytes.subarray(at),
-        ]);
+        bytes = insertAt(bytes, at, Buffer.from(rng.pick(INVALID_UTF8)));
         break;
       case 3:
         bytes = bytes.subarray(0, at);
@@ -162,10 +154,14 @@ function mutate(text: string): Buffer {
         bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(rng.int(0, at))]);
         break;
       default:
-        bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([0]), bytes.subarray(at)]);
+        bytes = insertAt(bytes, at, Buffer.from([0]));
     }
   }
   return bytes;
+}
+
+function insertAt(bytes: Buffer, at: number, inserted: Buffer): Buffer {
+  return Buffer.concat([bytes.subarray(0, at), inserted, bytes.subarray(at)]);
 }
 
 function nested(depth: number, kind: 'array' | 'object' | 'mixed', closed = true): string {
