@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { LoggerService } from '@nestjs/common';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 
 /**
@@ -9,7 +9,7 @@ import { AlertingMetrics } from '../metrics/alerting.metrics';
  */
 export function decodeOrSkip<T>(
   decode: () => T,
-  skipped: { metrics: AlertingMetrics; logger: Logger; reason: string; what: string },
+  skipped: { metrics: AlertingMetrics; logger: LoggerService; reason: string; what: string },
 ): T | undefined {
   try {
     return decode();
