@@ -1,6 +1,7 @@
 import { Prng } from '../../engine/src/testing/prng';
 import { DEFAULT_EVENT_LIMITS, EventLimits, SEVERITIES } from './event';
 import { decodeEventMessage, DecodeResult } from './event-decoder';
+import { keyedEventIds } from './event-id';
 
 /**
  * Fuzzes the event decoder with hostile bytes: it must never throw, and must always answer
@@ -9,11 +10,13 @@ import { decodeEventMessage, DecodeResult } from './event-decoder';
 const SEED = 0x5eed12;
 const MAX_MESSAGE = DEFAULT_EVENT_LIMITS.maxMessageBytes; // EVENT_MAX_MESSAGE_BYTES default
 const rng = new Prng(SEED);
+const deriveEventId = keyedEventIds('fuzz-spec-secret-0123');
 
 function decode(value: Buffer | null, limits: EventLimits): DecodeResult {
   return decodeEventMessage(
     { topic: 'events', partition: 0, offset: '7', key: Buffer.from('k'), value, timestamp: '1' },
     limits,
+    deriveEventId,
   );
 }
 

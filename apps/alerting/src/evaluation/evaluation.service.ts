@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { decodeEventMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import {
+  decodeEventMessage,
+  EventIdDeriver,
+  keyedEventIds,
+  LifecycleMessage,
+  Topic,
+  topicName,
+} from '@app/contracts';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 import { AlertingConfig } from '../alerting.config';
 import { decodeOrSkip } from '../kafka/decode-or-skip';
@@ -42,6 +49,8 @@ export class EvaluationService {
   private readonly retrier: DependencyRetrier;
   private readonly offsets = new OffsetTracker();
   private readonly committer: OffsetCommitter;
+  /** The consumer's derivation: incidents must name id-less events by their stored ids. */
+  private readonly eventIds: EventIdDeriver;
   private engine: AlertEngine;
   private rebuild: Promise<void> = Promise.resolve();
   /** Partitions still replaying, and the offset where each resumes normal evaluation. */
@@ -63,6 +72,7 @@ export class EvaluationService {
     private readonly metrics: AlertingMetrics,
   ) {
     this.topic = topicName(Topic.Events, config.kafkaTopicPrefix);
+    this.eventIds = keyedEventIds(config.eventIdSecret);
     this.engine = this.newEngine(Date.now());
     this.consumer = kafka.consumer({
       groupId: config.groupId,
@@ -174,6 +184,7 @@ export class EvaluationService {
           decodeEventMessage(
             { ...message, topic: batch.topic, partition: batch.partition },
             EVALUATION_LIMITS,
+            this.eventIds,
           ),
         {
           metrics: this.metrics,
