@@ -1,4 +1,4 @@
-import { IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
+import { ConfigResourceTypes, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import { kafkaConnectionFromEnv, kafkaConnectionOptions } from '@app/kafka';
 import { kafkaBrokers } from './integration-env';
 
@@ -85,3 +85,27 @@ export const headerText = (headers: IHeaders, name: string): string | undefined 
   if (value === undefined) return undefined;
   return (Array.isArray(value) ? value[0] : value)?.toString();
 };
+
+/** Lowers (or raises) one topic's max.message.bytes, as an operator would with kafka-configs. */
+export async function setMaxMessageBytes(
+  kafka: Kafka,
+  topic: string,
+  bytes: number,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+        },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -23,11 +23,20 @@ export const DeadLetterHeader = {
   ChannelType: 'dlq.channel.type',
   ChannelIndex: 'dlq.channel.index',
   Attempts: 'dlq.attempts',
+  /** Set when the original was cut to fit the DLQ topic's max.message.bytes: "true". */
+  Truncated: 'dlq.truncated',
+  /** With Truncated: the original value's size in bytes. */
+  OriginalSize: 'dlq.original.size',
 } as const;
 
 export enum DeadLetterStage {
   /** The bytes are not an event: bad JSON, wrong types, missing fields, too large... */
   Validation = 'validation',
+  /**
+   * Decoding threw instead of answering (a hostile input the decoder did not foresee): the
+   * error is the reason, and the message is set aside so its neighbours go on.
+   */
+  Decode = 'decode',
   /** A valid-looking event the database refused on its own (the batch around it was kept). */
   Persistence = 'persistence',
   /**

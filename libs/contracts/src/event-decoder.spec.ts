@@ -226,8 +226,25 @@ describe('decodeEventMessage: rejections say why', () => {
     const nested = (depth: number): unknown => (depth === 0 ? 1 : { k: nested(depth - 1) });
     expect(decode(JSON.stringify({ type: 'a', payload: nested(32) })).ok).toBe(true);
     expect(reasonsOf(JSON.stringify({ type: 'a', payload: nested(33) }))).toEqual([
-      '"payload" is nested deeper than 32 levels',
+      'message value is nested deeper than 33 levels (the event object and a payload of at most 32)',
     ]);
+  });
+
+  it('rejects 5,000 nested arrays or objects with a reason instead of overflowing the stack', () => {
+    const arrays = `{"type":"a","payload":{"k":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    const objects = `{"type":"a","payload":${'{"k":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+    const legacy = `{"event_type":"a","event_payload":${'{"k":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+    for (const value of [arrays, objects, legacy]) {
+      expect(reasonsOf(value)).toEqual([
+        'message value is nested deeper than 33 levels (the event object and a payload of at most 32)',
+      ]);
+    }
+  });
+
+  it('does not count brackets inside strings, escaped quotes included, as nesting', () => {
+    const brackets = `[{\\"${'['.repeat(100)}`;
+    const result = decode(JSON.stringify({ type: 'a', payload: { text: brackets } }));
+    expect(result.ok && result.event.payload).toEqual({ text: brackets });
   });
 
   it('ignores a key that cannot be a source instead of storing control characters', () => {

@@ -15,6 +15,10 @@ import {
   UUID_PATTERN,
 } from './event';
 import { EventIdDeriver } from './event-id';
+import { isNestedDeeperThan } from './json-depth';
+
+/** The event object itself is one level; its payload may add MAX_PAYLOAD_DEPTH more. */
+const MAX_MESSAGE_DEPTH = MAX_PAYLOAD_DEPTH + 1;
 
 /** A Kafka message as the consumer sees it, reduced to what decoding needs. */
 export interface RawEventMessage {
@@ -137,6 +141,13 @@ function parseJsonObject(value: Buffer | null, limits: EventLimits): ParsedObjec
     return fail('message value is not valid UTF-8');
   }
   if (text.includes('\u0000')) return fail('message value contains a NUL byte');
+  // Checked on the text: every later walk of the parsed value (JSON.stringify below, the
+  // NUL search, PostgreSQL's jsonb parser) may then recurse without overflowing the stack.
+  if (isNestedDeeperThan(value, MAX_MESSAGE_DEPTH)) {
+    return fail(
+      `message value is nested deeper than ${MAX_MESSAGE_DEPTH} levels (the event object and a payload of at most ${MAX_PAYLOAD_DEPTH})`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -258,11 +269,8 @@ function checkPayload(
     reasons.push(`"${field}" must be a JSON object or a string, got ${describe(value)}`);
     return undefined;
   }
+  // The whole message was checked to nest at most MAX_MESSAGE_DEPTH levels: stringify is safe.
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
-  if (bytes <= limits.maxPayloadBytes && depthOf(value) > MAX_PAYLOAD_DEPTH) {
-    reasons.push(`"${field}" is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-    return undefined;
-  }
   if (bytes > limits.maxPayloadBytes) {
     reasons.push(
       `"${field}" is ${bytes} bytes as JSON, over the limit of ${limits.maxPayloadBytes} bytes`,
@@ -272,17 +280,10 @@ function checkPayload(
   return value as Record<string, unknown> | string;
 }
 
-function depthOf(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let deepest = 0;
-  for (const child of Object.values(value)) {
-    deepest = Math.max(deepest, depthOf(child));
-    if (deepest > MAX_PAYLOAD_DEPTH) break;
-  }
-  return deepest + 1;
-}
-
-/** Finds the first string (or object key) PostgreSQL text/jsonb would reject. */
+/**
+ * Finds the first string (or object key) PostgreSQL text/jsonb would reject. Recursive, but
+ * only over a message already checked to nest at most MAX_MESSAGE_DEPTH levels.
+ */
 function findUnstorableString(value: unknown, path = '$'): string | undefined {
   if (typeof value === 'string') return unstorableReason(value, path);
   if (typeof value !== 'object' || value === null) return undefined;

@@ -3,7 +3,15 @@
  * checked value or records a reason naming the field, so a decoder reports every problem at
  * once instead of the first.
  */
+import { isNestedDeeperThan } from './json-depth';
+
 export type Reasons = string[];
+
+/**
+ * Rules and lifecycle messages nest at most 4 levels (incident -> channels -> channel ->
+ * headers); deeper text is refused before it is parsed, so nothing downstream has to walk it.
+ */
+export const MAX_MESSAGE_DEPTH = 16;
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -142,6 +150,9 @@ export function parseJsonObjectValue(
   what: string,
 ): { ok: true; object: Record<string, unknown> } | { ok: false; reasons: string[] } {
   if (value === null) return { ok: false, reasons: [`${what} is empty (null value)`] };
+  if (isNestedDeeperThan(value, MAX_MESSAGE_DEPTH)) {
+    return { ok: false, reasons: [`${what} is nested deeper than ${MAX_MESSAGE_DEPTH} levels`] };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 
 export interface TopicFollowerOptions {
@@ -18,6 +19,7 @@ export interface TopicFollowerOptions {
  */
 export class TopicFollower {
   private readonly consumer: Consumer;
+  private readonly logger = new Logger('TopicFollower');
   private readonly remaining = new Map<number, bigint>();
   private markCaughtUp!: () => void;
   readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
@@ -50,7 +52,7 @@ export class TopicFollower {
     await this.consumer.run({
       autoCommit: false,
       eachBatch: ({ batch }) => {
-        for (const message of batch.messages) this.options.onMessage(message, batch.partition);
+        for (const message of batch.messages) this.deliver(message, batch.partition);
         const target = this.remaining.get(batch.partition);
         // Compaction can remove offsets, so "reached" means at or past the old end.
         if (target !== undefined && BigInt(batch.lastOffset()) + 1n >= target) {
@@ -60,6 +62,20 @@ export class TopicFollower {
         return Promise.resolve();
       },
     });
+  }
+
+  /**
+   * A message its handler throws on is logged and skipped (handlers count what they refuse): thrown out of eachBatch it would be
+   * read again and again, the follower would never catch up, and kafkajs would end up crashing.
+   */
+  private deliver(message: KafkaMessage, partition: number): void {
+    try {
+      this.options.onMessage(message, partition);
+    } catch (error) {
+      this.logger.error(
+        `${this.options.topic} partition ${partition} offset ${message.offset} skipped: ${String(error)}`,
+      );
+    }
   }
 
   async stop(): Promise<void> {

@@ -10,6 +10,7 @@ import {
 } from '@app/contracts';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 import { AlertingConfig } from '../alerting.config';
+import { decodeOrSkip } from '../kafka/decode-or-skip';
 import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { OffsetCommitter } from '../kafka/offset-committer';
 import { OffsetTracker } from '../kafka/offset-tracker';
@@ -195,11 +196,21 @@ export class EvaluationService {
     const transitions: Transition[] = [];
     let replayed = 0;
     for (const message of batch.messages) {
-      const decoded = decodeEventMessage(
-        { ...message, topic: batch.topic, partition: batch.partition },
-        EVALUATION_LIMITS,
-        this.eventIds,
+      const decoded = decodeOrSkip(
+        () =>
+          decodeEventMessage(
+            { ...message, topic: batch.topic, partition: batch.partition },
+            EVALUATION_LIMITS,
+            this.eventIds,
+          ),
+        {
+          metrics: this.metrics,
+          logger: this.logger,
+          reason: 'undecodable',
+          what: `event at offset ${message.offset} (partition ${batch.partition})`,
+        },
       );
+      if (!decoded) continue;
       if (!decoded.ok) {
         this.metrics.eventsSkipped.inc({ reason: 'invalid' });
         continue;

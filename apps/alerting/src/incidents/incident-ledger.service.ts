@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { decodeLifecycleMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { TopicFollower } from '@app/kafka';
 import { AlertingConfig } from '../alerting.config';
+import { decodeOrSkip } from '../kafka/decode-or-skip';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { IncidentBook } from './incident-book';
 
@@ -29,8 +30,14 @@ export class IncidentLedger {
     this.follower = new TopicFollower(this.kafka, {
       topic: topicName(Topic.Notifications, this.config.kafkaTopicPrefix),
       groupPrefix: `${this.config.groupId}-ledger`,
-      onMessage: (message) => {
-        const decoded = decodeLifecycleMessage(message.value);
+      onMessage: (message, partition) => {
+        const decoded = decodeOrSkip(() => decodeLifecycleMessage(message.value), {
+          metrics: this.metrics,
+          logger: this.logger,
+          reason: 'undecodable-notification',
+          what: `notification at offset ${message.offset} (partition ${partition})`,
+        });
+        if (!decoded) return;
         if (!decoded.ok) {
           // The consumer dead-letters it; here it is only counted.
           this.metrics.eventsSkipped.inc({ reason: 'invalid-notification' });

@@ -55,7 +55,7 @@ export class AlertingMetrics {
     });
     this.eventsSkipped = new Counter({
       name: 'eventmon_alerting_events_skipped_total',
-      help: 'Events alerting could not evaluate (reason=invalid: the consumer dead-letters them)',
+      help: 'Messages alerting could not use (invalid, or undecodable: decoding threw); the consumer dead-letters them',
       labelNames: ['reason'],
       registers,
     });

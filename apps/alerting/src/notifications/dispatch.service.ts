@@ -13,6 +13,7 @@ import {
   topicName,
 } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
+import { decodeOrSkip } from '../kafka/decode-or-skip';
 import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { DeliveryExecutor } from '../dispatch';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
@@ -137,7 +138,14 @@ export class DispatchService {
   }
 
   private async dispatch(partition: number, raw: KafkaMessage): Promise<void> {
-    const decoded = decodeLifecycleMessage(raw.value);
+    const decoded = decodeOrSkip(() => decodeLifecycleMessage(raw.value), {
+      metrics: this.metrics,
+      logger: this.logger,
+      reason: 'undecodable-notification',
+      what: `notification at offset ${raw.offset} (partition ${partition})`,
+    });
+    // Skipped, not left unfinished: an offset that never finishes would hold back every commit.
+    if (!decoded) return;
     if (!decoded.ok) {
       // The consumer dead-letters malformed notifications; dispatch has nothing to send.
       this.metrics.eventsSkipped.inc({ reason: 'invalid-notification' });

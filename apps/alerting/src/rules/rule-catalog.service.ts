@@ -74,6 +74,8 @@ export class RuleCatalog {
     this.queue = this.queue
       .then(() => this.apply(message))
       .catch((error: Error) => {
+        // Counted like a refused rule: the previous version (if any) stays in force.
+        this.metrics.rulesRejected.inc();
         this.logger.error(`rule record not applied: ${error.message}`);
       });
   }

@@ -34,7 +34,7 @@ export class ConsumerMetrics {
     });
     this.deadLettered = new Counter({
       name: 'eventmon_events_dead_lettered_total',
-      help: 'Messages sent to the events DLQ, by stage (validation, persistence, conflict)',
+      help: 'Messages sent to the events DLQ, by stage (validation, decode, persistence, conflict)',
       labelNames: ['stage'],
       registers,
     });

@@ -42,7 +42,7 @@ export class NotificationsMetrics {
     });
     this.deadLettered = new Counter({
       name: 'eventmon_notifications_dead_lettered_total',
-      help: 'Messages sent to the notifications DLQ, by stage (validation, persistence)',
+      help: 'Messages sent to the notifications DLQ, by stage (validation, decode, persistence)',
       labelNames: ['stage'],
       registers,
     });

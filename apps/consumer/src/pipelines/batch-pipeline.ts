@@ -24,6 +24,8 @@ export interface BatchOutcome<Row> {
   changed: number;
   /** Dead-lettered because they did not decode (stage validation). */
   rejected: number;
+  /** Dead-lettered because decoding them threw (stage decode). */
+  undecodable: number;
   /** Dead-lettered because PostgreSQL refused them (stage persistence). */
   poisoned: number;
   /** Dead-lettered because their key is stored with different content (stage conflict). */

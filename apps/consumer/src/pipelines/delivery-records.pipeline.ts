@@ -33,6 +33,7 @@ export class DeliveryRecordsPipeline implements BatchPipeline<DeliveryRecord> {
     metrics.deliveriesStored.inc(outcome.changed);
     metrics.deliveriesDuplicate.inc(outcome.accepted.length - outcome.poisoned - outcome.changed);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Validation }, outcome.rejected);
+    metrics.deadLettered.inc({ stage: DeadLetterStage.Decode }, outcome.undecodable);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Persistence }, outcome.poisoned);
   }
 }

@@ -63,6 +63,7 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
       outcome.accepted.length - outcome.poisoned - outcome.conflicts - outcome.changed,
     );
     metrics.deadLettered.inc({ stage: DeadLetterStage.Validation }, outcome.rejected);
+    metrics.deadLettered.inc({ stage: DeadLetterStage.Decode }, outcome.undecodable);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Persistence }, outcome.poisoned);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Conflict }, outcome.conflicts);
     metrics.legacy.inc(outcome.accepted.filter((m) => m.row.legacy).length);

@@ -40,6 +40,7 @@ export class IncidentLifecyclePipeline implements BatchPipeline<IncidentUpdate |
     metrics.incidentsUpserted.inc(outcome.changed);
     metrics.lifecycleUnchanged.inc(outcome.accepted.length - outcome.poisoned - outcome.changed);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Validation }, outcome.rejected);
+    metrics.deadLettered.inc({ stage: DeadLetterStage.Decode }, outcome.undecodable);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Persistence }, outcome.poisoned);
   }
 }

@@ -106,6 +106,11 @@ export class GroupBatchConsumer {
       pipeline,
       this.service,
     );
+    if (decoded.undecodable > 0) {
+      this.logger.error(
+        `${decoded.undecodable} message(s) of ${batch.topic} partition ${batch.partition} from offset ${batch.firstOffset()} could not be decoded; dead-lettered at stage decode`,
+      );
+    }
     try {
       const { changed, poisoned, conflicts } = await this.persister.persist(
         pipeline,
@@ -141,7 +146,8 @@ export class GroupBatchConsumer {
         messages: batch.messages.length,
         accepted: decoded.accepted,
         changed,
-        rejected: decoded.rejected.length,
+        rejected: decoded.rejected.length - decoded.undecodable,
+        undecodable: decoded.undecodable,
         poisoned: poisoned.length,
         conflicts: conflicts.length,
         seconds: (performance.now() - started) / 1000,

@@ -6,12 +6,13 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { Topic } from '@app/contracts';
+import { isNestedDeeperThan, Topic } from '@app/contracts';
 import { ensureTopics, TopicFollower } from '@app/kafka';
 import { AuditRepository } from '../audit/audit.repository';
 import type { Principal } from '../auth';
 import { checkEvent, toEventJson } from '../events/event-intake';
 import { GatewayConfig } from '../gateway.config';
+import { MAX_BODY_DEPTH } from '../http/body-depth';
 import { TopicPublisher } from '../kafka/topic-publisher';
 import { DeadLetter, DeadLetterTail, toDeadLetter } from './dead-letter-tail';
 import { DeadLetterDto, ReplayDto, ReplayedDto } from './dead-letters.dto';
@@ -105,6 +106,9 @@ export class DeadLettersService implements OnModuleInit, OnApplicationShutdown {
 
 function parseValue(record: DeadLetter): unknown {
   if (!record.value) return null;
+  // Parsed, a poison value nested thousands deep would overflow the stack of whatever walks
+  // it next; as text, checkEvent refuses it with a reason and asks for a correction.
+  if (isNestedDeeperThan(record.value, MAX_BODY_DEPTH)) return record.value.toString('utf8');
   try {
     return JSON.parse(record.value.toString('utf8'));
   } catch {

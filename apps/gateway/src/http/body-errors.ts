@@ -18,6 +18,8 @@ export function bodyErrorHandler(limitBytes: number) {
     switch (error.type) {
       case 'entity.parse.failed':
         return answer(400, `malformed JSON body: ${error.message}`, 'Bad Request');
+      case 'entity.too.deep':
+        return answer(400, error.message, 'Bad Request');
       case 'entity.too.large':
         return answer(
           413,

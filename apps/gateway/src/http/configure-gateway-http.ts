@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
 import type { GatewayConfig } from '../gateway.config';
+import { MAX_BODY_DEPTH, refuseDeepBodies } from './body-depth';
 import { bodyErrorHandler } from './body-errors';
 import { dashboardAssets } from './dashboard-assets';
 import { dashboardDir } from './dashboard-dir';
@@ -22,7 +23,10 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   app.set('etag', false);
   app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
   app.use(helmet());
-  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.useBodyParser('json', {
+    limit: config.bodyLimitBytes,
+    verify: refuseDeepBodies(MAX_BODY_DEPTH),
+  });
   app.use(bodyErrorHandler(config.bodyLimitBytes));
   app.useGlobalPipes(
     new ValidationPipe({

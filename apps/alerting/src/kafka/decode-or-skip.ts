@@ -1,0 +1,21 @@
+import { LoggerService } from '@nestjs/common';
+import { AlertingMetrics } from '../metrics/alerting.metrics';
+
+/**
+ * Runs a decoder over one consumed message and turns a throw into a counted, logged skip.
+ * Thrown out of eachBatch, one hostile message would stop its partition for good (kafkajs
+ * retries the same offset until it gives up and the process exits). The consumer owns the
+ * dead-letter topics, so alerting only skips: `eventmon_alerting_events_skipped_total{reason}`.
+ */
+export function decodeOrSkip<T>(
+  decode: () => T,
+  skipped: { metrics: AlertingMetrics; logger: LoggerService; reason: string; what: string },
+): T | undefined {
+  try {
+    return decode();
+  } catch (error) {
+    skipped.metrics.eventsSkipped.inc({ reason: skipped.reason });
+    skipped.logger.warn(`${skipped.what} could not be decoded and is skipped: ${String(error)}`);
+    return undefined;
+  }
+}
