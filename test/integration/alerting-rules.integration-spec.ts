@@ -320,6 +320,94 @@ describe('alerting: rules, windows and incidents', () => {
     expect(opened.every((m) => m.incident.value === 5)).toBe(true);
   });
 
+  /** How long a crossing may take to become an incident once its events are sent (this machine). */
+  const INCIDENT_BOUND = { timeoutMs: 10000 };
+  const idsOf = (messages: ReturnType<typeof liveEvent>[]) =>
+    messages.map((m) => (JSON.parse(String(m.value)) as { id: string }).id).sort();
+
+  it('opens an incident for events already on the topic when a brand-new group starts', async () => {
+    await publishRules({
+      id: 'early',
+      match: { types: ['app.crash'] },
+      window: { kind: 'sliding', seconds: 60 },
+      condition: { operator: '>=', threshold: 3 },
+    });
+    const crossing = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...crossing);
+    // The group has never committed: nothing was evaluated before, so nothing replays silently.
+    await startAlerting();
+    const opened = await eventually(() => {
+      const found = incidentsOf(notifications, 'incident.opened', 'early');
+      expect(found).toHaveLength(1);
+      return found[0];
+    }, INCIDENT_BOUND);
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(crossing));
+  });
+
+  it("counts the events that reached alerting before the rule, from the rule's activation on", async () => {
+    await startAlerting();
+    const activeFrom = new Date(Date.now() - 2000);
+    const before = [1, 2].map(() =>
+      liveEvent('app.crash', 'svc', { occurredAt: new Date(activeFrom.getTime() - 1000) }),
+    );
+    const after = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...before, ...after);
+    await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(5));
+    await publishRules({
+      id: 'late-rule',
+      match: { types: ['app.crash'] },
+      window: { kind: 'sliding', seconds: 60 },
+      condition: { operator: '>=', threshold: 3 },
+      activeFrom: activeFrom.toISOString(),
+    });
+    const opened = await eventually(() => {
+      const found = incidentsOf(notifications, 'incident.opened', 'late-rule');
+      expect(found).toHaveLength(1);
+      return found[0];
+    }, INCIDENT_BOUND);
+    // Only the three events at or after the activation count; the two before never do.
+    expect(opened.incident.value).toBe(3);
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(after));
+  });
+
+  it('starts a rule changed while its condition is true over from the change', async () => {
+    const app = await startAlerting();
+    const rule = {
+      id: 'changed',
+      match: { types: ['app.crash'] },
+      window: { kind: 'sliding', seconds: 60 },
+      condition: { operator: '>=', threshold: 3 },
+      activeFrom: new Date().toISOString(),
+    };
+    await publishRules(rule);
+    await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
+    await publishEvents(...[1, 2, 3].map(() => liveEvent('app.crash', 'svc')));
+    const first = await eventually(() => {
+      const found = incidentsOf(notifications, 'incident.opened', 'changed');
+      expect(found).toHaveLength(1);
+      return found[0];
+    }, INCIDENT_BOUND);
+
+    // A lower threshold while the condition holds: the rule counts from the change on, so the
+    // old incident resolves and the two events sent right after the change open a new one.
+    await publishRules({
+      ...rule,
+      condition: { operator: '>=', threshold: 2 },
+      activeFrom: new Date().toISOString(),
+    });
+    const crossing = [1, 2].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...crossing);
+    const second = await eventually(() => {
+      const found = incidentsOf(notifications, 'incident.opened', 'changed');
+      expect(found).toHaveLength(2);
+      return found[1];
+    }, INCIDENT_BOUND);
+    expect(second.incident).toEqual(expect.objectContaining({ value: 2, threshold: 2 }));
+    expect([...second.incident.eventIds].sort()).toEqual(idsOf(crossing));
+    const resolved = incidentsOf(notifications, 'incident.resolved', 'changed');
+    expect(resolved.map((m) => m.incident.id)).toEqual([first.incident.id]);
+  });
+
   it('honours a manual resolution published by the gateway: the incident stays resolved while the condition holds', async () => {
     const app = await startAlerting();
     await publishRules({

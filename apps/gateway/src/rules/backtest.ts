@@ -36,7 +36,8 @@ export class Backtest {
     private readonly rule: AlertRule,
     from: number,
   ) {
-    this.engine.setRule({ ...rule, enabled: true }, from);
+    // A backtest asks what the rule would have done over the range: its activation does not apply.
+    this.engine.setRule({ ...rule, enabled: true, activeFrom: undefined }, from);
   }
 
   offer(event: EngineEvent): void {
