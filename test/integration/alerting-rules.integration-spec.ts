@@ -25,6 +25,10 @@ describe('alerting: rules, windows and incidents', () => {
   let prefix: string;
   let notifications: TopicRecorder;
   const apps: AppHarness[] = [];
+  /** How long a crossing may take to become an incident once its events are sent (this machine). */
+  const INCIDENT_BOUND = { timeoutMs: 10000 };
+  const idsOf = (messages: ReturnType<typeof liveEvent>[]) =>
+    messages.map((m) => (JSON.parse(String(m.value)) as { id: string }).id).sort();
 
   beforeEach(async () => {
     prefix = `it-${uniqueSuffix()}-`;
@@ -89,8 +93,7 @@ describe('alerting: rules, windows and incidents', () => {
       severity: 'high',
       cooldownSeconds: 300,
     });
-    await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
-
+    // Right after the rule, not once it is applied: events that reach alerting first count too.
     const crossing = [1, 2, 3].map(() => liveEvent('payment.exception', 'client-a'));
     await publishEvents(
       ...crossing,
@@ -103,7 +106,7 @@ describe('alerting: rules, windows and incidents', () => {
       const found = incidentsOf(notifications, 'incident.opened');
       expect(found).toHaveLength(1);
       return found[0];
-    });
+    }, INCIDENT_BOUND);
     const ids = crossing.map((m) => (JSON.parse(String(m.value)) as { id: string }).id);
     expect(opened.incident).toEqual(
       expect.objectContaining({
@@ -138,7 +141,7 @@ describe('alerting: rules, windows and incidents', () => {
       const found = incidentsOf(notifications, 'incident.opened');
       expect(found).toHaveLength(2);
       return found[1];
-    });
+    }, INCIDENT_BOUND);
     expect(second.incident.groupKey).toBe('client-b');
     expect(await scrapeMetric(await baseUrlOf(app), 'eventmon_alerting_active_incidents')).toBe(2);
   });
@@ -204,22 +207,25 @@ describe('alerting: rules, windows and incidents', () => {
     await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(2));
     expect(incidentsOf(notifications, 'incident.opened')).toHaveLength(0);
 
-    // Lower the threshold: the next two failures fire under the new definition.
+    // Lower the threshold: it counts from the change, so the next two failures fire under the
+    // new definition, sent right after it.
     await publishRules({
       ...base,
       name: 'Login failures',
       condition: { operator: '>=', threshold: 2 },
+      activeFrom: new Date().toISOString(),
     });
-    await eventually(() => expect(app.output()).toMatch(/rule logins \(Login failures\) in force/));
-    await publishEvents(...[1, 2].map(() => liveEvent('login.failure', 'web')));
+    const next = [1, 2].map(() => liveEvent('login.failure', 'web'));
+    await publishEvents(...next);
     const opened = await eventually(() => {
       const found = incidentsOf(notifications, 'incident.opened', 'logins');
       expect(found).toHaveLength(1);
       return found[0];
-    });
+    }, INCIDENT_BOUND);
     expect(opened.incident).toEqual(
       expect.objectContaining({ ruleName: 'Login failures', threshold: 2, groupKey: 'web' }),
     );
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(next));
 
     // Delete it: failures from another source no longer fire, while the sentinel still does.
     await deleteRule('logins');
@@ -228,8 +234,9 @@ describe('alerting: rules, windows and incidents', () => {
       ...[1, 2, 3].map(() => liveEvent('login.failure', 'mobile')),
       liveEvent('sentinel', 's'),
     );
-    await eventually(() =>
-      expect(incidentsOf(notifications, 'incident.opened', 'sentinel')).toHaveLength(1),
+    await eventually(
+      () => expect(incidentsOf(notifications, 'incident.opened', 'sentinel')).toHaveLength(1),
+      INCIDENT_BOUND,
     );
     await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(8));
     expect(incidentsOf(notifications, 'incident.opened', 'logins')).toHaveLength(1);
@@ -257,7 +264,7 @@ describe('alerting: rules, windows and incidents', () => {
       const found = incidentsOf(notifications, 'incident.opened', 'bursts');
       expect(found).toHaveLength(1);
       return found[0];
-    });
+    }, INCIDENT_BOUND);
     expect(opened.incident.value).toBe(10);
     expect(opened.incident.eventIds).toHaveLength(10);
     await eventually(async () => expect(await committedEvents(group)).toBe(10));
@@ -311,19 +318,18 @@ describe('alerting: rules, windows and incidents', () => {
       { timeoutMs: 60000 },
     );
     await burst(2);
-    await eventually(() =>
-      expect(incidentsOf(notifications, 'incident.opened', 'spread')).toHaveLength(sources.length),
+    await eventually(
+      () =>
+        expect(incidentsOf(notifications, 'incident.opened', 'spread')).toHaveLength(
+          sources.length,
+        ),
+      INCIDENT_BOUND,
     );
     await eventually(async () => expect(await committedEvents(group)).toBe(60));
     const opened = incidentsOf(notifications, 'incident.opened', 'spread');
     expect(opened.map((m) => m.incident.groupKey).sort()).toEqual([...sources].sort());
     expect(opened.every((m) => m.incident.value === 5)).toBe(true);
   });
-
-  /** How long a crossing may take to become an incident once its events are sent (this machine). */
-  const INCIDENT_BOUND = { timeoutMs: 10000 };
-  const idsOf = (messages: ReturnType<typeof liveEvent>[]) =>
-    messages.map((m) => (JSON.parse(String(m.value)) as { id: string }).id).sort();
 
   it('opens an incident for events already on the topic when a brand-new group starts', async () => {
     await publishRules({
@@ -417,13 +423,12 @@ describe('alerting: rules, windows and incidents', () => {
       condition: { aggregate: 'max', operator: '>', threshold: 90 },
       cooldownSeconds: 3600,
     });
-    await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
     await publishEvents(liveEvent('host.disk.usage', 'db-1', { value: 95 }));
     const opened = await eventually(() => {
       const found = incidentsOf(notifications, 'incident.opened', 'disk');
       expect(found).toHaveLength(1);
       return found[0];
-    });
+    }, INCIDENT_BOUND);
     expect(opened.incident.value).toBe(95);
     const now = new Date().toISOString();
     const resolvedByHand: LifecycleMessage = {
