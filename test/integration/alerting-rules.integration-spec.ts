@@ -350,6 +350,29 @@ describe('alerting: rules, windows and incidents', () => {
     expect([...opened.incident.eventIds].sort()).toEqual(idsOf(crossing));
   });
 
+  it('evaluates a rule that arrived while alerting was down with notifications on the replayed events', async () => {
+    const group = `${prefix}alerting`;
+    const first = await startAlerting();
+    const crossing = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...crossing);
+    await eventually(async () => expect(await committedEvents(group)).toBe(3));
+    await first.kill();
+    // The group evaluated these events before, but never under this rule.
+    await publishRules({
+      id: 'newcomer',
+      match: { types: ['app.crash'] },
+      window: { kind: 'sliding', seconds: 60 },
+      condition: { operator: '>=', threshold: 3 },
+    });
+    await startAlerting();
+    const opened = await eventually(() => {
+      const found = incidentsOf(notifications, 'incident.opened', 'newcomer');
+      expect(found).toHaveLength(1);
+      return found[0];
+    }, INCIDENT_BOUND);
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(crossing));
+  });
+
   it("counts the events that reached alerting before the rule, from the rule's activation on", async () => {
     await startAlerting();
     const activeFrom = new Date(Date.now() - 2000);
