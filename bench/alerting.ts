@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   if (!global.gc) say('(run with node --expose-gc for the memory-per-key figure)');
   const engine = engineRun();
 
-  const { infra, kafka, prefix } = await startBenchInfrastructure(root);
+  const { infra, kafka, prefix, eventIdSecret } = await startBenchInfrastructure(root);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const db = await createScratchDatabase(infra.databaseUrl, 'alerting');
   const rulesDir = mkdtempSync(join(tmpdir(), 'bench-rules-'));
@@ -188,6 +188,7 @@ async function main(): Promise<void> {
         ...process.env,
         KAFKA_BROKERS: infra.kafkaBrokers,
         KAFKA_TOPIC_PREFIX: prefix,
+        EVENT_ID_SECRET: eventIdSecret,
         HTTP_HOST: '127.0.0.1',
         LOG_LEVEL: 'log',
         ...env,
@@ -285,7 +286,7 @@ async function main(): Promise<void> {
       });
     await sleep(5000);
     const probe = await startLatencyProbe({
-      brokers: infra.kafkaBrokers.split(','),
+      kafka: infra.kafkaOptions,
       eventsTopic,
       notificationsTopic: topicName(Topic.Notifications, prefix),
       watcherGroupId: `${prefix}watcher`,

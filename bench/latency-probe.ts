@@ -6,11 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import type { LifecycleMessage } from '@app/contracts';
 
 export interface ProbeOptions {
-  brokers: string[];
+  /** Brokers, and TLS/SASL for an external cluster (RunningInfrastructure.kafkaOptions). */
+  kafka: Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>;
   eventsTopic: string;
   notificationsTopic: string;
   watcherGroupId: string;
@@ -74,7 +75,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function runProbe(options: ProbeOptions): Promise<void> {
   const kafka = new Kafka({
     clientId: 'bench-probe',
-    brokers: options.brokers,
+    ...options.kafka,
     logLevel: logLevel.ERROR,
   });
   const sentAt = new Map<string, number>();

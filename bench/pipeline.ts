@@ -17,7 +17,13 @@ import { cpus, totalmem } from 'node:os';
 import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { DEFAULT_EVENT_LIMITS, decodeEventMessage, Topic, topicName } from '@app/contracts';
+import {
+  DEFAULT_EVENT_LIMITS,
+  decodeEventMessage,
+  keyedEventIds,
+  Topic,
+  topicName,
+} from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
 import { ensureTopics } from '@app/kafka';
 import { EventBatchRepository } from '../apps/consumer/src/repositories/event-batch.repository';
@@ -116,7 +122,13 @@ async function waitForRows(
 }
 
 /** The consumer as people first write it: one message, one statement, autocommit. */
-async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string, prefix: string) {
+async function naiveBaseline(
+  kafka: Kafka,
+  producer: Producer,
+  serverUrl: string,
+  prefix: string,
+  eventIdSecret: string,
+) {
   const topic = `${prefix}naive-events`;
   // Same partitions as the events topic, so both consumers have the same parallelism.
   await ensureTopics(kafka, [Topic.Events], { prefix, names: { [Topic.Events]: topic } });
@@ -130,6 +142,7 @@ async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string
   await dataSource.initialize();
   // The same SQL as the real consumer, so only the batching differs.
   const repository = new EventBatchRepository(dataSource);
+  const eventIds = keyedEventIds(eventIdSecret);
   const consumer = kafka.consumer({ groupId: `${prefix}naive` });
   let stored = 0;
   let started = 0;
@@ -150,6 +163,7 @@ async function naiveBaseline(kafka: Kafka, producer: Producer, serverUrl: string
             timestamp: message.timestamp,
           },
           DEFAULT_EVENT_LIMITS,
+          eventIds,
         );
         if (decoded.ok) {
           // Awaited first: `stored += await ...` would read `stored` before the await and lose
@@ -176,7 +190,7 @@ async function main(): Promise<void> {
   say(
     `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; broker, database, consumer and load generator all local`,
   );
-  const { infra, kafka, prefix } = await startBenchInfrastructure(root);
+  const { infra, kafka, prefix, eventIdSecret } = await startBenchInfrastructure(root);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const db = await createScratchDatabase(infra.databaseUrl, 'pipeline');
   const client = new Client({ connectionString: db.url });
@@ -198,6 +212,7 @@ async function main(): Promise<void> {
         KAFKA_BROKERS: infra.kafkaBrokers,
         KAFKA_TOPIC_PREFIX: prefix,
         DATABASE_URL: db.url,
+        EVENT_ID_SECRET: eventIdSecret,
         CONSUMER_PORT: '0',
         LOG_LEVEL: 'warn',
       },
@@ -241,7 +256,7 @@ async function main(): Promise<void> {
 
     // 4. Baseline.
     say(`[4/4] naive baseline: one INSERT per message, ${fmt(BASELINE_EVENTS)} events`);
-    const naive = await naiveBaseline(kafka, producer, infra.databaseUrl, prefix);
+    const naive = await naiveBaseline(kafka, producer, infra.databaseUrl, prefix, eventIdSecret);
 
     const drainRate = backlog.count / backlog.span;
     const concurrentRate = concurrent.count / concurrentWall;

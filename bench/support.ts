@@ -1,4 +1,5 @@
 /** What the benchmarks share: options, output, paced publishing, process memory. */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, Message, Producer } from 'kafkajs';
@@ -84,7 +85,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /**
  * The benchmarks' broker and database: their own ports and state (a fresh broker each run),
- * or KAFKA_BROKERS / DATABASE_URL when set. Returns a Kafka client and a topic prefix too.
+ * or KAFKA_BROKERS / DATABASE_URL when set. Returns a Kafka client, a topic prefix, and the
+ * EVENT_ID_SECRET every app of the run shares (EVENT_ID_SECRET when set, else a random one).
  */
 export async function startBenchInfrastructure(root: string) {
   const stateDir = join(root, '.local', 'bench');
@@ -101,8 +103,13 @@ export async function startBenchInfrastructure(root: string) {
   });
   const kafka = new Kafka({
     clientId: 'bench',
-    brokers: infra.kafkaBrokers.split(','),
+    ...infra.kafkaOptions,
     logLevel: logLevel.ERROR,
   });
-  return { infra, kafka, prefix: `bench-${Date.now().toString(36)}-` };
+  return {
+    infra,
+    kafka,
+    prefix: `bench-${Date.now().toString(36)}-`,
+    eventIdSecret: process.env.EVENT_ID_SECRET || randomBytes(32).toString('hex'),
+  };
 }

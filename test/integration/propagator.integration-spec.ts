@@ -6,6 +6,7 @@ import {
   decodeEventMessage,
   DEFAULT_EVENT_LIMITS,
   NormalizedEvent,
+  randomEventIds,
   Topic,
   topicName,
 } from '@app/contracts';
@@ -30,6 +31,7 @@ function decode(topic: string, { partition, offset, key, value }: Received): Nor
   const result = decodeEventMessage(
     { topic, partition, offset, key, value, timestamp: String(Date.now()) },
     DEFAULT_EVENT_LIMITS,
+    randomEventIds,
   );
   if (!result.ok) throw new Error(`invalid event: ${result.reasons.join('; ')}`);
   expect(result.legacy).toBe(false);

@@ -1,5 +1,6 @@
 import { AppName, AppProcess } from '../../tools/stack/app-process';
 import { repoRoot } from '../../tools/stack/repo-root';
+import { testEventIdSecret } from './integration-env';
 
 /**
  * Runs a compiled app as a real child process (so tests can SIGKILL it) and keeps its
@@ -12,7 +13,7 @@ export class AppHarness {
   constructor(name: AppName, env: Record<string, string>, args: string[] = []) {
     this.process = new AppProcess(name, {
       repoRoot: repoRoot(),
-      env: { ...process.env, LOG_LEVEL: 'log', ...env },
+      env: { ...process.env, LOG_LEVEL: 'log', EVENT_ID_SECRET: testEventIdSecret(), ...env },
       args,
       onLine: (line) => {
         this.lines.push(line);

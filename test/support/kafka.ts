@@ -1,8 +1,14 @@
 import { IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
+import { kafkaConnectionFromEnv, kafkaConnectionOptions } from '@app/kafka';
 import { kafkaBrokers } from './integration-env';
 
+/** A client of the test broker, with the KAFKA_SSL* / KAFKA_SASL_* settings when it needs them. */
 export function testKafka(clientId = 'integration-test'): Kafka {
-  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId,
+    ...kafkaConnectionOptions({ ...kafkaConnectionFromEnv(), kafkaBrokers: kafkaBrokers() }),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 export { deleteTopicsWithPrefix } from '../../tools/infra/scratch-topics';

@@ -478,6 +478,17 @@ describe('environment of the apps', () => {
     });
   }
 
+  it('gives every app that derives event ids the same EVENT_ID_SECRET', () => {
+    const secrets = Object.keys(ENTRY_POINTS)
+      .filter((name) => variablesRead(name)?.has('EVENT_ID_SECRET'))
+      .map((name) => ({ name, secret: environment(services[name] ?? {}).EVENT_ID_SECRET }));
+    expect(secrets.map((s) => s.name).sort()).toEqual(['alerting', 'consumer']);
+    for (const { name, secret } of secrets) {
+      expect({ name, secret }).toEqual({ name, secret: secrets[0].secret });
+      expect({ name, secret }).toEqual({ name, secret: expect.stringMatching(/.{16}/) });
+    }
+  });
+
   it('points KAFKA_BROKERS at the listener advertised to containers', () => {
     const advertised = listeners(kafkaEnv().KAFKA_ADVERTISED_LISTENERS);
     const internal = Object.values(advertised)

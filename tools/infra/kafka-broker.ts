@@ -22,6 +22,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { BrokerTls, makeBrokerTls } from './kafka-tls';
 
 export const KAFKA_VERSION = '4.1.2';
 
@@ -38,12 +39,20 @@ export interface LocalKafkaBrokerOptions {
   cacheDir?: string;
   /** Progress messages (download, format, started...). Default: silent. */
   log?: (line: string) => void;
+  /**
+   * An additional SASL_SSL listener on 127.0.0.1 (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512),
+   * for testing clients against a secured cluster. Its certificate is signed by a CA made at
+   * start (`tlsCaFile`). SCRAM users are stored when the data dir is formatted, so give a
+   * fresh dataDir when the users change; PLAIN users are read at every start.
+   */
+  saslSsl?: { port: number; users: Record<string, string> };
 }
 
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 const NODE_ID = 1;
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
+const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 export class LocalKafkaBroker {
   readonly port: number;
@@ -57,6 +66,8 @@ export class LocalKafkaBroker {
   private exited: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
+  private readonly saslSsl: LocalKafkaBrokerOptions['saslSsl'];
+  private tls: BrokerTls | undefined;
   private readonly onProcessExit = (): void => {
     // Last resort when the caller never calls stop(): do not leave an orphan JVM behind.
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
@@ -76,6 +87,13 @@ export class LocalKafkaBroker {
         path.join(os.homedir(), '.cache', 'eventmon', `kafka-${KAFKA_VERSION}`),
     );
     this.log = options.log ?? (() => undefined);
+    this.saslSsl = options.saslSsl;
+    for (const [name, password] of Object.entries(this.saslSsl?.users ?? {})) {
+      // Both go unquoted into a JAAS option and a kafka-storage argument: keep them plain.
+      if (!/^[A-Za-z0-9_-]+$/.test(name + password)) {
+        throw new Error(`SASL user ${name}: name and password must be [A-Za-z0-9_-]+`);
+      }
+    }
     if (this.port === this.controllerPort) {
       throw new Error(`Kafka port and controller port must differ (both ${this.port})`);
     }
@@ -84,6 +102,16 @@ export class LocalKafkaBroker {
   /** Bootstrap servers string for clients: `127.0.0.1:<port>`. */
   get brokers(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /** Bootstrap servers of the SASL_SSL listener, when started with one. */
+  get saslSslBrokers(): string | undefined {
+    return this.saslSsl && `127.0.0.1:${this.saslSsl.port}`;
+  }
+
+  /** PEM of the CA that signed the SASL_SSL listener's certificate (KAFKA_SSL_CA_FILE). */
+  get tlsCaFile(): string | undefined {
+    return this.tls?.caFile;
   }
 
   /** Pid of the running broker JVM, undefined when not running. */
@@ -120,6 +148,7 @@ export class LocalKafkaBroker {
     for (const [name, port] of [
       ['Kafka', this.port],
       ['KRaft controller', this.controllerPort],
+      ...(this.saslSsl ? [['SASL_SSL', this.saslSsl.port] as const] : []),
     ] as const) {
       if (await isPortTaken(port)) {
         throw new Error(
@@ -133,6 +162,7 @@ export class LocalKafkaBroker {
     const java = javaCommand();
     await checkJava(java);
     const libs = await this.ensureJars();
+    if (this.saslSsl) this.tls = makeBrokerTls(path.join(this.dataDir, 'tls'));
     this.writeServerProperties();
     await this.formatStorage(java, libs);
     this.rotateLog();
@@ -357,6 +387,7 @@ export class LocalKafkaBroker {
       'log.retention.bytes': 512 * 1024 * 1024,
       'log.segment.bytes': 64 * 1024 * 1024,
       'log.retention.check.interval.ms': 60_000,
+      ...this.saslSslProperties(),
     };
     const text =
       `# Written by tools/infra/kafka-broker.ts on every start; edits are overwritten.\n` +
@@ -365,6 +396,30 @@ export class LocalKafkaBroker {
         .join('\n') +
       '\n';
     fs.writeFileSync(this.propsFile, text);
+  }
+
+  /** The SASL_SSL listener beside PLAINTEXT; brokers and controller keep talking in the clear. */
+  private saslSslProperties(): Record<string, string> {
+    if (!this.saslSsl || !this.tls) return {};
+    const listener = 'listener.name.sasl_ssl';
+    const plainUsers = Object.entries(this.saslSsl.users)
+      .map(([name, password]) => `user_${name}="${password}"`)
+      .join(' ');
+    const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+    return {
+      listeners: `PLAINTEXT://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort},SASL_SSL://127.0.0.1:${this.saslSsl.port}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${this.port},SASL_SSL://127.0.0.1:${this.saslSsl.port}`,
+      'listener.security.protocol.map':
+        'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+      [`${listener}.sasl.enabled.mechanisms`]: SCRAM_MECHANISMS.concat('PLAIN').join(','),
+      [`${listener}.plain.sasl.jaas.config`]: `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+      [`${listener}.scram-sha-256.sasl.jaas.config`]: scram,
+      [`${listener}.scram-sha-512.sasl.jaas.config`]: scram,
+      [`${listener}.ssl.keystore.type`]: 'PKCS12',
+      [`${listener}.ssl.keystore.location`]: this.tls.keystoreFile,
+      [`${listener}.ssl.keystore.password`]: this.tls.keystorePassword,
+      [`${listener}.ssl.key.password`]: this.tls.keystorePassword,
+    };
   }
 
   /** `kafka-storage format` once per dataDir, with a cluster id kept in data/meta.properties. */
@@ -388,6 +443,13 @@ export class LocalKafkaBroker {
         '-c',
         this.propsFile,
         '--ignore-formatted',
+        // KRaft keeps SCRAM credentials in its metadata log: added once, at format time.
+        ...Object.entries(this.saslSsl?.users ?? {}).flatMap(([name, password]) =>
+          SCRAM_MECHANISMS.flatMap((mechanism) => [
+            '--add-scram',
+            `${mechanism}=[name=${name},password=${password}]`,
+          ]),
+        ),
       ],
       this.dataDir,
     );

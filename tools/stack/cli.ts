@@ -56,7 +56,8 @@ async function up(): Promise<number> {
   const env = {
     // Predefined rules so a fresh stack alerts on the propagator's sample events.
     ALERTING_RULES_FILE: join(root, 'apps', 'alerting', 'rules.sample.yaml'),
-    API_KEYS: `${localAdminKey()}=admin`,
+    API_KEYS: `${localSecret(LOCAL_KEY_FILE)}=admin`,
+    EVENT_ID_SECRET: localSecret(LOCAL_EVENT_ID_SECRET_FILE),
     ...process.env,
     KAFKA_BROKERS: running.kafkaBrokers,
     DATABASE_URL: running.databaseUrl,
@@ -86,18 +87,24 @@ async function up(): Promise<number> {
   return outcome ? 1 : 0;
 }
 
+/** The local stack's admin key when API_KEYS is unset, so the dashboard and curl work at once. */
 const LOCAL_KEY_FILE = join(DEV.stateDir, 'dev-api-key');
+/**
+ * The local stack's EVENT_ID_SECRET when unset. Kept beside the data: the stored ids of
+ * id-less events were derived with it, and a redelivery must derive the same ones.
+ */
+const LOCAL_EVENT_ID_SECRET_FILE = join(DEV.stateDir, 'event-id-secret');
 
 /**
- * The local stack's admin key when API_KEYS is unset: random, made once per checkout and kept
- * in a file only its owner can read (never printed), so the dashboard and curl work at once.
+ * A random secret made once per checkout and kept in a file only its owner can read (never
+ * printed).
  */
-function localAdminKey(): string {
-  if (!existsSync(LOCAL_KEY_FILE)) {
+function localSecret(file: string): string {
+  if (!existsSync(file)) {
     mkdirSync(DEV.stateDir, { recursive: true });
-    writeFileSync(LOCAL_KEY_FILE, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+    writeFileSync(file, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
   }
-  return readFileSync(LOCAL_KEY_FILE, 'utf8').trim();
+  return readFileSync(file, 'utf8').trim();
 }
 
 async function infraOnly(): Promise<number> {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { runMigrations } from '@app/database';
+import { kafkaConnectionFromEnv, kafkaConnectionOptions } from '@app/kafka';
 import { LocalKafkaBroker } from '../infra/kafka-broker';
 import { PostgresProcess } from '../infra/postgres-process';
 
@@ -13,11 +15,18 @@ export interface InfrastructureOptions {
   /** Use these instead of starting local servers (from KAFKA_BROKERS / DATABASE_URL). */
   externalKafkaBrokers?: string;
   externalDatabaseUrl?: string;
+  /** Where the KAFKA_SSL* / KAFKA_SASL_* settings for an external cluster come from. */
+  env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
 
 export interface RunningInfrastructure {
   kafkaBrokers: string;
+  /**
+   * What the stack's own Kafka clients connect with: the local broker in the clear, an
+   * external cluster with the KAFKA_SSL* and KAFKA_SASL_* settings the services use too.
+   */
+  kafkaOptions: Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>;
   databaseUrl: string;
   stop(): Promise<void>;
 }
@@ -36,8 +45,14 @@ export async function startInfrastructure(
   };
   try {
     let kafkaBrokers = options.externalKafkaBrokers;
+    let kafkaOptions: RunningInfrastructure['kafkaOptions'];
     if (kafkaBrokers) {
       options.log(`Kafka: using KAFKA_BROKERS=${kafkaBrokers}`);
+      kafkaOptions = kafkaConnectionOptions({
+        ...kafkaConnectionFromEnv(options.env),
+        kafkaBrokers: kafkaBrokers.split(','),
+      });
+      await checkKafka(kafkaOptions);
     } else {
       const broker = new LocalKafkaBroker({
         port: options.kafkaPort,
@@ -51,6 +66,7 @@ export async function startInfrastructure(
       stops.push(() => broker.stop());
       await broker.start();
       kafkaBrokers = broker.brokers;
+      kafkaOptions = { brokers: [broker.brokers] };
     }
 
     let databaseUrl = options.externalDatabaseUrl;
@@ -72,9 +88,34 @@ export async function startInfrastructure(
         ? `PostgreSQL: applied ${applied.join(', ')}`
         : 'PostgreSQL: schema up to date',
     );
-    return { kafkaBrokers, databaseUrl, stop: stopAll };
+    return { kafkaBrokers, kafkaOptions, databaseUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * An external cluster is asked for its brokers once, with the services' own TLS and SASL
+ * settings, so a wrong address, CA or password fails here in one line instead of in four
+ * services at once.
+ */
+async function checkKafka(options: RunningInfrastructure['kafkaOptions']): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'eventmon-stack',
+    ...options,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } catch (error) {
+    throw new Error(
+      `Kafka at KAFKA_BROKERS=${options.brokers.toString()} cannot be used: ${(error as Error).message} ` +
+        '(check KAFKA_SSL, KAFKA_SSL_CA_FILE and KAFKA_SASL_* if the cluster requires them)',
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
 }

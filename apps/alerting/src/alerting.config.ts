@@ -1,5 +1,11 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { Env, HttpConfig, NotifyAllowedHostsSetting, ToNumber } from '@app/config';
+import {
+  Env,
+  EventIdSecretSetting,
+  HttpConfig,
+  NotifyAllowedHostsSetting,
+  ToNumber,
+} from '@app/config';
 
 export class AlertingConfig extends HttpConfig {
   @Env('ALERTING_PORT', 'HTTP port of the alerting service (health, metrics)')
@@ -75,6 +81,9 @@ export class AlertingConfig extends HttpConfig {
 
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];
+
+  @EventIdSecretSetting()
+  eventIdSecret = '';
 
   @Env(
     'SMTP_URL',

@@ -20,7 +20,7 @@ export class AlertingModule {
       module: AlertingModule,
       imports: [
         MetricsModule.forRoot('alerting'),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-alerting' }),
+        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-alerting' }),
         HealthModule.forRoot({ database: false }),
       ],
       providers: [

@@ -1,9 +1,11 @@
-import { loadConfig } from '@app/config';
+import { ConfigError, loadConfig } from '@app/config';
 import { ConsumerConfig } from './consumer.config';
+
+const SECRET = { EVENT_ID_SECRET: 'consumer-config-spec-secret' };
 
 describe('ConsumerConfig notifications group', () => {
   const groupOf = (env: Record<string, string>) =>
-    loadConfig(ConsumerConfig, { env }).effectiveNotificationsGroupId();
+    loadConfig(ConsumerConfig, { env: { ...SECRET, ...env } }).effectiveNotificationsGroupId();
 
   it('defaults to eventmon-consumer-notifications', () => {
     expect(groupOf({})).toBe('eventmon-consumer-notifications');
@@ -19,5 +21,20 @@ describe('ConsumerConfig notifications group', () => {
     expect(
       groupOf({ CONSUMER_GROUP_ID: 'a', CONSUMER_NOTIFICATIONS_GROUP_ID: 'incident-store' }),
     ).toBe('incident-store');
+  });
+});
+
+describe('ConsumerConfig EVENT_ID_SECRET', () => {
+  it('refuses to start without one, saying which variable to set and how', () => {
+    for (const env of [{}, { EVENT_ID_SECRET: 'too-short' }]) {
+      expect(() => loadConfig(ConsumerConfig, { env })).toThrow(ConfigError);
+      expect(() => loadConfig(ConsumerConfig, { env })).toThrow(
+        /EVENT_ID_SECRET must be set to a random secret of at least 16 characters/,
+      );
+    }
+  });
+
+  it('takes a secret of 16 characters or more', () => {
+    expect(loadConfig(ConsumerConfig, { env: SECRET }).eventIdSecret).toBe(SECRET.EVENT_ID_SECRET);
   });
 });

@@ -1,5 +1,5 @@
 import { IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { DatabaseServiceConfig, Env, ToNumber } from '@app/config';
+import { DatabaseServiceConfig, Env, EventIdSecretSetting, ToNumber } from '@app/config';
 import { DEFAULT_EVENT_LIMITS } from '@app/contracts';
 
 export class ConsumerConfig extends DatabaseServiceConfig {
@@ -55,6 +55,9 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @IsInt()
   @Min(64)
   maxPayloadBytes = DEFAULT_EVENT_LIMITS.maxPayloadBytes;
+
+  @EventIdSecretSetting()
+  eventIdSecret = '';
 
   @Env(
     'CONSUMER_SESSION_TIMEOUT_MS',

@@ -21,7 +21,7 @@ export class ConsumerModule {
       module: ConsumerModule,
       imports: [
         MetricsModule.forRoot('consumer'),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-consumer' }),
+        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-consumer' }),
         databaseModule({
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,

@@ -31,7 +31,7 @@ export class GatewayModule {
       global: true,
       imports: [
         MetricsModule.forRoot('gateway'),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-gateway' }),
+        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-gateway' }),
         databaseModule({
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,

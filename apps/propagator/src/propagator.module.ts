@@ -23,7 +23,7 @@ export class PropagatorModule {
       module: PropagatorModule,
       imports: [
         MetricsModule.forRoot('propagator'),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-propagator' }),
+        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-propagator' }),
         HealthModule.forRoot({ database: false }),
       ],
       providers: [

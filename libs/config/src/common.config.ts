@@ -9,6 +9,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { Env } from './env.decorator';
+import { KafkaSecurityConfig } from './kafka-security.config';
 import { CommaSeparated, ToNumber } from './transforms';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -27,8 +28,11 @@ function invalidBrokers(value: unknown): string {
     .join(', ');
 }
 
-/** Settings every service shares: where Kafka is, how topics are named, how to log. */
-export class KafkaConnectionConfig {
+/**
+ * Settings every service shares: where Kafka is and how to authenticate to it (the parent
+ * class), how topics are named, how to log.
+ */
+export class KafkaConnectionConfig extends KafkaSecurityConfig {
   @Env('KAFKA_BROKERS', 'Comma-separated Kafka bootstrap servers')
   @CommaSeparated()
   @ArrayNotEmpty({ message: 'must list at least one broker, e.g. 127.0.0.1:9092' })

@@ -3,3 +3,5 @@ export * from './load-config';
 export * from './transforms';
 export * from './common.config';
 export * from './shared-settings';
+export * from './kafka-security.config';
+export * from './validators';

@@ -95,10 +95,18 @@ describe('loadConfig', () => {
     ).toEqual([
       'EVENTS_TOPIC_PARTITIONS',
       'KAFKA_BROKERS',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SASL_PASSWORD',
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SSL',
+      'KAFKA_SSL_CA_FILE',
+      'KAFKA_SSL_CERT_FILE',
+      'KAFKA_SSL_KEY_FILE',
+      'KAFKA_SSL_REJECT_UNAUTHORIZED',
       'KAFKA_TOPIC_PREFIX',
       'LOG_LEVEL',
       'SAMPLE_WORKERS',
     ]);
-    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(4);
+    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(12);
   });
 });

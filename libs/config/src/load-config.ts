@@ -66,6 +66,11 @@ export function loadConfig<T extends object>(
   const config = plainToInstance(configClass, values, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
+    // A setting that is missing rather than wrong is named by its variable too.
+    for (const binding of bindings) {
+      if (!origin.has(binding.property))
+        origin.set(binding.property, `${binding.variable} (not set)`);
+    }
     throw new ConfigError(describeErrors(errors, origin), configClass.name);
   }
   return config;

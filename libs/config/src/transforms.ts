@@ -30,3 +30,9 @@ export const ToBoolean = (): PropertyDecorator =>
     if (FALSE.has(lower)) return false;
     return value;
   });
+
+/** Case-insensitive names (SCRAM-SHA-512 or scram-sha-512) compared in lower case. */
+export const Lowercase = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );

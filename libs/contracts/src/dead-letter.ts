@@ -30,6 +30,11 @@ export enum DeadLetterStage {
   Validation = 'validation',
   /** A valid-looking event the database refused on its own (the batch around it was kept). */
   Persistence = 'persistence',
+  /**
+   * Its id is already stored with different content: a producer reusing ids, or someone
+   * claiming an event's id first. An identical redelivery is a silent duplicate instead.
+   */
+  Conflict = 'conflict',
   /** A notification that could not be delivered to a channel after every retry. */
   Delivery = 'delivery',
 }

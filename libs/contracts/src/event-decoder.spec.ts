@@ -1,10 +1,11 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { DEFAULT_EVENT_LIMITS } from './event';
 import { decodeEventMessage, RawEventMessage } from './event-decoder';
-import { deriveEventId } from './event-id';
+import { keyedEventIds } from './event-id';
 import schema from './event.schema.json';
 
 const KAFKA_TS = String(Date.UTC(2026, 10, 23, 8, 0, 0));
+const deriveEventId = keyedEventIds('decoder-spec-secret');
 
 function message(value: string | Buffer | null, key: string | null = 'client-x'): RawEventMessage {
   return {
@@ -18,7 +19,7 @@ function message(value: string | Buffer | null, key: string | null = 'client-x')
 }
 
 function decode(value: string | Buffer | null, key?: string | null) {
-  return decodeEventMessage(message(value, key), DEFAULT_EVENT_LIMITS);
+  return decodeEventMessage(message(value, key), DEFAULT_EVENT_LIMITS, deriveEventId);
 }
 
 function reasonsOf(value: string | Buffer | null): string[] {
@@ -204,6 +205,7 @@ describe('decodeEventMessage: rejections say why', () => {
     const big = decodeEventMessage(
       message(JSON.stringify({ type: 'a', payload: 'x'.repeat(300) })),
       limits,
+      deriveEventId,
     );
     expect(big).toEqual({
       ok: false,
@@ -212,6 +214,7 @@ describe('decodeEventMessage: rejections say why', () => {
     const payload = decodeEventMessage(
       message(JSON.stringify({ type: 'a', payload: { k: 'x'.repeat(20) } })),
       limits,
+      deriveEventId,
     );
     expect(payload).toEqual({
       ok: false,
@@ -237,6 +240,7 @@ describe('decodeEventMessage: rejections say why', () => {
     const result = decodeEventMessage(
       { ...message('{"type":"a"}'), timestamp: '-1' },
       DEFAULT_EVENT_LIMITS,
+      deriveEventId,
     );
     expect(result.ok && result.event.occurredAt.getTime()).toBeGreaterThanOrEqual(before);
   });

@@ -14,7 +14,7 @@ import {
   UNKNOWN_SOURCE,
   UUID_PATTERN,
 } from './event';
-import { deriveEventId } from './event-id';
+import { EventIdDeriver } from './event-id';
 
 /** A Kafka message as the consumer sees it, reduced to what decoding needs. */
 export interface RawEventMessage {
@@ -48,9 +48,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Turns one Kafka message into a normalised event, or into every reason it cannot be one.
- * Pure and synchronous: the consumer calls it for every message on the hot path.
+ * Pure and synchronous: the consumer calls it for every message on the hot path. `deriveId`
+ * gives the id of an event published without one (see event-id.ts).
  */
-export function decodeEventMessage(message: RawEventMessage, limits: EventLimits): DecodeResult {
+export function decodeEventMessage(
+  message: RawEventMessage,
+  limits: EventLimits,
+  deriveId: EventIdDeriver,
+): DecodeResult {
   const parsed = parseJsonObject(message.value, limits);
   if (!parsed.ok) return parsed;
   const { object, text } = parsed;
@@ -101,7 +106,7 @@ export function decodeEventMessage(message: RawEventMessage, limits: EventLimits
     ok: true,
     legacy: isLegacy,
     event: {
-      id: id ?? deriveEventId(message.topic, message.partition, message.offset),
+      id: id ?? deriveId(message.topic, message.partition, message.offset),
       type: type!,
       source: source ?? sourceFromKey(message.key),
       severity: severity!,

@@ -3,3 +3,4 @@ export * from './topic-admin';
 export * from './kafka-health.indicator';
 export * from './kafka.module';
 export * from './topic-follower';
+export * from './kafka-connection';

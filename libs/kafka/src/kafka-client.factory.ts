@@ -1,21 +1,30 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaConnectionSettings, kafkaConnectionOptions } from './kafka-connection';
+import { KafkaLogFilter, KafkaLogLevel } from './kafka-log-filter';
+
+const LEVEL_NAMES: Partial<Record<logLevel, KafkaLogLevel>> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+};
 
 export interface KafkaClientOptions {
-  brokers: string[];
+  connection: KafkaConnectionSettings;
   clientId: string;
 }
 
 /**
  * One kafkajs client per service. kafkajs logs go through the Nest logger so they come out
  * as the same structured JSON as everything else; only warnings and errors, since kafkajs
- * is chatty at info level (every group join, every connection).
+ * is chatty at info level (every group join, every connection). A brand-new broker's
+ * transient answers, which kafkajs retries by itself, go to debug (KafkaLogFilter).
  */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const logger = new Logger(`kafkajs:${options.clientId}`);
+  const filter = new KafkaLogFilter();
   return new Kafka({
     clientId: options.clientId,
-    brokers: options.brokers,
+    ...kafkaConnectionOptions(options.connection),
     logLevel: logLevel.WARN,
     // Long enough to ride out a broker restart, short enough to fail a health check visibly.
     connectionTimeout: 5000,
@@ -28,10 +37,9 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
         // Our services retry failed sends themselves (with backoff, until they succeed), so
         // kafkajs' bounded retries on idempotent producers are intended, not a risk to flag.
         if (message.startsWith('Limiting retries for the idempotent producer')) return;
-        const line = `${message} ${JSON.stringify(extra)}`;
-        if (level === logLevel.ERROR) logger.error(line);
-        else if (level === logLevel.WARN) logger.warn(line);
-        else logger.debug(line);
+        const decision = filter.decide(LEVEL_NAMES[level] ?? 'debug', message, extra);
+        const line = [decision.note, message, JSON.stringify(extra)].filter(Boolean).join(' ');
+        logger[decision.level](line);
       },
   });
 }

@@ -1,6 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { AlertRule, decodeEventMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import {
+  AlertRule,
+  decodeEventMessage,
+  EventIdDeriver,
+  keyedEventIds,
+  LifecycleMessage,
+  Topic,
+  topicName,
+} from '@app/contracts';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 import { AlertingConfig } from '../alerting.config';
 import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
@@ -45,6 +53,8 @@ export class EvaluationService {
   private readonly retrier: DependencyRetrier;
   private readonly offsets = new OffsetTracker();
   private readonly committer: OffsetCommitter;
+  /** The consumer's derivation: incidents must name id-less events by their stored ids. */
+  private readonly eventIds: EventIdDeriver;
   private engine: AlertEngine;
   private rebuild: Promise<void> = Promise.resolve();
   /** Partitions still replaying, and the offset where each resumes normal evaluation. */
@@ -82,6 +92,7 @@ export class EvaluationService {
     private readonly metrics: AlertingMetrics,
   ) {
     this.topic = topicName(Topic.Events, config.kafkaTopicPrefix);
+    this.eventIds = keyedEventIds(config.eventIdSecret);
     this.engine = this.newEngine(Date.now());
     this.consumer = kafka.consumer({
       groupId: config.groupId,
@@ -280,6 +291,7 @@ export class EvaluationService {
       const decoded = decodeEventMessage(
         { ...message, topic: batch.topic, partition: batch.partition },
         EVALUATION_LIMITS,
+        this.eventIds,
       );
       if (!decoded.ok) {
         this.metrics.eventsSkipped.inc({ reason: 'invalid' });

@@ -29,12 +29,12 @@ export class ConsumerMetrics {
     });
     this.duplicates = new Counter({
       name: 'eventmon_events_duplicate_total',
-      help: 'Valid events already stored (redeliveries), skipped',
+      help: 'Valid events already stored with the same content (redeliveries), skipped',
       registers,
     });
     this.deadLettered = new Counter({
       name: 'eventmon_events_dead_lettered_total',
-      help: 'Messages sent to the events DLQ, by stage (validation, persistence)',
+      help: 'Messages sent to the events DLQ, by stage (validation, persistence, conflict)',
       labelNames: ['stage'],
       registers,
     });

@@ -9,6 +9,13 @@ export interface AcceptedMessage<Row> {
   original: DeadLetterSource;
 }
 
+/** A row `store` skipped because another row holds its key with different content. */
+export interface RowConflict {
+  /** Position of the row in the array given to `findConflicts`. */
+  index: number;
+  reason: string;
+}
+
 /** What one committed batch did, for the pipeline's metrics. */
 export interface BatchOutcome<Row> {
   messages: number;
@@ -19,6 +26,8 @@ export interface BatchOutcome<Row> {
   rejected: number;
   /** Dead-lettered because PostgreSQL refused them (stage persistence). */
   poisoned: number;
+  /** Dead-lettered because their key is stored with different content (stage conflict). */
+  conflicts: number;
   seconds: number;
 }
 
@@ -36,6 +45,14 @@ export interface BatchPipeline<Row> {
    * returns how many rows it inserted or changed.
    */
   store(rows: Row[]): Promise<number>;
+  /**
+   * Called only when `store` changed fewer rows than it was given (the hot path never pays
+   * for it): which of the rows, now that they are stored, differ from the stored row of their
+   * key. Those are dead-lettered as conflicts; the other skipped rows are true duplicates (a
+   * redelivery), which stay silent. A pipeline without it treats every skipped row as a
+   * duplicate.
+   */
+  findConflicts?(rows: Row[]): Promise<RowConflict[]>;
   /** Called once the batch's offsets are committed. */
   recordBatch(outcome: BatchOutcome<Row>): void;
 }

@@ -1,7 +1,13 @@
-import { DeadLetterSource, DeadLetterStage, decodeEventMessage, EventLimits } from '@app/contracts';
+import {
+  DeadLetterSource,
+  DeadLetterStage,
+  decodeEventMessage,
+  EventIdDeriver,
+  EventLimits,
+} from '@app/contracts';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { EventBatchRepository, PersistableEvent } from '../repositories/event-batch.repository';
-import { BatchOutcome, BatchPipeline, MessageDecoding } from './batch-pipeline';
+import { BatchOutcome, BatchPipeline, MessageDecoding, RowConflict } from './batch-pipeline';
 
 export interface DecodedEvent extends PersistableEvent {
   /** Received in the legacy `{event_type, event_payload}` shape (counted, then stored as v1). */
@@ -15,11 +21,12 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
   constructor(
     private readonly repository: EventBatchRepository,
     private readonly limits: EventLimits,
+    private readonly eventIds: EventIdDeriver,
     private readonly metrics: ConsumerMetrics,
   ) {}
 
   decode(message: DeadLetterSource): MessageDecoding<DecodedEvent> {
-    const result = decodeEventMessage(message, this.limits);
+    const result = decodeEventMessage(message, this.limits, this.eventIds);
     if (!result.ok) return result;
     return {
       ok: true,
@@ -36,13 +43,28 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
     return this.repository.insertBatch(rows);
   }
 
+  /**
+   * An id stored with other content is not a redelivery: dropping the event silently would
+   * lose it (a producer reusing ids, or an id claimed first by someone else's event).
+   */
+  async findConflicts(rows: DecodedEvent[]): Promise<RowConflict[]> {
+    const indexes = await this.repository.findConflicts(rows);
+    return indexes.map((index) => ({
+      index,
+      reason: `id ${rows[index].event.id} already stored with different content`,
+    }));
+  }
+
   recordBatch(outcome: BatchOutcome<DecodedEvent>): void {
     const { metrics } = this;
     metrics.consumed.inc(outcome.messages);
     metrics.persisted.inc(outcome.changed);
-    metrics.duplicates.inc(outcome.accepted.length - outcome.poisoned - outcome.changed);
+    metrics.duplicates.inc(
+      outcome.accepted.length - outcome.poisoned - outcome.conflicts - outcome.changed,
+    );
     metrics.deadLettered.inc({ stage: DeadLetterStage.Validation }, outcome.rejected);
     metrics.deadLettered.inc({ stage: DeadLetterStage.Persistence }, outcome.poisoned);
+    metrics.deadLettered.inc({ stage: DeadLetterStage.Conflict }, outcome.conflicts);
     metrics.legacy.inc(outcome.accepted.filter((m) => m.row.legacy).length);
     metrics.batchSize.observe(outcome.messages);
     metrics.batchDuration.observe(outcome.seconds);

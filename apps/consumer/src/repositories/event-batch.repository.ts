@@ -55,6 +55,21 @@ counts AS (
 )
 SELECT count(*)::int AS inserted FROM inserted`;
 
+/**
+ * The events of a batch (the first seven columns of INSERT_BATCH_SQL) whose id is stored with
+ * other content, by position (1-based). Run after the insert, so a row the batch itself
+ * inserted compares equal to itself, and a second row with its id in the same batch does
+ * not. jsonb compares by value, so key order and spacing in the original JSON do not matter.
+ */
+const FIND_CONFLICTS_SQL = `
+SELECT i.n::int AS n
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+              $6::float8[], $7::jsonb[])
+       WITH ORDINALITY AS i(id, type, source, severity, occurred_at, value, payload, n)
+  JOIN events e ON e.id = i.id
+ WHERE (e.type, e.source, e.severity, e.occurred_at, e.value, e.payload)
+       IS DISTINCT FROM (i.type, i.source, i.severity, i.occurred_at, i.value, i.payload)`;
+
 @Injectable()
 export class EventBatchRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -62,23 +77,41 @@ export class EventBatchRepository {
   /** Returns how many of the events were new; the rest were already stored. */
   async insertBatch(events: readonly PersistableEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    const columns = [[], [], [], [], [], [], [], [], []] as unknown[][];
-    for (const { event, partition, offset } of events) {
-      columns[0].push(event.id);
-      columns[1].push(event.type);
-      columns[2].push(event.source);
-      columns[3].push(event.severity);
-      columns[4].push(event.occurredAt.toISOString());
-      columns[5].push(event.value);
-      // SQL NULL for "no payload", not the JSON value null.
-      columns[6].push(event.payload === null ? null : JSON.stringify(event.payload));
-      columns[7].push(partition);
-      columns[8].push(offset);
-    }
     const result: Array<{ inserted: number }> = await this.dataSource.query(
       INSERT_BATCH_SQL,
-      columns,
+      columnsOf(events),
     );
     return result[0]?.inserted ?? 0;
   }
+
+  /**
+   * Positions (0-based) of the events whose id is stored with a different type, source,
+   * severity, occurredAt, value or payload. Only worth asking when insertBatch skipped some.
+   */
+  async findConflicts(events: readonly PersistableEvent[]): Promise<number[]> {
+    if (events.length === 0) return [];
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      FIND_CONFLICTS_SQL,
+      columnsOf(events).slice(0, 7),
+    );
+    return rows.map((row) => row.n - 1);
+  }
+}
+
+/** One array parameter per column of INSERT_BATCH_SQL, expanded there by UNNEST. */
+function columnsOf(events: readonly PersistableEvent[]): unknown[][] {
+  const columns = [[], [], [], [], [], [], [], [], []] as unknown[][];
+  for (const { event, partition, offset } of events) {
+    columns[0].push(event.id);
+    columns[1].push(event.type);
+    columns[2].push(event.source);
+    columns[3].push(event.severity);
+    columns[4].push(event.occurredAt.toISOString());
+    columns[5].push(event.value);
+    // SQL NULL for "no payload", not the JSON value null.
+    columns[6].push(event.payload === null ? null : JSON.stringify(event.payload));
+    columns[7].push(partition);
+    columns[8].push(offset);
+  }
+  return columns;
 }

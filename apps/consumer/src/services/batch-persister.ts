@@ -13,6 +13,8 @@ export interface PersistOutcome<Row> {
   changed: number;
   /** Rows the database refused on their own; they go to the DLQ, the rest are stored. */
   poisoned: PoisonedMessage<Row>[];
+  /** Rows whose key is stored with different content (see BatchPipeline.findConflicts). */
+  conflicts: PoisonedMessage<Row>[];
 }
 
 /**
@@ -26,16 +28,22 @@ export class BatchPersister {
   constructor(private readonly retrier: DependencyRetrier) {}
 
   async persist<Row>(
-    pipeline: Pick<BatchPipeline<Row>, 'noun' | 'store'>,
+    pipeline: Pick<BatchPipeline<Row>, 'noun' | 'store' | 'findConflicts'>,
     messages: readonly AcceptedMessage<Row>[],
     context: BatchContext,
   ): Promise<PersistOutcome<Row>> {
-    if (messages.length === 0) return { changed: 0, poisoned: [] };
+    if (messages.length === 0) return { changed: 0, poisoned: [], conflicts: [] };
+    const rows = messages.map((m) => m.row);
     try {
-      const changed = await this.retrier.run('database', context, () =>
-        pipeline.store(messages.map((m) => m.row)),
+      const changed = await this.retrier.run('database', context, () => pipeline.store(rows));
+      if (changed === rows.length || !pipeline.findConflicts) {
+        return { changed, poisoned: [], conflicts: [] };
+      }
+      const found = await this.retrier.run('database', context, () =>
+        pipeline.findConflicts!(rows),
       );
-      return { changed, poisoned: [] };
+      const conflicts = found.map(({ index, reason }) => ({ message: messages[index], reason }));
+      return { changed, poisoned: [], conflicts };
     } catch (error) {
       // Only poison-data errors escape the retrier (an abandoned batch rethrows below).
       if (classifyDatabaseError(error) !== FailureKind.PoisonData) throw error;
@@ -45,7 +53,7 @@ export class BatchPersister {
         this.logger.warn(
           `${reason} (${original.topic} partition ${original.partition} offset ${original.offset})`,
         );
-        return { changed: 0, poisoned: [{ message: messages[0], reason }] };
+        return { changed: 0, poisoned: [{ message: messages[0], reason }], conflicts: [] };
       }
       const middle = Math.ceil(messages.length / 2);
       const first = await this.persist(pipeline, messages.slice(0, middle), context);
@@ -53,6 +61,7 @@ export class BatchPersister {
       return {
         changed: first.changed + second.changed,
         poisoned: [...first.poisoned, ...second.poisoned],
+        conflicts: [...first.conflicts, ...second.conflicts],
       };
     }
   }

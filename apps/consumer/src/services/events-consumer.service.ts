@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { Topic, topicName } from '@app/contracts';
+import { keyedEventIds, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { ConsumerConfig } from '../consumer.config';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
@@ -23,7 +23,12 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
     retrier: DependencyRetrier,
     metrics: ConsumerMetrics,
   ) {
-    const pipeline = new EventsPipeline(repository, config, metrics);
+    const pipeline = new EventsPipeline(
+      repository,
+      config,
+      keyedEventIds(config.eventIdSecret),
+      metrics,
+    );
     this.group = new GroupBatchConsumer(kafka, config, retrier, deadLetters, {
       name: 'EventsConsumer',
       groupId: config.groupId,

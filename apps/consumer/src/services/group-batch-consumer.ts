@@ -5,7 +5,7 @@ import { ConsumerConfig } from '../consumer.config';
 import { BatchPipeline } from '../pipelines/batch-pipeline';
 import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
 import { decodeBatch } from './batch-decoder';
-import { BatchPersister } from './batch-persister';
+import { BatchPersister, PoisonedMessage } from './batch-persister';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 
 export interface GroupBatchConsumerOptions {
@@ -107,21 +107,22 @@ export class GroupBatchConsumer {
       this.service,
     );
     try {
-      const { changed, poisoned } = await this.persister.persist(
+      const { changed, poisoned, conflicts } = await this.persister.persist(
         pipeline,
         decoded.accepted,
         context,
       );
+      const deadLetter = (p: PoisonedMessage<Row>, stage: DeadLetterStage) =>
+        buildDeadLetter(p.message.original, [p.reason], stage, this.service);
       const deadLetters = decoded.rejected.concat(
-        poisoned.map((p) =>
-          buildDeadLetter(
-            p.message.original,
-            [p.reason],
-            DeadLetterStage.Persistence,
-            this.service,
-          ),
-        ),
+        poisoned.map((p) => deadLetter(p, DeadLetterStage.Persistence)),
+        conflicts.map((p) => deadLetter(p, DeadLetterStage.Conflict)),
       );
+      if (conflicts.length > 0) {
+        this.logger.warn(
+          `${conflicts.length} ${pipeline.noun}(s) dead-lettered as conflicts, e.g. ${conflicts[0].reason} (${batch.topic} partition ${batch.partition} offset ${conflicts[0].message.original.offset})`,
+        );
+      }
       await this.retrier.run('kafka', context, () =>
         this.deadLetters.publish(this.options.deadLetterTopic, deadLetters),
       );
@@ -142,6 +143,7 @@ export class GroupBatchConsumer {
         changed,
         rejected: decoded.rejected.length,
         poisoned: poisoned.length,
+        conflicts: conflicts.length,
         seconds: (performance.now() - started) / 1000,
       });
     } catch (error) {

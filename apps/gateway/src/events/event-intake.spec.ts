@@ -30,6 +30,19 @@ describe('checkEvent', () => {
     expect(a.ok && a.event.type).toBe('login.failed');
   });
 
+  it('gives an event sent with "id": null a random id of its own, never one shared by all', () => {
+    // Once derived from the placeholder coordinates events/0/0: every such event had the same
+    // id, and the consumer stored only the first of them.
+    const ids = new Set(
+      [1, 2, 3].map((i) => {
+        const result = checkEvent({ id: null, type: 'a', payload: { i } }, NOW);
+        return result.ok ? result.event.id : result.reasons.join('; ');
+      }),
+    );
+    expect(ids.size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+  });
+
   it('lists every reason an event is refused', () => {
     const result = checkEvent({ type: 5, severity: 'urgent', colour: 'red' }, NOW);
     expect(result.ok).toBe(false);

@@ -3,6 +3,7 @@ import {
   DEFAULT_EVENT_LIMITS,
   decodeEventMessage,
   NormalizedEvent,
+  randomEventIds,
   Topic,
   topicName,
 } from '@app/contracts';
@@ -33,10 +34,11 @@ export function checkEvent(input: unknown, now: Date): IntakeResult {
       timestamp: String(now.getTime()),
     },
     DEFAULT_EVENT_LIMITS,
+    // A legacy event has no id field: the decoder gives it a random one, not one derived
+    // from this placeholder offset, like every other id-less event here.
+    randomEventIds,
   );
-  if (!decoded.ok) return decoded;
-  // A legacy event's id would be derived from this placeholder offset: give it its own.
-  return { ok: true, event: isLegacy ? { ...decoded.event, id: randomUUID() } : decoded.event };
+  return decoded.ok ? { ok: true, event: decoded.event } : decoded;
 }
 
 /** The version-1 JSON the gateway publishes: every field resolved. */

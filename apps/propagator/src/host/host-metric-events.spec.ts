@@ -1,4 +1,4 @@
-import { decodeEventMessage, DEFAULT_EVENT_LIMITS } from '@app/contracts';
+import { decodeEventMessage, DEFAULT_EVENT_LIMITS, randomEventIds } from '@app/contracts';
 import { ConfigError } from '@app/config';
 import {
   HostMetricType,
@@ -29,6 +29,7 @@ function decode(value: string) {
       timestamp: String(Date.now()),
     },
     DEFAULT_EVENT_LIMITS,
+    randomEventIds,
   );
   if (!result.ok) throw new Error(result.reasons.join('; '));
   return result.event;

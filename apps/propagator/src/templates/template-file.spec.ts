@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@app/config';
-import { decodeEventMessage, DEFAULT_EVENT_LIMITS, SEVERITIES } from '@app/contracts';
+import {
+  decodeEventMessage,
+  DEFAULT_EVENT_LIMITS,
+  randomEventIds,
+  SEVERITIES,
+} from '@app/contracts';
 import { defaultEventsFile } from './default-events-file';
 import { compileTemplates, loadTemplates } from './template-file';
 
@@ -60,6 +65,7 @@ describe('the shipped sample templates', () => {
             timestamp: String(Date.now()),
           },
           DEFAULT_EVENT_LIMITS,
+          randomEventIds,
         );
         if (!result.ok) throw new Error(`${template.type}: ${result.reasons.join('; ')}`);
         expect(result.legacy).toBe(false);

@@ -4,6 +4,7 @@ import {
   decodeEventMessage,
   DEFAULT_EVENT_LIMITS,
   MAX_TYPE_LENGTH,
+  randomEventIds,
   SEVERITIES,
   Severity,
   TYPE_PATTERN,
@@ -211,6 +212,7 @@ function checkRendersValidEvent(template: EventTemplate, problems: string[]): vo
       timestamp: String(Date.now()),
     },
     DEFAULT_EVENT_LIMITS,
+    randomEventIds,
   );
   if (!result.ok) {
     problems.push(

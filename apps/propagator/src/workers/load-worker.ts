@@ -30,7 +30,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, data: LoadWorkerD
   // Validated by the main thread already; read again because a thread shares no objects.
   const catalog = new TemplateCatalog(loadTemplates(config.eventsFile));
   const kafka = createKafkaClient({
-    brokers: config.kafkaBrokers,
+    connection: config,
     clientId: `eventmon-propagator-${data.index}`,
   });
   const publisher = new EventsTopicPublisher(kafka, config);
