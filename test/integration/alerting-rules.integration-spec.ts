@@ -27,6 +27,21 @@ describe('alerting: rules, windows and incidents', () => {
   const apps: AppHarness[] = [];
   /** How long a crossing may take to become an incident once its events are sent (this machine). */
   const INCIDENT_BOUND = { timeoutMs: 10000 };
+  /** The rule's `count`-th incident.opened, once there are exactly `count`, within the bound. */
+  const openedWithinBound = (ruleId: string, count = 1) =>
+    eventually(() => {
+      const found = incidentsOf(notifications, 'incident.opened', ruleId);
+      expect(found).toHaveLength(count);
+      return found[count - 1];
+    }, INCIDENT_BOUND);
+  /** Three app.crash events within 60 s, per source. */
+  const crashRule = (id: string, fields: Record<string, unknown> = {}) => ({
+    id,
+    match: { types: ['app.crash'] },
+    window: { kind: 'sliding', seconds: 60 },
+    condition: { operator: '>=', threshold: 3 },
+    ...fields,
+  });
   const idsOf = (messages: ReturnType<typeof liveEvent>[]) =>
     messages.map((m) => (JSON.parse(String(m.value)) as { id: string }).id).sort();
 
@@ -217,11 +232,7 @@ describe('alerting: rules, windows and incidents', () => {
     });
     const next = [1, 2].map(() => liveEvent('login.failure', 'web'));
     await publishEvents(...next);
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'logins');
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, INCIDENT_BOUND);
+    const opened = await openedWithinBound('logins');
     expect(opened.incident).toEqual(
       expect.objectContaining({ ruleName: 'Login failures', threshold: 2, groupKey: 'web' }),
     );
@@ -260,11 +271,7 @@ describe('alerting: rules, windows and incidents', () => {
     const second = await startAlerting();
     expect(second.output()).toMatch(/windows ready/);
     await publishEvents(...Array.from({ length: 4 }, () => liveEvent('app.error', 'svc')));
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'bursts');
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, INCIDENT_BOUND);
+    const opened = await openedWithinBound('bursts');
     expect(opened.incident.value).toBe(10);
     expect(opened.incident.eventIds).toHaveLength(10);
     await eventually(async () => expect(await committedEvents(group)).toBe(10));
@@ -332,21 +339,12 @@ describe('alerting: rules, windows and incidents', () => {
   });
 
   it('opens an incident for events already on the topic when a brand-new group starts', async () => {
-    await publishRules({
-      id: 'early',
-      match: { types: ['app.crash'] },
-      window: { kind: 'sliding', seconds: 60 },
-      condition: { operator: '>=', threshold: 3 },
-    });
+    await publishRules(crashRule('early'));
     const crossing = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
     await publishEvents(...crossing);
     // The group has never committed: nothing was evaluated before, so nothing replays silently.
     await startAlerting();
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'early');
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, INCIDENT_BOUND);
+    const opened = await openedWithinBound('early');
     expect([...opened.incident.eventIds].sort()).toEqual(idsOf(crossing));
   });
 
@@ -358,18 +356,9 @@ describe('alerting: rules, windows and incidents', () => {
     await eventually(async () => expect(await committedEvents(group)).toBe(3));
     await first.kill();
     // The group evaluated these events before, but never under this rule.
-    await publishRules({
-      id: 'newcomer',
-      match: { types: ['app.crash'] },
-      window: { kind: 'sliding', seconds: 60 },
-      condition: { operator: '>=', threshold: 3 },
-    });
+    await publishRules(crashRule('newcomer'));
     await startAlerting();
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'newcomer');
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, INCIDENT_BOUND);
+    const opened = await openedWithinBound('newcomer');
     expect([...opened.incident.eventIds].sort()).toEqual(idsOf(crossing));
   });
 
@@ -382,18 +371,8 @@ describe('alerting: rules, windows and incidents', () => {
     const after = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
     await publishEvents(...before, ...after);
     await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(5));
-    await publishRules({
-      id: 'late-rule',
-      match: { types: ['app.crash'] },
-      window: { kind: 'sliding', seconds: 60 },
-      condition: { operator: '>=', threshold: 3 },
-      activeFrom: activeFrom.toISOString(),
-    });
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'late-rule');
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, INCIDENT_BOUND);
+    await publishRules(crashRule('late-rule', { activeFrom: activeFrom.toISOString() }));
+    const opened = await openedWithinBound('late-rule');
     // Only the three events at or after the activation count; the two before never do.
     expect(opened.incident.value).toBe(3);
     expect([...opened.incident.eventIds].sort()).toEqual(idsOf(after));
@@ -401,21 +380,11 @@ describe('alerting: rules, windows and incidents', () => {
 
   it('starts a rule changed while its condition is true over from the change', async () => {
     const app = await startAlerting();
-    const rule = {
-      id: 'changed',
-      match: { types: ['app.crash'] },
-      window: { kind: 'sliding', seconds: 60 },
-      condition: { operator: '>=', threshold: 3 },
-      activeFrom: new Date().toISOString(),
-    };
+    const rule = crashRule('changed', { activeFrom: new Date().toISOString() });
     await publishRules(rule);
     await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
     await publishEvents(...[1, 2, 3].map(() => liveEvent('app.crash', 'svc')));
-    const first = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'changed');
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, INCIDENT_BOUND);
+    const first = await openedWithinBound('changed');
 
     // A lower threshold while the condition holds: the rule counts from the change on, so the
     // old incident resolves and the two events sent right after the change open a new one.
@@ -426,11 +395,7 @@ describe('alerting: rules, windows and incidents', () => {
     });
     const crossing = [1, 2].map(() => liveEvent('app.crash', 'svc'));
     await publishEvents(...crossing);
-    const second = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'changed');
-      expect(found).toHaveLength(2);
-      return found[1];
-    }, INCIDENT_BOUND);
+    const second = await openedWithinBound('changed', 2);
     expect(second.incident).toEqual(expect.objectContaining({ value: 2, threshold: 2 }));
     expect([...second.incident.eventIds].sort()).toEqual(idsOf(crossing));
     const resolved = incidentsOf(notifications, 'incident.resolved', 'changed');
@@ -447,11 +412,7 @@ describe('alerting: rules, windows and incidents', () => {
       cooldownSeconds: 3600,
     });
     await publishEvents(liveEvent('host.disk.usage', 'db-1', { value: 95 }));
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'disk');
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, INCIDENT_BOUND);
+    const opened = await openedWithinBound('disk');
     expect(opened.incident.value).toBe(95);
     const now = new Date().toISOString();
     const resolvedByHand: LifecycleMessage = {
