@@ -28,6 +28,13 @@ export class GatewayConfig extends DatabaseServiceConfig {
   })
   apiKeys: string[] = [];
 
+  @Env(
+    'GATEWAY_FINGERPRINT_SECRET',
+    'Secret keying the API key fingerprints that the audit log and incidents name callers by (empty: a random one kept in the database, shared by every replica)',
+  )
+  @IsString()
+  fingerprintSecret = '';
+
   @Env('GATEWAY_RATE_LIMIT_PER_MINUTE', 'Requests one client address may make per minute')
   @ToNumber()
   @IsInt()
@@ -68,6 +75,26 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(3600)
   analyticsSettledSeconds = 30;
+
+  @Env(
+    'GATEWAY_BACKTEST_CONCURRENCY',
+    'Rule backtests running at once in one gateway (each API key: one at a time); more: 429',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  backtestConcurrency = 2;
+
+  @Env(
+    'GATEWAY_SSE_MAX_PER_KEY',
+    'Live incident streams (GET /api/incidents/stream) one API key may hold open at once (more: 429)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  sseMaxPerKey = 5;
 
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { DataSource } from 'typeorm';
 import { databaseModule } from '@app/database';
 import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
@@ -13,6 +14,7 @@ import { IncidentsModule } from './incidents/incidents.module';
 import { RulesModule } from './rules/rules.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
+import { fingerprintSecret } from './auth/fingerprint-secret';
 import { GatewayConfig } from './gateway.config';
 import { ClientThrottlerGuard } from './http/client-throttler.guard';
 import { SlidingWindowStorage } from './http/sliding-window-storage';
@@ -53,7 +55,15 @@ export class GatewayModule {
       controllers: [AuditController],
       providers: [
         { provide: GatewayConfig, useValue: config },
-        { provide: ApiKeys, useValue: new ApiKeys(config.apiKeys) },
+        {
+          provide: ApiKeys,
+          inject: [DataSource],
+          useFactory: async (dataSource: DataSource) =>
+            new ApiKeys(
+              config.apiKeys,
+              await fingerprintSecret(config.fingerprintSecret, dataSource),
+            ),
+        },
         { provide: APP_GUARD, useClass: ClientThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: DatabaseErrorFilter },

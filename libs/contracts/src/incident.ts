@@ -72,6 +72,13 @@ export interface LifecycleMessage {
   incident: Incident;
 }
 
+/**
+ * The incident without the rule's channel list, for anyone but the dispatcher: the list holds
+ * webhook URLs (credentials) and recipient addresses. An empty list still decodes as an
+ * Incident, so receivers keep one shape.
+ */
+export const withoutChannels = (incident: Incident): Incident => ({ ...incident, channels: [] });
+
 export const DELIVERY_OUTCOMES = ['delivered', 'retrying', 'failed'] as const;
 /** `retrying`: this attempt failed and another follows; `failed`: the last attempt failed. */
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];

@@ -149,9 +149,28 @@ describe('decodeRule', () => {
       { type: 'pagerduty' },
       { type: 'pagerduty', routingKeyEnv: 'CHANNEL_PD_PAYMENTS' },
       { type: 'webhook', url: 'http://hooks.example.com/x', secretEnv: 'CHANNEL_HOOK_SECRET' },
+      { type: 'webhook', urlEnv: 'CHANNEL_HOOK_URL', secretEnv: 'CHANNEL_HOOK_SECRET' },
     ];
     const result = decodeRule({ ...minimal, channels });
     expect(result.ok && result.rule.channels).toEqual(channels);
+  });
+
+  it('takes a webhook URL written in or named by a CHANNEL_ variable, exactly one of them', () => {
+    const result = decodeRule({
+      ...minimal,
+      channels: [
+        { type: 'webhook', url: 'https://hooks.example.com/x', urlEnv: 'CHANNEL_HOOK_URL' },
+        { type: 'webhook', secretEnv: 'CHANNEL_HOOK_SECRET' },
+        { type: 'webhook', urlEnv: 'HOME' },
+      ],
+    });
+    expect(result.ok).toBe(false);
+    const reasons = result.ok ? '' : result.reasons.join('\n');
+    expect(reasons).toContain('"channels[0]" needs exactly one of "url" or "urlEnv"');
+    expect(reasons).toContain('"channels[1]" needs exactly one of "url" or "urlEnv"');
+    expect(reasons).toContain(
+      '"channels[2].urlEnv" must be an environment variable named CHANNEL_',
+    );
   });
 
   it('refuses what is not a JSON object, with the reason', () => {

@@ -280,16 +280,8 @@ function checkChannel(value: unknown, path: string, reasons: Reasons): ChannelCo
     case 'discord':
     case 'teams': {
       rejectUnknownFields(value, ['type', 'url', 'urlEnv'], path, reasons);
-      if ((value.url === undefined) === (value.urlEnv === undefined)) {
-        reasons.push(`"${path}" needs exactly one of "url" or "urlEnv" (an environment variable)`);
-        return undefined;
-      }
-      if (value.url !== undefined) {
-        const url = checkHttpUrl(value.url, `${path}.url`, reasons);
-        return url ? { type, url } : undefined;
-      }
-      const urlEnv = checkEnvName(value.urlEnv, `${path}.urlEnv`, reasons);
-      return urlEnv ? { type, urlEnv } : undefined;
+      const target = checkUrlOrEnv(value, path, reasons);
+      return target ? { type, ...target } : undefined;
     }
     case 'pagerduty': {
       rejectUnknownFields(value, ['type', 'routingKeyEnv'], path, reasons);
@@ -299,16 +291,34 @@ function checkChannel(value: unknown, path: string, reasons: Reasons): ChannelCo
       return routingKeyEnv && reasons.length === before ? { type, routingKeyEnv } : undefined;
     }
     case 'webhook': {
-      rejectUnknownFields(value, ['type', 'url', 'secretEnv'], path, reasons);
-      const url = checkHttpUrl(value.url, `${path}.url`, reasons);
+      rejectUnknownFields(value, ['type', 'url', 'urlEnv', 'secretEnv'], path, reasons);
+      const target = checkUrlOrEnv(value, path, reasons);
       const secretEnv =
         value.secretEnv === undefined
           ? undefined
           : checkEnvName(value.secretEnv, `${path}.secretEnv`, reasons);
-      if (reasons.length > before || !url) return undefined;
-      return secretEnv ? { type, url, secretEnv } : { type, url };
+      if (reasons.length > before || !target) return undefined;
+      return secretEnv ? { type, ...target, secretEnv } : { type, ...target };
     }
   }
+}
+
+/** A channel's destination: a URL written into the rule, or the variable that holds it. */
+function checkUrlOrEnv(
+  value: Record<string, unknown>,
+  path: string,
+  reasons: Reasons,
+): { url: string } | { urlEnv: string } | undefined {
+  if ((value.url === undefined) === (value.urlEnv === undefined)) {
+    reasons.push(`"${path}" needs exactly one of "url" or "urlEnv" (an environment variable)`);
+    return undefined;
+  }
+  if (value.url !== undefined) {
+    const url = checkHttpUrl(value.url, `${path}.url`, reasons);
+    return url ? { url } : undefined;
+  }
+  const urlEnv = checkEnvName(value.urlEnv, `${path}.urlEnv`, reasons);
+  return urlEnv ? { urlEnv } : undefined;
 }
 
 function checkEnvName(value: unknown, field: string, reasons: Reasons): string | undefined {

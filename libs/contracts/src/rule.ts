@@ -69,9 +69,14 @@ export interface PagerDutyChannel {
   routingKeyEnv?: string;
 }
 
+/**
+ * A generic webhook. Its URL may hold a token too, so like a chat channel's it can be named by
+ * an environment variable of the alerting app (`urlEnv`, CHANNEL_...) instead of written here.
+ */
 export interface WebhookChannel {
   type: 'webhook';
-  url: string;
+  url?: string;
+  urlEnv?: string;
   /** Variable (CHANNEL_...) holding the HMAC-SHA256 signing secret; default WEBHOOK_SECRET. */
   secretEnv?: string;
 }

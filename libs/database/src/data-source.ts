@@ -10,6 +10,7 @@ import { CreateEventsAndRollups1763900000000 } from './migrations/1763900000000-
 import { CreateIncidentsAndDeliveries1764000000000 } from './migrations/1764000000000-CreateIncidentsAndDeliveries';
 import { CreateRulesAndAuditLog1765000000000 } from './migrations/1765000000000-CreateRulesAndAuditLog';
 import { CreateEventCounts1766000000000 } from './migrations/1766000000000-CreateEventCounts';
+import { CreateGatewaySettings1767000000000 } from './migrations/1767000000000-CreateGatewaySettings';
 
 export const ENTITIES = [
   EventEntity,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   CreateIncidentsAndDeliveries1764000000000,
   CreateRulesAndAuditLog1765000000000,
   CreateEventCounts1766000000000,
+  CreateGatewaySettings1767000000000,
 ];
 
 export interface DatabaseOptions {

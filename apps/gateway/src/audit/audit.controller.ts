@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../auth';
+import { Access, CurrentPrincipal, Principal } from '../auth';
 import { decodeCursor, toPage } from '../common/page';
 import { timeRangeOf } from '../common/time-range';
+import { ruleAsSeenBy } from '../rules/channel-redaction';
 import { AuditEntryDto, AuditPageDto, AuditQueryDto } from './audit.dto';
 import { AuditRepository } from './audit.repository';
 
@@ -16,9 +17,15 @@ export class AuditController {
 
   @Get()
   @Access('read')
-  @ApiOperation({ summary: 'Rule changes and incident actions, newest first' })
+  @ApiOperation({
+    summary: 'Rule changes and incident actions, newest first',
+    description: "A rule's channel URLs show scheme and host only unless the key is admin.",
+  })
   @ApiOkResponse({ type: AuditPageDto })
-  async list(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
+  async list(
+    @Query() query: AuditQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AuditPageDto> {
     const rows = await this.audit.list({
       ...timeRangeOf(query),
       targetType: query.targetType,
@@ -30,7 +37,12 @@ export class AuditController {
     return toPage(
       rows,
       query.limit,
-      (row): AuditEntryDto => ({ ...row, at: row.at.toISOString() }),
+      (row): AuditEntryDto => ({
+        ...row,
+        at: row.at.toISOString(),
+        before: ruleAsSeenBy(row.before, principal),
+        after: ruleAsSeenBy(row.after, principal),
+      }),
       (row) => [row.id],
     );
   }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const ROLES = ['read', 'ingest', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -8,7 +8,11 @@ export const API_KEY_ENTRY_PATTERN = /^[A-Za-z0-9._~-]{16,256}=(read|ingest|admi
 /** Who made a request, as the audit log and logs show it: never the key itself. */
 export interface Principal {
   role: Role;
-  /** `role:` and the first 12 hex digits of the key's SHA-256: stable, not reversible. */
+  /**
+   * `role:` and the first 12 hex digits of the key's fingerprint: stable, not reversible, and
+   * keyed with the deployment's secret, so a holder of a key cannot tell it is the one named
+   * (a plain hash prefix could be checked against a key list by anyone who sees it).
+   */
   id: string;
 }
 
@@ -19,6 +23,10 @@ interface KeyEntry {
 
 const digestOf = (key: string): Buffer => createHash('sha256').update(key).digest();
 
+/** HMAC-SHA-256 of the key under the deployment's fingerprint secret, first 12 hex digits. */
+export const keyFingerprint = (key: string, secret: string): string =>
+  createHmac('sha256', secret).update(key).digest('hex').slice(0, 12);
+
 /**
  * The API keys of `API_KEYS`. Keys are compared by their SHA-256 digests with
  * timingSafeEqual, so neither a key's length nor its first differing character leaks
@@ -27,13 +35,13 @@ const digestOf = (key: string): Buffer => createHash('sha256').update(key).diges
 export class ApiKeys {
   private readonly entries: KeyEntry[];
 
-  constructor(pairs: readonly string[]) {
+  constructor(pairs: readonly string[], fingerprintSecret: string) {
     this.entries = pairs.map((pair) => {
       const separator = pair.lastIndexOf('=');
       const key = pair.slice(0, separator);
       const role = pair.slice(separator + 1) as Role;
-      const digest = digestOf(key);
-      return { digest, principal: { role, id: `${role}:${digest.toString('hex').slice(0, 12)}` } };
+      const id = `${role}:${keyFingerprint(key, fingerprintSecret)}`;
+      return { digest: digestOf(key), principal: { role, id } };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Incident } from '@app/contracts';
+import { Incident, withoutChannels } from '@app/contracts';
 import type { IncidentEntity } from '@app/database';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
@@ -29,3 +29,9 @@ export function toIncident(row: IncidentEntity): Incident {
     channels: row.channels,
   };
 }
+
+/**
+ * A stored incident as the API shows it, to every role: without the rule's channels, whose
+ * webhook URLs are credentials. The channels stay in the table and on `notifications`.
+ */
+export const toIncidentView = (row: IncidentEntity): Incident => withoutChannels(toIncident(row));

@@ -1,10 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Incident } from '@app/contracts';
 import { Access, CurrentPrincipal, Principal } from '../auth';
 import { uuidParam } from '../common/uuid-param';
-import { LiveIncidentsService } from '../live/live-incidents.service';
+import { LiveIncidentsService, TooManyStreams } from '../live/live-incidents.service';
 import {
   IncidentActionDto,
   IncidentDetailDto,
@@ -48,7 +60,29 @@ export class IncidentsController {
       },
     },
   })
-  stream(@Req() request: Request, @Res() response: Response): void {
+  stream(
+    @Req() request: Request,
+    @Res() response: Response,
+    @CurrentPrincipal() principal: Principal,
+  ): void {
+    let remove: () => void;
+    try {
+      remove = this.live.add(
+        {
+          write: (chunk) => response.write(chunk),
+          pendingBytes: () => response.writableLength,
+          close: () => response.end(),
+          drop: () => response.destroy(),
+        },
+        principal.id,
+      );
+    } catch (error) {
+      if (error instanceof TooManyStreams) {
+        throw new HttpException(error.message, HttpStatus.TOO_MANY_REQUESTS);
+      }
+      throw error;
+    }
+    request.on('close', remove);
     response.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-store',
@@ -57,12 +91,6 @@ export class IncidentsController {
       'X-Accel-Buffering': 'no',
     });
     response.write(': connected\n\n');
-    const remove = this.live.add({
-      write: (chunk) => response.write(chunk),
-      pendingBytes: () => response.writableLength,
-      close: () => response.end(),
-    });
-    request.on('close', remove);
   }
 
   @Get(':id')

@@ -66,7 +66,13 @@ export class IncidentDto {
   @ApiPropertyOptional({ nullable: true, type: String, example: null }) resolvedBy: string | null;
   @ApiProperty({ type: [String], example: ['0b7e7f4e-2f0c-4c3e-9a3e-1f1f1f1f1f1f'] })
   eventIds: string[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) channels: Incident['channels'];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    example: [],
+    description: "always empty here: the rule's channels hold credentials and stay on the server",
+  })
+  channels: Incident['channels'];
 }
 
 export class IncidentPageDto {

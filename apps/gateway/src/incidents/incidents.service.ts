@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Incident, Topic } from '@app/contracts';
+import { Incident, Topic, withoutChannels } from '@app/contracts';
 import { AuditRepository } from '../audit/audit.repository';
 import type { Principal } from '../auth';
 import { decodeCursor, isTimeAndIdKey, Page, toPage } from '../common/page';
@@ -7,7 +7,7 @@ import { timeRangeOf } from '../common/time-range';
 import { toEventDto } from '../events/event-mapping';
 import { TopicPublisher } from '../kafka/topic-publisher';
 import { applyAction, IncidentAction } from './incident-action';
-import { toIncident } from './incident-mapping';
+import { toIncident, toIncidentView } from './incident-mapping';
 import { IncidentDetailDto, IncidentQueryDto } from './incidents.dto';
 import { IncidentsRepository } from './incidents.repository';
 
@@ -29,7 +29,7 @@ export class IncidentsService {
       before: before && { openedAt: new Date(before[0]), id: before[1] },
       limit: query.limit,
     });
-    return toPage(rows, query.limit, toIncident, (row) => [row.openedAt.toISOString(), row.id]);
+    return toPage(rows, query.limit, toIncidentView, (row) => [row.openedAt.toISOString(), row.id]);
   }
 
   async get(id: string): Promise<IncidentDetailDto> {
@@ -41,7 +41,7 @@ export class IncidentsService {
     ]);
     const stored = new Set(events.map((event) => event.id));
     return {
-      ...toIncident(row),
+      ...toIncidentView(row),
       events: events.map(toEventDto),
       missingEventIds: row.eventIds.filter((eventId) => !stored.has(eventId)),
       deliveries: deliveries.map((d) => ({
@@ -74,7 +74,7 @@ export class IncidentsService {
       const before = toIncident(row);
       const now = new Date();
       const message = applyAction(before, action, principal.id, now);
-      if (!message) return before;
+      if (!message) return withoutChannels(before);
       await this.incidents.saveTransition(manager, message.incident, now);
       await this.audit.record(
         {
@@ -88,7 +88,8 @@ export class IncidentsService {
         manager,
       );
       await this.publisher.send(Topic.Notifications, [{ key: id, value: JSON.stringify(message) }]);
-      return message.incident;
+      // The published message keeps the channels (alerting notifies them); the answer does not.
+      return withoutChannels(message.incident);
     });
   }
 }

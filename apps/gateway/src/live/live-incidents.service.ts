@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
-import { decodeLifecycleMessage, Topic, topicName } from '@app/contracts';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/observability';
+import { decodeLifecycleMessage, Topic, topicName, withoutChannels } from '@app/contracts';
 import { GatewayConfig } from '../gateway.config';
 
 /** What a connected client is to the fan-out: somewhere to write Server-Sent Events. */
@@ -10,10 +12,19 @@ export interface LiveClient {
   write(chunk: string): boolean;
   /** Bytes written but not yet taken by the client's socket. */
   pendingBytes(): number;
+  /** Ends the stream cleanly (shutdown): what is buffered is still sent. */
   close(): void;
+  /**
+   * Drops the connection at once, discarding what is buffered: ending it would keep the
+   * megabyte it is behind in memory until the slow client has read it all.
+   */
+  drop(): void;
 }
 
-/** A client this far behind is disconnected rather than buffered without bound. */
+/** Why a client was not added: the caller answers 429 with this. */
+export class TooManyStreams extends Error {}
+
+/** A client this far behind is dropped rather than buffered without bound. */
 const MAX_PENDING_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
@@ -21,18 +32,37 @@ const HEARTBEAT_MS = 15_000;
  * One Kafka consumer per gateway process on `notifications`, fanned out to every connected
  * client. The group id is unique per process, so every replica sees every message, and a
  * new group starts at the latest offsets: the stream is live, the list routes are history.
+ * Messages go out without the rule's channels: every read key may listen.
  */
 @Injectable()
 export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(LiveIncidentsService.name);
   private readonly clients = new Set<LiveClient>();
+  /** Open streams per API key (principal id): one key cannot hold every socket and buffer. */
+  private readonly perKey = new Map<string, number>();
   private readonly consumer: Consumer;
   private heartbeat?: NodeJS.Timeout;
+  private readonly dropped: Counter;
 
   constructor(
     kafka: Kafka,
     private readonly config: GatewayConfig,
+    @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
+    const clients = this.clients;
+    new Gauge({
+      name: 'eventmon_gateway_live_streams',
+      help: 'Live incident streams open',
+      registers: [registry],
+      collect() {
+        this.set(clients.size);
+      },
+    });
+    this.dropped = new Counter({
+      name: 'eventmon_gateway_live_streams_dropped_total',
+      help: 'Live incident streams dropped for falling more than 1 MiB behind',
+      registers: [registry],
+    });
     this.consumer = kafka.consumer({
       groupId: `${config.kafkaTopicPrefix}gateway-live-${randomUUID()}`,
       maxWaitTimeInMs: 100,
@@ -56,8 +86,8 @@ export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown
       eachMessage: ({ message }) => {
         const decoded = decodeLifecycleMessage(message.value);
         if (!decoded.ok) return Promise.resolve(); // the consumer dead-letters it; nothing to show
-        const kind = decoded.value.kind;
-        this.broadcast(`event: ${kind}\ndata: ${JSON.stringify(decoded.value)}\n\n`);
+        const shown = { ...decoded.value, incident: withoutChannels(decoded.value.incident) };
+        this.broadcast(`event: ${shown.kind}\ndata: ${JSON.stringify(shown)}\n\n`);
         return Promise.resolve();
       },
     });
@@ -81,18 +111,35 @@ export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown
     return this.clients.size;
   }
 
-  add(client: LiveClient): () => void {
+  /** Adds a client of `keyId`, or throws TooManyStreams past the per-key cap; returns its remover. */
+  add(client: LiveClient, keyId: string): () => void {
+    const open = this.perKey.get(keyId) ?? 0;
+    if (open >= this.config.sseMaxPerKey) {
+      throw new TooManyStreams(
+        `this API key already has ${open} live streams open, the most allowed (GATEWAY_SSE_MAX_PER_KEY): close one first`,
+      );
+    }
+    this.perKey.set(keyId, open + 1);
     this.clients.add(client);
-    return () => this.clients.delete(client);
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      this.clients.delete(client);
+      const left = (this.perKey.get(keyId) ?? 1) - 1;
+      if (left > 0) this.perKey.set(keyId, left);
+      else this.perKey.delete(keyId);
+    };
   }
 
   private broadcast(chunk: string): void {
     for (const client of this.clients) {
       client.write(chunk);
       if (client.pendingBytes() > MAX_PENDING_BYTES) {
-        this.logger.warn('a live client fell more than 1 MiB behind: disconnected');
+        this.logger.warn('a live client fell more than 1 MiB behind: dropped');
         this.clients.delete(client);
-        client.close();
+        this.dropped.inc();
+        client.drop();
       }
     }
   }

@@ -30,7 +30,7 @@ describe('Backtest', () => {
     const backtest = new Backtest(rule(), T0);
     for (let i = 0; i < 5; i++) backtest.offer(event(i, 'a', T0 + i * 1000));
     for (let i = 0; i < 4; i++) backtest.offer(event(10 + i, 'b', T0 + i * 1000));
-    const incidents = backtest.finish(T0 + 3_600_000);
+    const { incidents } = backtest.finish(T0 + 3_600_000);
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({
       groupKey: 'a',
@@ -53,7 +53,7 @@ describe('Backtest', () => {
     );
     backtest.offer(event(1, 'a', T0));
     backtest.offer(event(2, 'a', T0 + 10 * 60_000));
-    const incidents = backtest.finish(T0 + 11 * 60_000);
+    const { incidents } = backtest.finish(T0 + 11 * 60_000);
     expect(incidents.length).toBeGreaterThanOrEqual(1);
     expect(incidents[0].groupKey).toBe('a');
   });
@@ -62,6 +62,32 @@ describe('Backtest', () => {
     const backtest = new Backtest(rule({ cooldownSeconds: 3600 }), T0);
     for (let i = 0; i < 5; i++) backtest.offer(event(i, 'a', T0 + i * 1000));
     for (let i = 0; i < 5; i++) backtest.offer(event(10 + i, 'a', T0 + 600_000 + i * 1000));
-    expect(backtest.finish(T0 + 3_600_000)).toHaveLength(1);
+    expect(backtest.finish(T0 + 3_600_000).incidents).toHaveLength(1);
+  });
+
+  it('lists the first incidents only and counts the rest, resolved ones included', () => {
+    const backtest = new Backtest(
+      rule({ condition: { aggregate: 'count', operator: '>=', threshold: 1 } }),
+      T0,
+      3,
+    );
+    for (let i = 0; i < 7; i++) backtest.offer(event(i, `source-${i}`, T0 + i * 1000));
+    const result = backtest.finish(T0 + 3_600_000);
+    expect(result.incidents.map((incident) => incident.groupKey)).toEqual([
+      'source-0',
+      'source-1',
+      'source-2',
+    ]);
+    expect(result.truncated).toBe(true);
+    expect(result.counts).toEqual({ incidents: 7, resolved: 7, open: 0 });
+  });
+
+  it('is not truncated when every incident is listed', () => {
+    const backtest = new Backtest(rule(), T0, 3);
+    for (let i = 0; i < 5; i++) backtest.offer(event(i, 'a', T0 + i * 1000));
+    expect(backtest.finish(T0 + 30_000)).toMatchObject({
+      truncated: false,
+      counts: { incidents: 1, resolved: 0, open: 1 },
+    });
   });
 });

@@ -12,6 +12,15 @@ export interface BacktestIncident {
   resolvedAt: string | null;
 }
 
+export interface BacktestResult {
+  /** The first `listLimit` incidents opened, in order. */
+  incidents: BacktestIncident[];
+  /** Every incident opened, listed or not. */
+  counts: { incidents: number; resolved: number; open: number };
+  /** Whether more incidents opened than are listed. */
+  truncated: boolean;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -19,7 +28,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * event's time (and ticked before it, so "fewer than" rules fire on silence as they would
  * live), then applies the incident policy the alerting app applies: one incident per
  * crossing, none while one is open or within the cooldown after it resolved, resolved when
- * the condition clears if the rule auto-resolves.
+ * the condition clears if the rule auto-resolves. Only the first `listLimit` incidents are
+ * kept (a busy rule over millions of events could open one per event); the rest are counted.
  */
 export class Backtest {
   private readonly engine = new AlertEngine({
@@ -27,14 +37,18 @@ export class Backtest {
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
     idleKeyTtlMs: Number.MAX_SAFE_INTEGER,
   });
-  private readonly open = new Map<string, BacktestIncident>();
+  /** Open incidents by group key; null for one past the listing, known only to be open. */
+  private readonly open = new Map<string, BacktestIncident | null>();
   private readonly quietUntil = new Map<string, number>();
-  readonly incidents: BacktestIncident[] = [];
+  private readonly listed: BacktestIncident[] = [];
+  private opened = 0;
+  private resolved = 0;
   eventsScanned = 0;
 
   constructor(
     private readonly rule: AlertRule,
     from: number,
+    private readonly listLimit = 1000,
   ) {
     // A backtest asks what the rule would have done over the range: its activation does not apply.
     this.engine.setRule({ ...rule, enabled: true, activeFrom: undefined }, from);
@@ -46,16 +60,29 @@ export class Backtest {
     this.apply(this.engine.offer(event, event.occurredAt).transitions, event.occurredAt);
   }
 
-  finish(to: number): BacktestIncident[] {
+  finish(to: number): BacktestResult {
     this.apply(this.engine.tick(to), to);
-    return this.incidents;
+    return {
+      incidents: this.listed,
+      counts: {
+        incidents: this.opened,
+        resolved: this.resolved,
+        open: this.opened - this.resolved,
+      },
+      truncated: this.opened > this.listed.length,
+    };
   }
 
   private apply(transitions: Transition[], at: number): void {
     for (const transition of transitions) {
-      const current = this.open.get(transition.groupKey);
+      const isOpen = this.open.has(transition.groupKey);
       if (transition.firing) {
-        if (current || at < (this.quietUntil.get(transition.groupKey) ?? -Infinity)) continue;
+        if (isOpen || at < (this.quietUntil.get(transition.groupKey) ?? -Infinity)) continue;
+        this.opened++;
+        if (this.listed.length >= this.listLimit) {
+          this.open.set(transition.groupKey, null);
+          continue;
+        }
         const incident: BacktestIncident = {
           groupKey: transition.groupKey,
           openedAt: iso(at),
@@ -66,9 +93,11 @@ export class Backtest {
           resolvedAt: null,
         };
         this.open.set(transition.groupKey, incident);
-        this.incidents.push(incident);
-      } else if (current && this.rule.autoResolve) {
-        current.resolvedAt = iso(at);
+        this.listed.push(incident);
+      } else if (isOpen && this.rule.autoResolve) {
+        const listed = this.open.get(transition.groupKey);
+        if (listed) listed.resolvedAt = iso(at);
+        this.resolved++;
         this.open.delete(transition.groupKey);
         this.quietUntil.set(transition.groupKey, at + this.rule.cooldownSeconds * 1000);
       }

@@ -4,12 +4,16 @@ import {
   Delete,
   Get,
   HttpCode,
+  HttpException,
+  HttpStatus,
   Param,
   Patch,
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -22,8 +26,12 @@ import {
 import { Access, CurrentPrincipal, Principal } from '../auth';
 import { TimeRangeQueryDto } from '../common/time-range';
 import { BacktestService } from './backtest.service';
+import { BacktestsBusy, BacktestSlots } from './backtest-slots';
 import { BacktestDto, RULE_EXAMPLE, RuleDto, RulePageDto, RuleQueryDto } from './rules.dto';
 import { RulesService } from './rules.service';
+
+/** A backtest takes seconds; asking again sooner would only be refused again. */
+const BACKTEST_RETRY_AFTER_SECONDS = 5;
 
 const ruleBody = (description: string) =>
   ApiBody({ description, schema: { type: 'object', example: RULE_EXAMPLE } });
@@ -34,22 +42,34 @@ export class RulesController {
   constructor(
     private readonly rules: RulesService,
     private readonly backtests: BacktestService,
+    private readonly slots: BacktestSlots,
   ) {}
 
   @Get()
   @Access('read')
-  @ApiOperation({ summary: 'Rules by id, page by page' })
+  @ApiOperation({
+    summary: 'Rules by id, page by page',
+    description:
+      'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
+  })
   @ApiOkResponse({ type: RulePageDto })
-  list(@Query() query: RuleQueryDto): Promise<RulePageDto> {
-    return this.rules.list(query);
+  list(
+    @Query() query: RuleQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RulePageDto> {
+    return this.rules.list(query, principal);
   }
 
   @Get(':id')
   @Access('read')
-  @ApiOperation({ summary: 'One rule, with its version and timestamps' })
+  @ApiOperation({
+    summary: 'One rule, with its version and timestamps',
+    description:
+      'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
+  })
   @ApiOkResponse({ type: RuleDto })
-  get(@Param('id') id: string): Promise<RuleDto> {
-    return this.rules.get(id);
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<RuleDto> {
+    return this.rules.get(id, principal);
   }
 
   @Post()
@@ -68,11 +88,34 @@ export class RulesController {
   @ApiOperation({
     summary:
       'Evaluate the rule over stored events and list the incidents it would have opened (notifies nobody)',
-    description: 'from/to default to the last 24 hours; at most 7 days and 2,000,000 events.',
+    description:
+      'from/to default to the last 24 hours; at most 7 days and 2,000,000 events. One backtest at a time per API key and GATEWAY_BACKTEST_CONCURRENCY in all (429 with Retry-After beyond); closing the connection cancels it.',
   })
   @ApiOkResponse({ type: BacktestDto })
-  backtest(@Param('id') id: string, @Query() query: TimeRangeQueryDto): Promise<BacktestDto> {
-    return this.backtests.run(id, query);
+  async backtest(
+    @Param('id') id: string,
+    @Query() query: TimeRangeQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<BacktestDto> {
+    let release: () => void;
+    try {
+      release = this.slots.take(principal.id);
+    } catch (error) {
+      if (!(error instanceof BacktestsBusy)) throw error;
+      response.setHeader('Retry-After', String(BACKTEST_RETRY_AFTER_SECONDS));
+      throw new HttpException(error.message, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    const cancelled = new AbortController();
+    // 'close' before the answer was written: the client went away, so stop scanning.
+    response.on('close', () => {
+      if (!response.writableFinished) cancelled.abort();
+    });
+    try {
+      return await this.backtests.run(id, query, principal.id, cancelled.signal);
+    } finally {
+      release();
+    }
   }
 
   @Put(':id')

@@ -70,8 +70,13 @@ export class BacktestDto {
   @ApiProperty({ example: '2026-11-16T10:00:00.000Z' }) from: string;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) to: string;
   @ApiProperty({ example: 182344 }) eventsScanned: number;
-  @ApiProperty({ example: { incidents: 2, resolved: 1, open: 1 } })
+  @ApiProperty({
+    example: { incidents: 2, resolved: 1, open: 1 },
+    description: 'every incident opened, listed or not',
+  })
   counts: { incidents: number; resolved: number; open: number };
   @ApiProperty({ type: [BacktestIncidentDto], description: 'the first 1,000' })
   incidents: BacktestIncidentDto[];
+  @ApiProperty({ example: false, description: 'more incidents opened than are listed' })
+  truncated: boolean;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BacktestService } from './backtest.service';
+import { BacktestSlots } from './backtest-slots';
 import { RuleTopicSync } from './rule-topic-sync';
 import { RuleValidator } from './rule-validator';
 import { RulesController } from './rules.controller';
@@ -8,6 +9,13 @@ import { RulesService } from './rules.service';
 
 @Module({
   controllers: [RulesController],
-  providers: [BacktestService, RulesService, RulesRepository, RuleValidator, RuleTopicSync],
+  providers: [
+    BacktestService,
+    BacktestSlots,
+    RulesService,
+    RulesRepository,
+    RuleValidator,
+    RuleTopicSync,
+  ],
 })
 export class RulesModule {}

@@ -12,6 +12,7 @@ import { AuditRepository } from '../audit/audit.repository';
 import type { Principal } from '../auth';
 import { decodeCursor, Page, toPage } from '../common/page';
 import { TopicPublisher } from '../kafka/topic-publisher';
+import { ruleAsSeenBy } from './channel-redaction';
 import { mergePatch } from './merge-patch';
 import { withActivation } from './rule-activation';
 import { ruleMessage } from './rule-topic-sync';
@@ -39,16 +40,22 @@ export class RulesService {
     private readonly audit: AuditRepository,
   ) {}
 
-  async list(query: RuleQueryDto): Promise<Page<RuleDto>> {
+  /** Rules as `principal` may see them: channel URLs redacted for non-admins. */
+  async list(query: RuleQueryDto, principal: Principal): Promise<Page<RuleDto>> {
     const afterId = query.cursor ? decodeCursor(query.cursor, isIdKey)[0] : undefined;
     const rows = await this.rules.list({ enabled: query.enabled, afterId, limit: query.limit });
-    return toPage(rows, query.limit, toRuleDto, (row) => [row.id]);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => toRuleDto(row, principal),
+      (row) => [row.id],
+    );
   }
 
-  async get(id: string): Promise<RuleDto> {
+  async get(id: string, principal: Principal): Promise<RuleDto> {
     const row = await this.rules.findById(id);
     if (!row) throw new NotFoundException(`no rule with id ${id}`);
-    return toRuleDto(row);
+    return toRuleDto(row, principal);
   }
 
   async create(body: unknown, principal: Principal): Promise<RuleDto> {
@@ -141,7 +148,8 @@ function objectBody(body: unknown): Record<string, unknown> {
   return body;
 }
 
-function toRuleDto(row: AlertRuleEntity): RuleDto {
+/** Changes are admin-only, so their answers show the whole rule. */
+function toRuleDto(row: AlertRuleEntity, principal?: Principal): RuleDto {
   return {
     id: row.id,
     name: row.name,
@@ -149,6 +157,6 @@ function toRuleDto(row: AlertRuleEntity): RuleDto {
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    definition: row.definition,
+    definition: principal ? ruleAsSeenBy(row.definition, principal) : row.definition,
   };
 }

@@ -77,6 +77,34 @@ describe('webhook channel', () => {
     expect(verifySignature(receiver.requests[0], SECRET)).toBe(true);
   });
 
+  it('sends to the URL held by the env var the channel names (urlEnv), signed as usual', async () => {
+    const { result } = await deliverOnce(
+      executor({
+        env: {
+          WEBHOOK_SECRET: SECRET,
+          CHANNEL_PAYMENTS_HOOK_URL: `${receiver.origin}/hooks/t0ken`,
+        },
+      }),
+      { type: 'webhook', urlEnv: 'CHANNEL_PAYMENTS_HOOK_URL' },
+    );
+    expect(result.outcome).toBe('delivered');
+    expect(receiver.requests[0].path).toBe('/hooks/t0ken');
+    expect(verifySignature(receiver.requests[0], SECRET)).toBe(true);
+  });
+
+  it('fails at once, sending nothing, when the env var naming the URL is not set', async () => {
+    const { result } = await deliverOnce(executor(), {
+      type: 'webhook',
+      urlEnv: 'CHANNEL_PAYMENTS_HOOK_URL',
+    });
+    expect(result).toEqual({
+      outcome: 'failed',
+      attempts: 1,
+      error: 'env CHANNEL_PAYMENTS_HOOK_URL (the webhook URL) is not set',
+    });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('fails at once, sending nothing, when the named secret env var is not set', async () => {
     const { result, records } = await deliverOnce(executor(), {
       type: 'webhook',

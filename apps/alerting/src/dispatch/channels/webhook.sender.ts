@@ -22,7 +22,7 @@ export const sendToWebhook: ChannelSender<WebhookChannel> = (
   { message, channel, idempotencyKey },
   deps,
 ) => {
-  const resolved = resolveRuleUrl('webhook', channel.url, undefined, deps);
+  const resolved = resolveRuleUrl('webhook', channel.url, channel.urlEnv, deps);
   if (!resolved.ok) return misconfigured(resolved.target, resolved.error, resolved.secrets);
   const secretEnv = channel.secretEnv ?? DEFAULT_WEBHOOK_SECRET_ENV;
   const secret = deps.settings.env[secretEnv] || undefined;

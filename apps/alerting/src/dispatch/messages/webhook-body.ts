@@ -1,4 +1,4 @@
-import { LifecycleMessage } from '@app/contracts';
+import { LifecycleMessage, withoutChannels } from '@app/contracts';
 
 /**
  * The lifecycle message as published on `notifications`, minus the rule's channel list: it
@@ -6,5 +6,5 @@ import { LifecycleMessage } from '@app/contracts';
  * receiver has no business seeing. An empty list still decodes as a LifecycleMessage.
  */
 export function webhookBody(message: LifecycleMessage): string {
-  return JSON.stringify({ ...message, incident: { ...message.incident, channels: [] } });
+  return JSON.stringify({ ...message, incident: withoutChannels(message.incident) });
 }
