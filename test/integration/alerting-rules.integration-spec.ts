@@ -25,6 +25,25 @@ describe('alerting: rules, windows and incidents', () => {
   let prefix: string;
   let notifications: TopicRecorder;
   const apps: AppHarness[] = [];
+  /** How long a crossing may take to become an incident once its events are sent (this machine). */
+  const INCIDENT_BOUND = { timeoutMs: 10000 };
+  /** The rule's `count`-th incident.opened, once there are exactly `count`, within the bound. */
+  const openedWithinBound = (ruleId: string, count = 1) =>
+    eventually(() => {
+      const found = incidentsOf(notifications, 'incident.opened', ruleId);
+      expect(found).toHaveLength(count);
+      return found[count - 1];
+    }, INCIDENT_BOUND);
+  /** Three app.crash events within 60 s, per source. */
+  const crashRule = (id: string, fields: Record<string, unknown> = {}) => ({
+    id,
+    match: { types: ['app.crash'] },
+    window: { kind: 'sliding', seconds: 60 },
+    condition: { operator: '>=', threshold: 3 },
+    ...fields,
+  });
+  const idsOf = (messages: ReturnType<typeof liveEvent>[]) =>
+    messages.map((m) => (JSON.parse(String(m.value)) as { id: string }).id).sort();
 
   beforeEach(async () => {
     prefix = `it-${uniqueSuffix()}-`;
@@ -89,8 +108,7 @@ describe('alerting: rules, windows and incidents', () => {
       severity: 'high',
       cooldownSeconds: 300,
     });
-    await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
-
+    // Right after the rule, not once it is applied: events that reach alerting first count too.
     const crossing = [1, 2, 3].map(() => liveEvent('payment.exception', 'client-a'));
     await publishEvents(
       ...crossing,
@@ -103,7 +121,7 @@ describe('alerting: rules, windows and incidents', () => {
       const found = incidentsOf(notifications, 'incident.opened');
       expect(found).toHaveLength(1);
       return found[0];
-    });
+    }, INCIDENT_BOUND);
     const ids = crossing.map((m) => (JSON.parse(String(m.value)) as { id: string }).id);
     expect(opened.incident).toEqual(
       expect.objectContaining({
@@ -138,7 +156,7 @@ describe('alerting: rules, windows and incidents', () => {
       const found = incidentsOf(notifications, 'incident.opened');
       expect(found).toHaveLength(2);
       return found[1];
-    });
+    }, INCIDENT_BOUND);
     expect(second.incident.groupKey).toBe('client-b');
     expect(await scrapeMetric(await baseUrlOf(app), 'eventmon_alerting_active_incidents')).toBe(2);
   });
@@ -259,22 +277,21 @@ describe('alerting: rules, windows and incidents', () => {
     await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(2));
     expect(incidentsOf(notifications, 'incident.opened')).toHaveLength(0);
 
-    // Lower the threshold: the next two failures fire under the new definition.
+    // Lower the threshold: it counts from the change, so the next two failures fire under the
+    // new definition, sent right after it.
     await publishRules({
       ...base,
       name: 'Login failures',
       condition: { operator: '>=', threshold: 2 },
+      activeFrom: new Date().toISOString(),
     });
-    await eventually(() => expect(app.output()).toMatch(/rule logins \(Login failures\) in force/));
-    await publishEvents(...[1, 2].map(() => liveEvent('login.failure', 'web')));
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'logins');
-      expect(found).toHaveLength(1);
-      return found[0];
-    });
+    const next = [1, 2].map(() => liveEvent('login.failure', 'web'));
+    await publishEvents(...next);
+    const opened = await openedWithinBound('logins');
     expect(opened.incident).toEqual(
       expect.objectContaining({ ruleName: 'Login failures', threshold: 2, groupKey: 'web' }),
     );
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(next));
 
     // Delete it: failures from another source no longer fire, while the sentinel still does.
     await deleteRule('logins');
@@ -283,8 +300,9 @@ describe('alerting: rules, windows and incidents', () => {
       ...[1, 2, 3].map(() => liveEvent('login.failure', 'mobile')),
       liveEvent('sentinel', 's'),
     );
-    await eventually(() =>
-      expect(incidentsOf(notifications, 'incident.opened', 'sentinel')).toHaveLength(1),
+    await eventually(
+      () => expect(incidentsOf(notifications, 'incident.opened', 'sentinel')).toHaveLength(1),
+      INCIDENT_BOUND,
     );
     await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(8));
     expect(incidentsOf(notifications, 'incident.opened', 'logins')).toHaveLength(1);
@@ -308,11 +326,7 @@ describe('alerting: rules, windows and incidents', () => {
     const second = await startAlerting();
     expect(second.output()).toMatch(/windows ready/);
     await publishEvents(...Array.from({ length: 4 }, () => liveEvent('app.error', 'svc')));
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'bursts');
-      expect(found).toHaveLength(1);
-      return found[0];
-    });
+    const opened = await openedWithinBound('bursts');
     expect(opened.incident.value).toBe(10);
     expect(opened.incident.eventIds).toHaveLength(10);
     await eventually(async () => expect(await committedEvents(group)).toBe(10));
@@ -366,13 +380,81 @@ describe('alerting: rules, windows and incidents', () => {
       { timeoutMs: 60000 },
     );
     await burst(2);
-    await eventually(() =>
-      expect(incidentsOf(notifications, 'incident.opened', 'spread')).toHaveLength(sources.length),
+    await eventually(
+      () =>
+        expect(incidentsOf(notifications, 'incident.opened', 'spread')).toHaveLength(
+          sources.length,
+        ),
+      INCIDENT_BOUND,
     );
     await eventually(async () => expect(await committedEvents(group)).toBe(60));
     const opened = incidentsOf(notifications, 'incident.opened', 'spread');
     expect(opened.map((m) => m.incident.groupKey).sort()).toEqual([...sources].sort());
     expect(opened.every((m) => m.incident.value === 5)).toBe(true);
+  });
+
+  it('opens an incident for events already on the topic when a brand-new group starts', async () => {
+    await publishRules(crashRule('early'));
+    const crossing = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...crossing);
+    // The group has never committed: nothing was evaluated before, so nothing replays silently.
+    await startAlerting();
+    const opened = await openedWithinBound('early');
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(crossing));
+  });
+
+  it('evaluates a rule that arrived while alerting was down with notifications on the replayed events', async () => {
+    const group = `${prefix}alerting`;
+    const first = await startAlerting();
+    const crossing = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...crossing);
+    await eventually(async () => expect(await committedEvents(group)).toBe(3));
+    await first.kill();
+    // The group evaluated these events before, but never under this rule.
+    await publishRules(crashRule('newcomer'));
+    await startAlerting();
+    const opened = await openedWithinBound('newcomer');
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(crossing));
+  });
+
+  it("counts the events that reached alerting before the rule, from the rule's activation on", async () => {
+    await startAlerting();
+    const activeFrom = new Date(Date.now() - 2000);
+    const before = [1, 2].map(() =>
+      liveEvent('app.crash', 'svc', { occurredAt: new Date(activeFrom.getTime() - 1000) }),
+    );
+    const after = [1, 2, 3].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...before, ...after);
+    await eventually(async () => expect(await committedEvents(`${prefix}alerting`)).toBe(5));
+    await publishRules(crashRule('late-rule', { activeFrom: activeFrom.toISOString() }));
+    const opened = await openedWithinBound('late-rule');
+    // Only the three events at or after the activation count; the two before never do.
+    expect(opened.incident.value).toBe(3);
+    expect([...opened.incident.eventIds].sort()).toEqual(idsOf(after));
+  });
+
+  it('starts a rule changed while its condition is true over from the change', async () => {
+    const app = await startAlerting();
+    const rule = crashRule('changed', { activeFrom: new Date().toISOString() });
+    await publishRules(rule);
+    await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
+    await publishEvents(...[1, 2, 3].map(() => liveEvent('app.crash', 'svc')));
+    const first = await openedWithinBound('changed');
+
+    // A lower threshold while the condition holds: the rule counts from the change on, so the
+    // old incident resolves and the two events sent right after the change open a new one.
+    await publishRules({
+      ...rule,
+      condition: { operator: '>=', threshold: 2 },
+      activeFrom: new Date().toISOString(),
+    });
+    const crossing = [1, 2].map(() => liveEvent('app.crash', 'svc'));
+    await publishEvents(...crossing);
+    const second = await openedWithinBound('changed', 2);
+    expect(second.incident).toEqual(expect.objectContaining({ value: 2, threshold: 2 }));
+    expect([...second.incident.eventIds].sort()).toEqual(idsOf(crossing));
+    const resolved = incidentsOf(notifications, 'incident.resolved', 'changed');
+    expect(resolved.map((m) => m.incident.id)).toEqual([first.incident.id]);
   });
 
   it('honours a manual resolution published by the gateway: the incident stays resolved while the condition holds', async () => {
@@ -384,13 +466,8 @@ describe('alerting: rules, windows and incidents', () => {
       condition: { aggregate: 'max', operator: '>', threshold: 90 },
       cooldownSeconds: 3600,
     });
-    await eventually(async () => expect(await rulesLoaded(app)).toBe(1));
     await publishEvents(liveEvent('host.disk.usage', 'db-1', { value: 95 }));
-    const opened = await eventually(() => {
-      const found = incidentsOf(notifications, 'incident.opened', 'disk');
-      expect(found).toHaveLength(1);
-      return found[0];
-    });
+    const opened = await openedWithinBound('disk');
     expect(opened.incident.value).toBe(95);
     const now = new Date().toISOString();
     const resolvedByHand: LifecycleMessage = {

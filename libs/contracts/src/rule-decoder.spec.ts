@@ -36,6 +36,16 @@ describe('decodeRule', () => {
     ]);
   });
 
+  it('keeps a rule activation only when one is given, as an instant with a zone', () => {
+    const active = decodeRule({ ...minimal, activeFrom: '2026-12-01T10:00:00.000Z' });
+    expect(active.ok && active.rule.activeFrom).toBe('2026-12-01T10:00:00.000Z');
+    const unbounded = decodeRule(minimal);
+    expect(unbounded.ok && 'activeFrom' in unbounded.rule).toBe(false);
+    expect(reasonsOf({ ...minimal, activeFrom: 'yesterday' })).toEqual([
+      expect.stringContaining('"activeFrom" must be an ISO-8601 date-time'),
+    ]);
+  });
+
   it('fills in defaults for what a minimal rule leaves out', () => {
     const result = decodeRule(minimal);
     expect(result.ok && result.rule).toEqual({

@@ -2,6 +2,7 @@ import { DEFAULT_SEVERITY, MAX_SOURCE_LENGTH, SEVERITIES, Severity } from './eve
 import {
   checkBoolean,
   checkEnum,
+  checkInstant,
   checkNumber,
   checkString,
   checkStringArray,
@@ -49,6 +50,7 @@ const RULE_FIELDS = [
   'cooldownSeconds',
   'autoResolve',
   'channels',
+  'activeFrom',
 ];
 const TYPE_GLOB = /^[A-Za-z0-9*][A-Za-z0-9._:/*-]*$/;
 /**
@@ -113,6 +115,10 @@ export function decodeRule(input: unknown): RuleDecodeResult {
   const channels = optional(input.channels, RULE_DEFAULTS.channels, (v) =>
     checkChannels(v, reasons),
   );
+  const activeFrom =
+    input.activeFrom === undefined
+      ? undefined
+      : (checkInstant(input.activeFrom, 'activeFrom', reasons) ?? undefined);
   if (reasons.length > 0) return { ok: false, reasons };
   return {
     ok: true,
@@ -129,6 +135,8 @@ export function decodeRule(input: unknown): RuleDecodeResult {
       cooldownSeconds: cooldownSeconds!,
       autoResolve: autoResolve!,
       channels: channels!,
+      // Only when set: a rule without one (a rules file) has no activation bound.
+      ...(activeFrom === undefined ? {} : { activeFrom }),
     },
   };
 }

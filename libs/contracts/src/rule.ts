@@ -97,6 +97,36 @@ export interface AlertRule {
   cooldownSeconds: number;
   autoResolve: boolean;
   channels: ChannelConfig[];
+  /**
+   * Rule activation (ISO-8601): the rule counts only events whose `occurredAt` is at or after
+   * it. The gateway stamps it when the rule is created, re-enabled, or changed in a way that
+   * evaluates differently; without it (rule files) the rule has no activation bound.
+   */
+  activeFrom?: string;
+}
+
+/**
+ * Whether two rules evaluate events the same way (matching, grouping, window, condition):
+ * a change in anything else (names, severity, channels) keeps the rule's windows and its
+ * activation.
+ */
+export function evaluatesAlike(a: AlertRule, b: AlertRule): boolean {
+  return evaluationIdentity(a) === evaluationIdentity(b);
+}
+
+function evaluationIdentity(rule: AlertRule): string {
+  const { match, groupBy, window, condition } = rule;
+  return JSON.stringify([
+    [...match.types].sort(),
+    [...match.sources].sort(),
+    match.minSeverity,
+    groupBy,
+    window.kind,
+    window.seconds,
+    condition.aggregate,
+    condition.operator,
+    condition.threshold,
+  ]);
 }
 
 export const RULE_LIMITS = {

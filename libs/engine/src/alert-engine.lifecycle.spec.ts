@@ -248,3 +248,38 @@ describe('AlertEngine, a tick spread over several calls', () => {
     expect(chunked.stats().keys).toBe(0);
   });
 });
+
+describe('AlertEngine, rule activation', () => {
+  const countAtLeast2 = makeRule({ condition: { operator: '>=', threshold: 2 } });
+
+  it('never counts an event that occurred before the rule was activated', () => {
+    const engine = new AlertEngine(OPTIONS);
+    engine.setRule({ ...countAtLeast2, activeFrom: new Date(T0).toISOString() }, T0 - HOUR);
+    expect(engine.offer(makeEvent({ occurredAt: T0 - 1 }), T0).outcomes).toEqual([]);
+    expect(engine.offer(makeEvent({ occurredAt: T0 }), T0).transitions).toEqual([]);
+    expect(engine.offer(makeEvent({ occurredAt: T0 + 1 }), T0 + 1).transitions).toEqual([
+      expect.objectContaining({ firing: true, value: 2 }),
+    ]);
+  });
+
+  it('starts over when the activation changes, and says when a rule starts over', () => {
+    const engine = new AlertEngine(OPTIONS);
+    expect(engine.setRule(countAtLeast2, T0 - HOUR)).toBe(true);
+    expect(engine.setRule({ ...countAtLeast2, name: 'renamed' }, T0)).toBe(false);
+    engine.offer(makeEvent({ occurredAt: T0 }), T0);
+    expect(engine.stats().stateEntries).toBe(1);
+    const activeFrom = new Date(T0 + 10).toISOString();
+    expect(engine.setRule({ ...countAtLeast2, activeFrom }, T0 + 10)).toBe(true);
+    expect(engine.stats().stateEntries).toBe(0);
+    expect(engine.setRule({ ...countAtLeast2, activeFrom, enabled: false }, T0 + 10)).toBe(false);
+  });
+
+  it('evaluates an event for the given rules alone when asked (a rule catching up)', () => {
+    const engine = new AlertEngine(OPTIONS);
+    engine.setRule(countAtLeast2, T0 - HOUR);
+    engine.setRule({ ...countAtLeast2, id: 'rule-2' }, T0 - HOUR);
+    expect(engine.offer(makeEvent(), T0, new Set(['rule-2'])).outcomes).toEqual([
+      { ruleId: 'rule-2', outcome: 'applied' },
+    ]);
+  });
+});

@@ -10,7 +10,7 @@ import {
 } from './engine-types';
 import { DueQueue } from './keys/due-queue';
 import { KeyState } from './keys/key-state';
-import { CompiledRule, evaluatesAlike } from './rules/compiled-rule';
+import { CompiledRule, keepsWindows } from './rules/compiled-rule';
 import { compare } from './rules/condition';
 import { WHOLE_RULE_KEY } from './rules/group-key';
 import { RuleIndex } from './rules/rule-index';
@@ -42,15 +42,19 @@ export class AlertEngine {
     this.options = { ...options };
   }
 
-  /** Adds or replaces a rule; `since` is when its evaluation starts (window completeness). */
-  setRule(rule: AlertRule, since: number): void {
+  /**
+   * Adds or replaces a rule; `since` is when its evaluation starts (window completeness).
+   * Returns true when the rule starts over enabled with empty windows (new, re-enabled, or
+   * evaluating differently): a caller holding events it should count offers them again.
+   */
+  setRule(rule: AlertRule, since: number): boolean {
     assertEvaluableRule(rule);
     assertTime(since, 'since');
     const existing = this.rules.get(rule.id);
     const bothEnabled = existing !== undefined && existing.rule.enabled && rule.enabled;
-    if (existing && bothEnabled && evaluatesAlike(existing.rule, rule)) {
+    if (existing && bothEnabled && keepsWindows(existing.rule, rule)) {
       existing.rule = rule;
-      return;
+      return false;
     }
     // A changed rule starts over, but its firing keys stay firing until the next tick
     // re-evaluates them, so their incidents can resolve instead of being orphaned.
@@ -68,6 +72,7 @@ export class AlertEngine {
       }
     }
     this.index.rebuild(this.rules.values());
+    return rule.enabled;
   }
 
   deleteRule(ruleId: string): void {
@@ -87,7 +92,8 @@ export class AlertEngine {
     }
   }
 
-  offer(event: EngineEvent, wallNow: number): OfferResult {
+  /** `onlyRules`: evaluate the event for these rules alone (a rule catching up on history). */
+  offer(event: EngineEvent, wallNow: number, onlyRules?: ReadonlySet<string>): OfferResult {
     const maxKeys = this.options.maxKeysPerRule ?? Infinity;
     assertTime(event.occurredAt, 'event.occurredAt');
     assertTime(wallNow, 'wallNow');
@@ -95,6 +101,9 @@ export class AlertEngine {
     const outcomes: Readonly<RuleOutcome>[] = [];
     const future = event.occurredAt > wallNow + this.options.maxFutureSkewMs;
     for (const rule of this.index.rulesForType(event.type)) {
+      if (onlyRules && !onlyRules.has(rule.rule.id)) continue;
+      // Before its activation an event does not exist for the rule: not even as an outcome.
+      if (event.occurredAt < rule.activeFrom) continue;
       if (!rule.matcher.acceptsOrigin(event)) continue;
       if (future) {
         outcomes.push(rule.outcomes.future);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import {
+  AlertRule,
   decodeEventMessage,
   EventIdDeriver,
   keyedEventIds,
@@ -17,9 +18,10 @@ import { OffsetTracker } from '../kafka/offset-tracker';
 import { AlertEngine, Transition } from '@app/engine';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
-import { RuleCatalog } from '../rules/rule-catalog.service';
+import { CatalogChange, FILE_POSITION, RuleCatalog } from '../rules/rule-catalog.service';
+import { CatchUpRegions } from './catch-up-regions';
 import { toEngineEvent } from './engine-event';
-import { lookbackMs, planReplay } from './replay-plan';
+import { lookbackMs, planReplay, rulesPositionMetadata } from './replay-plan';
 import { TransitionHandler } from './transition-handler';
 import { WindowRebuilder } from './window-rebuilder';
 
@@ -39,9 +41,12 @@ const INCIDENT_SWEEP_MS = 60_000;
 /**
  * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
  * windows of the keys on its partitions. On every assignment the windows are rebuilt from
- * scratch by replaying the look-back (longest window + grace) of the assigned partitions
- * without emitting, then evaluation resumes at the committed offset; the wall-clock tick is
- * held until the rebuild is done. Offsets are committed after the batch's lifecycle
+ * scratch by replaying the look-back (longest window + grace) of the assigned partitions,
+ * then evaluation resumes at the committed offset; the wall-clock tick is held until the
+ * rebuild is done. The replay is silent only for what was evaluated before: events below the
+ * committed offset, for the rule versions the commit was made under (its metadata names the
+ * alert-rules position). A rule that starts over while partitions are owned catches up on
+ * the look-back alone (CatchUpRegions). Offsets are committed after the batch's lifecycle
  * messages are on the topic, so a crash re-evaluates the batch, and the incident ledger
  * plus deterministic incident ids absorb the repeat.
  */
@@ -60,6 +65,22 @@ export class EvaluationService {
   /** Partitions still replaying, and the offset where each resumes normal evaluation. */
   private readonly resumeAt = new Map<number, bigint>();
   private rebuildStartedAt = 0;
+  /** Per partition, from the rebuild plan: below `below`, rule versions up to `knownRules` replay silently. */
+  private readonly silence = new Map<number, { below: bigint; knownRules: number }>();
+  /** Per rule id, the alert-rules position of the record its current evaluation started with. */
+  private readonly versions = new Map<string, number>();
+  /** The newest alert-rules position applied to the engine. */
+  private rulesPosition = FILE_POSITION;
+  /** While catch-ups wait to start: the rules position every rule had caught up to before. */
+  private pendingCatchUps = 0;
+  private rulesBeforePending = FILE_POSITION;
+  private readonly catchUps = new CatchUpRegions();
+  /** Per partition, the next offset evaluation reads. */
+  private readonly positions = new Map<number, bigint>();
+  /** Batches being evaluated: a catch-up waits for them before it moves partitions back. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Bumped by every assignment: a catch-up planned for the previous one is moot. */
+  private generation = 0;
   private owned: number[] = [];
   private ticker?: NodeJS.Timeout;
   private stopping = false;
@@ -89,13 +110,16 @@ export class EvaluationService {
       maxWaitTimeInMs: 50,
     });
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
-    this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
+    this.committer = new OffsetCommitter(
+      this.consumer,
+      this.topic,
+      this.offsets,
+      this.logger,
+      (partition) => rulesPositionMetadata(this.caughtUpRulesPosition(partition)),
+    );
     metrics.windowStats = () => this.engine.stats();
     metrics.keysByRule = () => this.engine.keysByRule();
-    catalog.onChange(({ ruleId, rule }) => {
-      if (rule) this.engine.setRule(rule, Date.now());
-      else this.engine.deleteRule(ruleId);
-    });
+    catalog.onChange((change) => this.applyRuleChange(change));
   }
 
   async start(): Promise<void> {
@@ -151,10 +175,80 @@ export class EvaluationService {
     return engine;
   }
 
+  private applyRuleChange({ ruleId, rule, position }: CatalogChange): void {
+    const rulesBefore = this.rulesPosition;
+    this.rulesPosition = Math.max(this.rulesPosition, position);
+    if (!rule) {
+      this.engine.deleteRule(ruleId);
+      this.versions.delete(ruleId);
+      return;
+    }
+    if (!this.engine.setRule(rule, Date.now())) return;
+    this.versions.set(ruleId, position);
+    // Without partitions there is nothing evaluated yet: the next assignment's rebuild has it.
+    if (this.owned.length > 0) this.scheduleCatchUp(rule, rulesBefore);
+  }
+
+  /** The alert-rules position up to which every rule version evaluated the partition's events. */
+  private caughtUpRulesPosition(partition: number): number {
+    const settled = this.pendingCatchUps > 0 ? this.rulesBeforePending : this.rulesPosition;
+    return Math.min(settled, this.catchUps.rulesBefore(partition) ?? Infinity);
+  }
+
+  private scheduleCatchUp(rule: AlertRule, rulesBefore: number): void {
+    if (this.pendingCatchUps++ === 0) this.rulesBeforePending = rulesBefore;
+    const generation = this.generation;
+    // Chained on the rebuild gate: batches wait for it, so none runs while partitions move.
+    this.rebuild = this.rebuild
+      .then(() => this.catchUp(rule, generation, this.rulesBeforePending))
+      .catch((error: Error) =>
+        this.logger.error(`rule ${rule.id} did not catch up on recent events: ${error.message}`),
+      )
+      .finally(() => this.pendingCatchUps--);
+  }
+
+  /**
+   * The rule evaluates the look-back this replica had already evaluated without it: its
+   * events count from the rule's activation, including those that arrived before the rule.
+   */
+  private async catchUp(rule: AlertRule, generation: number, rulesBefore: number): Promise<void> {
+    const since = Date.now() - lookbackMs([rule.window.seconds], this.config.graceMs);
+    const partitions = this.owned;
+    const offsets = await this.retrier.run('kafka', this.untilStopped, () =>
+      this.rebuilder.offsets(this.topic, partitions, since),
+    );
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    if (generation !== this.generation) return;
+    // Firing keys carried over from the previous version are settled now, on their empty
+    // windows, so the version's own crossings (replayed next) open incidents of their own.
+    if (this.resumeAt.size === 0) await this.publishTick(this.engine.tick(Date.now()));
+    const sought: number[] = [];
+    for (const { partition, atLookback, high } of offsets) {
+      const position = this.positions.get(partition) ?? high;
+      const from = atLookback >= 0n ? atLookback : high;
+      const seekTo = this.catchUps.add(partition, rule.id, from, position, rulesBefore);
+      if (seekTo === null) continue;
+      this.consumer.seek({ topic: this.topic, partition, offset: seekTo.toString() });
+      this.positions.set(partition, seekTo);
+      sought.push(partition);
+    }
+    if (sought.length > 0)
+      this.logger.log(`rule ${rule.id} catching up on partitions [${sought.join(', ')}]`);
+  }
+
+  private publishTick(transitions: Transition[]): Promise<void> {
+    const messages = this.transitions.handle(transitions, new Date());
+    return this.publish(messages, this.untilStopped);
+  }
+
   private async startRebuild(partitions: number[]): Promise<void> {
     const started = Date.now();
     const lookback = this.lookbackMs();
+    this.generation++;
     this.resumeAt.clear();
+    this.silence.clear();
+    this.positions.clear();
+    this.catchUps.clear();
     this.engine = this.newEngine(started - lookback);
     this.rebuildStartedAt = started;
     this.metrics.rebuilds.inc();
@@ -165,6 +259,8 @@ export class EvaluationService {
     );
     for (const plan of planReplay(offsets)) {
       if (plan.replayFrom < plan.resumeAt) this.resumeAt.set(plan.partition, plan.resumeAt);
+      this.silence.set(plan.partition, { below: plan.silentBelow, knownRules: plan.knownRules });
+      this.positions.set(plan.partition, plan.replayFrom);
       this.consumer.seek({
         topic: this.topic,
         partition: plan.partition,
@@ -186,16 +282,30 @@ export class EvaluationService {
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
     await this.waitForRebuildPlan(payload);
     // A seek is pending for this partition: kafkajs fetches again from the new offset.
-    if (payload.isStale() || batch.messages.length === 0) return;
+    if (payload.isStale() || payload.batch.messages.length === 0) return;
+    const work = this.evaluateBatch(payload);
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private async evaluateBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const stopTimer = this.metrics.evaluationLatency.startTimer();
     const now = Date.now();
     const resumeAt = this.resumeAt.get(batch.partition);
+    const silence = this.silence.get(batch.partition);
     const transitions: Transition[] = [];
     let replayed = 0;
     for (const message of batch.messages) {
+      const offset = BigInt(message.offset);
+      const onlyRules = this.catchUps.rulesFor(batch.partition, offset);
+      if (onlyRules?.size === 0) continue;
       const decoded = decodeOrSkip(
         () =>
           decodeEventMessage(
@@ -215,14 +325,18 @@ export class EvaluationService {
         this.metrics.eventsSkipped.inc({ reason: 'invalid' });
         continue;
       }
-      const replaying = resumeAt !== undefined && BigInt(message.offset) < resumeAt;
-      const result = this.engine.offer(toEngineEvent(decoded.event), now);
+      const result = this.engine.offer(toEngineEvent(decoded.event), now, onlyRules ?? undefined);
       for (const { ruleId, outcome } of result.outcomes) {
         this.metrics.ruleOutcomes.inc({ outcome });
         if (outcome === 'refused') this.keyRefused(ruleId, now);
       }
-      if (replaying) replayed++;
-      else transitions.push(...result.transitions);
+      if (resumeAt !== undefined && offset < resumeAt) replayed++;
+      // Caught-up rules are new versions: nothing they decide was published before.
+      const evaluatedBefore = onlyRules === null && silence !== undefined && offset < silence.below;
+      for (const transition of result.transitions) {
+        if (evaluatedBefore && this.versionOf(transition.ruleId) <= silence.knownRules) continue;
+        transitions.push(transition);
+      }
     }
     this.metrics.eventsEvaluated.inc(batch.messages.length);
     const messages = this.transitions.handle(transitions, new Date(now));
@@ -242,8 +356,11 @@ export class EvaluationService {
         this.offsets.completed(batch.partition, batch.lastOffset());
       }
       await payload.heartbeat();
+      this.positions.set(batch.partition, next);
       this.metrics.rebuildReplayed.inc(replayed);
       if (resumeAt !== undefined && next >= resumeAt) this.finishReplay(batch.partition);
+      if (this.catchUps.reached(batch.partition, next))
+        this.logger.log(`partition ${batch.partition} caught up`);
     } catch (error) {
       if (!(error instanceof BatchAbandoned)) throw error;
       this.logger.warn(`${error.message} (partition ${batch.partition})`);
@@ -265,10 +382,18 @@ export class EvaluationService {
     );
   }
 
+  private versionOf(ruleId: string): number {
+    return this.versions.get(ruleId) ?? FILE_POSITION;
+  }
+
   private async waitForRebuildPlan(payload: EachBatchPayload): Promise<void> {
     const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1000);
     try {
-      await this.rebuild;
+      // A catch-up may be chained on while this batch waited: it waits for that one too.
+      for (let gate = this.rebuild; ; gate = this.rebuild) {
+        await gate;
+        if (gate === this.rebuild) break;
+      }
     } finally {
       clearInterval(heartbeat);
     }

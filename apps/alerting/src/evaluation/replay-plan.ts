@@ -5,6 +5,14 @@ export interface PartitionReplay {
   replayFrom: bigint;
   /** The group's committed offset (or the end of the log for a new group). */
   resumeAt: bigint;
+  /**
+   * Below this offset, rule versions at or below `knownRules` were evaluated before and
+   * replay silently; every other rule version is evaluated with notifications. -1: a new
+   * group, nothing was evaluated before.
+   */
+  silentBelow: bigint;
+  /** The alert-rules position the commit was made under (see rulesPositionOf). */
+  knownRules: number;
 }
 
 export interface PartitionOffsets {
@@ -14,20 +22,47 @@ export interface PartitionOffsets {
   /** Offset of the first record at or after the look-back instant, or -1 when there is none. */
   atLookback: bigint;
   high: bigint;
+  /** Commit metadata: the alert-rules position of the commit (rulesPositionMetadata). */
+  metadata: string | null;
 }
 
 /**
- * Plans a rebuild: replay from the look-back instant up to the committed offset without
- * emitting anything (those events were evaluated before, and their incidents are in the
- * ledger), then evaluate normally from the committed offset on. A group with no commit
- * starts at the end of the log, after replaying the look-back.
+ * Plans a rebuild: replay from the look-back instant up to the committed offset, silently for
+ * the rule versions that evaluated those events before (their incidents are in the ledger),
+ * with notifications for rule versions that arrived since; then evaluate normally from the
+ * committed offset on. A group with no commit has evaluated nothing: it replays the
+ * look-back up to the end of the log with notifications, so events that were on the topic
+ * before it started still open incidents.
  */
 export function planReplay(offsets: readonly PartitionOffsets[]): PartitionReplay[] {
-  return offsets.map(({ partition, committed, atLookback, high }) => {
+  return offsets.map(({ partition, committed, atLookback, high, metadata }) => {
     const resumeAt = committed >= 0n ? committed : high;
     const fromLookback = atLookback >= 0n ? atLookback : high;
-    return { partition, replayFrom: fromLookback < resumeAt ? fromLookback : resumeAt, resumeAt };
+    return {
+      partition,
+      replayFrom: fromLookback < resumeAt ? fromLookback : resumeAt,
+      resumeAt,
+      silentBelow: committed >= 0n ? committed : -1n,
+      knownRules: rulesPositionOf(metadata),
+    };
   });
+}
+
+const RULES_POSITION = /^rules@(-?\d+)$/;
+
+/**
+ * Commit metadata saying that every rule version whose alert-rules record is at or below
+ * `position` had evaluated every event below the committed offset.
+ */
+export const rulesPositionMetadata = (position: number): string => `rules@${position}`;
+
+/**
+ * A commit without that metadata was made before rules carried versions: it meant that
+ * every rule in force had evaluated the events, so every rule counts as known.
+ */
+export function rulesPositionOf(metadata: string | null): number {
+  const match = RULES_POSITION.exec(metadata ?? '');
+  return match ? Number(match[1]) : Infinity;
 }
 
 /**

@@ -25,14 +25,16 @@ export class WindowRebuilder {
       });
       const atLookback = await admin.fetchTopicOffsetsByTimestamp(topic, lookbackFrom);
       const ends = await admin.fetchTopicOffsets(topic);
-      return partitions.map((partition) => ({
-        partition,
-        committed: BigInt(
-          committed.partitions.find((p) => p.partition === partition)?.offset ?? '-1',
-        ),
-        atLookback: BigInt(atLookback.find((p) => p.partition === partition)?.offset ?? '-1'),
-        high: BigInt(ends.find((p) => p.partition === partition)?.high ?? '0'),
-      }));
+      return partitions.map((partition) => {
+        const commit = committed.partitions.find((p) => p.partition === partition);
+        return {
+          partition,
+          committed: BigInt(commit?.offset ?? '-1'),
+          metadata: commit?.metadata ?? null,
+          atLookback: BigInt(atLookback.find((p) => p.partition === partition)?.offset ?? '-1'),
+          high: BigInt(ends.find((p) => p.partition === partition)?.high ?? '0'),
+        };
+      });
     } finally {
       await admin.disconnect();
     }

@@ -18,6 +18,8 @@ export class OffsetCommitter {
     private readonly topic: string,
     private readonly tracker: OffsetTracker,
     private readonly logger: Logger,
+    /** Metadata committed with a partition's offset (what that progress was made under). */
+    private readonly metadataOf: (partition: number) => string | null = () => null,
   ) {}
 
   start(intervalMs: number): void {
@@ -31,11 +33,12 @@ export class OffsetCommitter {
   async flush(): Promise<void> {
     const due = this.tracker
       .committable()
-      .filter(({ partition, offset }) => this.committed.get(partition) !== offset);
+      .map((o) => ({ ...o, metadata: this.metadataOf(o.partition) }))
+      .filter((o) => this.committed.get(o.partition) !== commitKey(o));
     if (due.length === 0) return;
     try {
       await this.consumer.commitOffsets(due.map((o) => ({ topic: this.topic, ...o })));
-      for (const { partition, offset } of due) this.committed.set(partition, offset);
+      for (const o of due) this.committed.set(o.partition, commitKey(o));
     } catch (error) {
       // A rebalance took the partition: its new owner takes over from the last commit.
       this.logger.warn(`commit failed: ${(error as Error).message}`);
@@ -48,3 +51,5 @@ export class OffsetCommitter {
     for (const partition of partitions) this.committed.delete(partition);
   }
 }
+
+const commitKey = (o: { offset: string; metadata: string | null }) => `${o.offset} ${o.metadata}`;

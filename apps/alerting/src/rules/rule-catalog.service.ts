@@ -9,6 +9,13 @@ import { RuleChange, RuleSet } from './rule-set';
 import { RuleUrlChecker } from './rule-url-checker';
 
 /**
+ * A rule change and where it came from: the offset of its `alert-rules` record, or
+ * FILE_POSITION for the rules file (read before the topic, at every start).
+ */
+export type CatalogChange = RuleChange & { position: number };
+export const FILE_POSITION = -1;
+
+/**
  * The rules in force: the predefined file, then the compacted `alert-rules` topic followed
  * from its start by every replica (no database needed to know the rules). A record that
  * fails validation or whose URLs are not allowed is logged and counted, and the previous
@@ -18,7 +25,7 @@ import { RuleUrlChecker } from './rule-url-checker';
 export class RuleCatalog {
   private readonly logger = new Logger('RuleCatalog');
   private readonly rules = new RuleSet();
-  private readonly listeners: Array<(change: RuleChange) => void> = [];
+  private readonly listeners: Array<(change: CatalogChange) => void> = [];
   private follower?: TopicFollower;
   /** Records are checked asynchronously (DNS), but must apply in topic order. */
   private queue: Promise<void> = Promise.resolve();
@@ -40,7 +47,7 @@ export class RuleCatalog {
           throw new Error(`rules file rule ${rule.id} refused: ${reasons.join('; ')}`);
         }
       }
-      this.emit(this.rules.loadFile(fileRules));
+      this.emit(this.rules.loadFile(fileRules), FILE_POSITION);
       this.logger.log(`${fileRules.length} rules loaded from ${this.config.rulesFile}`);
     }
     this.follower = new TopicFollower(this.kafka, {
@@ -58,7 +65,7 @@ export class RuleCatalog {
     await this.follower?.stop();
   }
 
-  onChange(listener: (change: RuleChange) => void): void {
+  onChange(listener: (change: CatalogChange) => void): void {
     this.listeners.push(listener);
   }
 
@@ -84,7 +91,7 @@ export class RuleCatalog {
     const key = message.key?.toString('utf8') ?? '';
     if (message.value === null) {
       if (!key) return this.reject('(no key)', ['a tombstone needs the rule id as its key']);
-      this.emit([this.rules.applyTopic(key, null)]);
+      this.emit([this.rules.applyTopic(key, null)], Number(message.offset));
       this.logger.log(`rule ${key} deleted`);
       return;
     }
@@ -96,7 +103,7 @@ export class RuleCatalog {
     }
     const reasons = await this.urlChecker.check(rule);
     if (reasons.length > 0) return this.reject(rule.id, reasons);
-    this.emit([this.rules.applyTopic(rule.id, rule)]);
+    this.emit([this.rules.applyTopic(rule.id, rule)], Number(message.offset));
     this.logger.log(`rule ${rule.id} (${rule.name}) ${rule.enabled ? 'in force' : 'disabled'}`);
   }
 
@@ -106,8 +113,9 @@ export class RuleCatalog {
     this.logger.warn(`rule ${ruleId} rejected: ${reasons.join('; ')}${kept}`);
   }
 
-  private emit(changes: RuleChange[]): void {
-    for (const change of changes) for (const listener of this.listeners) listener(change);
+  private emit(changes: RuleChange[], position: number): void {
+    for (const change of changes)
+      for (const listener of this.listeners) listener({ ...change, position });
     this.metrics.rulesLoaded.set(this.rules.all().filter((rule) => rule.enabled).length);
   }
 }

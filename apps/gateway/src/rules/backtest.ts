@@ -50,7 +50,8 @@ export class Backtest {
     from: number,
     private readonly listLimit = 1000,
   ) {
-    this.engine.setRule({ ...rule, enabled: true }, from);
+    // A backtest asks what the rule would have done over the range: its activation does not apply.
+    this.engine.setRule({ ...rule, enabled: true, activeFrom: undefined }, from);
   }
 
   offer(event: EngineEvent): void {

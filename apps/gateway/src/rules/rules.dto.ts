@@ -33,7 +33,11 @@ export class RuleDto {
   @ApiProperty({ example: 3, description: 'grows by one with every change' }) version: number;
   @ApiProperty({ example: '2026-11-20T08:00:00.000Z' }) createdAt: string;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
-  @ApiProperty({ example: RULE_EXAMPLE, description: 'the rule as the alerting app reads it' })
+  @ApiProperty({
+    example: { ...RULE_EXAMPLE, activeFrom: '2026-11-23T10:00:00.000Z' },
+    description:
+      'the rule as the alerting app reads it; activeFrom (stamped by the gateway when the rule is created, re-enabled or evaluates differently) is when it started counting events',
+  })
   definition: AlertRule;
   @ApiProperty({ example: RULE_EXAMPLE.enabled ?? true }) enabled: boolean;
   @ApiProperty({ example: RULE_EXAMPLE.name }) name: string;

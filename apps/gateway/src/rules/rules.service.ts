@@ -14,6 +14,7 @@ import { decodeCursor, Page, toPage } from '../common/page';
 import { TopicPublisher } from '../kafka/topic-publisher';
 import { ruleAsSeenBy } from './channel-redaction';
 import { mergePatch } from './merge-patch';
+import { withActivation } from './rule-activation';
 import { ruleMessage } from './rule-topic-sync';
 import { RuleValidator } from './rule-validator';
 import { RuleDto, RuleQueryDto } from './rules.dto';
@@ -59,8 +60,9 @@ export class RulesService {
 
   async create(body: unknown, principal: Principal): Promise<RuleDto> {
     const input = objectBody(body);
-    const rule = await this.validator.validate({ ...input, id: input.id ?? randomUUID() });
+    const validated = await this.validator.validate({ ...input, id: input.id ?? randomUUID() });
     return this.rules.transaction(async (manager) => {
+      const rule = withActivation(validated, null, new Date());
       if (await this.rules.findForUpdate(manager, rule.id)) {
         throw new ConflictException(`a rule with id ${rule.id} exists: PUT or PATCH it instead`);
       }
@@ -118,7 +120,7 @@ export class RulesService {
       const row = await this.rules.findForUpdate(manager, id);
       if (!row) throw new NotFoundException(`no rule with id ${id}`);
       const before = row.definition;
-      const rule = await next(before);
+      const rule = withActivation(await next(before), before, new Date());
       const saved = await this.rules.update(manager, row, rule);
       await this.record(manager, principal, 'rule.updated', id, before, rule);
       return toRuleDto(saved);

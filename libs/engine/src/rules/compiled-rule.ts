@@ -1,4 +1,4 @@
-import { AlertRule } from '@app/contracts';
+import { AlertRule, evaluatesAlike } from '@app/contracts';
 import { EventOutcome, RuleOutcome } from '../engine-types';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
@@ -16,6 +16,10 @@ export class CompiledRule {
   readonly holdsWhenEmpty: boolean;
   /** The first instant whose window is complete: before it only monotone conditions count. */
   readonly completeFrom: number;
+  /** Events before the rule's activation never count (-Infinity: no bound). */
+  readonly activeFrom: number;
+  /** When its evaluation started, but never before its activation. */
+  readonly since: number;
   readonly keys = new Map<string, KeyState>();
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
@@ -26,14 +30,16 @@ export class CompiledRule {
     public rule: AlertRule,
     /** Insertion order: transitions are reported rule by rule in this order. */
     readonly order: number,
-    readonly since: number,
+    since: number,
   ) {
+    this.activeFrom = rule.activeFrom === undefined ? -Infinity : Date.parse(rule.activeFrom);
+    this.since = Math.max(since, this.activeFrom);
     this.matcher = new RuleMatcher(rule.match);
     this.groupKeyOf = compileGroupKey(rule.groupBy);
     this.geometry = createGeometry(rule.window, rule.condition);
     this.monotone = isMonotone(rule.condition);
     this.holdsWhenEmpty = holdsOnEmptyWindow(rule.condition);
-    this.completeFrom = this.geometry.completeFrom(since);
+    this.completeFrom = this.geometry.completeFrom(this.since);
     const outcome = (kind: EventOutcome) => Object.freeze({ ruleId: rule.id, outcome: kind });
     this.outcomes = {
       applied: outcome('applied'),
@@ -55,22 +61,10 @@ export class CompiledRule {
   }
 }
 
-/** Whether two rules evaluate the same way, so a replacement can keep the window state. */
-export function evaluatesAlike(a: AlertRule, b: AlertRule): boolean {
-  return evaluationIdentity(a) === evaluationIdentity(b);
-}
-
-function evaluationIdentity(rule: AlertRule): string {
-  const { match, groupBy, window, condition } = rule;
-  return JSON.stringify([
-    [...match.types].sort(),
-    [...match.sources].sort(),
-    match.minSeverity,
-    groupBy,
-    window.kind,
-    window.seconds,
-    condition.aggregate,
-    condition.operator,
-    condition.threshold,
-  ]);
+/**
+ * Whether a replacement can keep the window state: it evaluates the same way and counts from
+ * the same activation.
+ */
+export function keepsWindows(a: AlertRule, b: AlertRule): boolean {
+  return evaluatesAlike(a, b) && a.activeFrom === b.activeFrom;
 }

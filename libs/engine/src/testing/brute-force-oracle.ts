@@ -26,6 +26,8 @@ interface OracleKey {
 interface OracleRule {
   rule: AlertRule;
   since: number;
+  /** Events before it never count (-Infinity: no activation bound). */
+  activeFrom: number;
   matcher: RuleMatcher;
   groupKeyOf: GroupKeyOf;
   keys: Map<string, OracleKey>;
@@ -56,7 +58,14 @@ export class BruteForceOracle {
 
   setRule(rule: AlertRule, since: number): void {
     const old = this.rules.get(rule.id);
-    if (old && old.rule.enabled && rule.enabled && sameEvaluation(old.rule, rule)) {
+    const sameActivation = old?.rule.activeFrom === rule.activeFrom;
+    if (
+      old &&
+      old.rule.enabled &&
+      rule.enabled &&
+      sameEvaluation(old.rule, rule) &&
+      sameActivation
+    ) {
       old.rule = rule;
       return;
     }
@@ -67,9 +76,11 @@ export class BruteForceOracle {
         if (state.firing) keys.set(key, { ...freshKey(), firing: true, lastSeen: state.lastSeen });
       }
     }
+    const activeFrom = rule.activeFrom === undefined ? -Infinity : Date.parse(rule.activeFrom);
     const entry: OracleRule = {
       rule,
-      since,
+      since: Math.max(since, activeFrom),
+      activeFrom,
       matcher: new RuleMatcher(rule.match),
       groupKeyOf: compileGroupKey(rule.groupBy),
       keys,
@@ -107,6 +118,7 @@ export class BruteForceOracle {
     const outcomes: RuleOutcome[] = [];
     for (const entry of this.rules.values()) {
       if (!entry.rule.enabled || !entry.matcher.matches(event)) continue;
+      if (event.occurredAt < entry.activeFrom) continue;
       const outcome = this.outcomeOf(entry, event, wallNow);
       outcomes.push({ ruleId: entry.rule.id, outcome });
       if (outcome !== 'applied') continue;
