@@ -31,7 +31,12 @@ export class GatewayModule {
       global: true,
       imports: [
         MetricsModule.forRoot('gateway'),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-gateway' }),
+        KafkaModule.forRoot({
+          brokers: config.kafkaBrokers,
+          clientId: 'eventmon-gateway',
+          logLevel: config.logLevel,
+          stallTimeoutMs: config.kafkaStallTimeoutMs,
+        }),
         databaseModule({
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,

@@ -23,7 +23,12 @@ export class PropagatorModule {
       module: PropagatorModule,
       imports: [
         MetricsModule.forRoot('propagator'),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'eventmon-propagator' }),
+        KafkaModule.forRoot({
+          brokers: config.kafkaBrokers,
+          clientId: 'eventmon-propagator',
+          logLevel: config.logLevel,
+          stallTimeoutMs: config.kafkaStallTimeoutMs,
+        }),
         HealthModule.forRoot({ database: false }),
       ],
       providers: [

@@ -1,22 +1,29 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { LogLevelName } from '@app/config';
 
 export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
+  /** The service's LOG_LEVEL: at debug or verbose, kafkajs' own debug log comes out too. */
+  logLevel?: LogLevelName;
 }
 
 /**
  * One kafkajs client per service. kafkajs logs go through the Nest logger so they come out
  * as the same structured JSON as everything else; only warnings and errors, since kafkajs
- * is chatty at info level (every group join, every connection).
+ * is chatty at info level (every group join, every connection), unless LOG_LEVEL=debug asks
+ * for everything it does (what to read when a client stalls after a broker restart).
  */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const logger = new Logger(`kafkajs:${options.clientId}`);
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
-    logLevel: logLevel.WARN,
+    logLevel:
+      options.logLevel === 'debug' || options.logLevel === 'verbose'
+        ? logLevel.DEBUG
+        : logLevel.WARN,
     // Long enough to ride out a broker restart, short enough to fail a health check visibly.
     connectionTimeout: 5000,
     requestTimeout: 30000,
