@@ -95,6 +95,7 @@ describe('loadConfig', () => {
     ).toEqual([
       'EVENTS_TOPIC_PARTITIONS',
       'KAFKA_BROKERS',
+      'KAFKA_STALL_TIMEOUT_MS',
       'KAFKA_TOPIC_PREFIX',
       'LOG_LEVEL',
       'SAMPLE_WORKERS',
