@@ -100,6 +100,6 @@ describe('loadConfig', () => {
       'LOG_LEVEL',
       'SAMPLE_WORKERS',
     ]);
-    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(4);
+    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(5);
   });
 });
