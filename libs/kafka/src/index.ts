@@ -6,3 +6,4 @@ export * from './topic-follower';
 export * from './consumer-stall-monitor';
 export * from './settles-within';
 export * from './replaceable-consumer';
+export * from './group-membership';

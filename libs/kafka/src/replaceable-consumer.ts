@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Consumer } from 'kafkajs';
+import { Consumer, RetryOptions } from 'kafkajs';
 import { settlesWithin } from './settles-within';
 
 /** How long a replacement waits for the old kafkajs consumer to let go before leaving it behind. */
@@ -17,12 +17,22 @@ export class ReplaceableConsumer {
   private stopped = false;
 
   constructor(
-    private readonly create: () => Consumer,
+    /** Makes a kafkajs consumer with the `retry` given (kafkajs' default 5 retries, plus the restart rule). */
+    private readonly create: (retry: RetryOptions) => Consumer,
     /** Wires, connects, subscribes and runs a consumer (called for each new one). */
     private readonly setUp: (consumer: Consumer, generation: number) => Promise<void>,
     private readonly logger: Logger,
   ) {
-    this.current = create();
+    this.current = create(this.retryFor(0));
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer by itself, even one we just disconnected to replace
+   * it: that zombie would rejoin the group, take partitions and abandon every batch (its
+   * generation is gone). Only the current generation may restart.
+   */
+  private retryFor(generation: number): RetryOptions {
+    return { retries: 5, restartOnFailure: () => Promise.resolve(this.isCurrent(generation)) };
   }
 
   get consumer(): Consumer {
@@ -42,7 +52,7 @@ export class ReplaceableConsumer {
     if (this.stopped) return;
     const old = this.current;
     this.generation++;
-    this.current = this.create();
+    this.current = this.create(this.retryFor(this.generation));
     if (!(await settlesWithin(old.disconnect(), DISCONNECT_WAIT_MS))) {
       this.logger.warn(
         `the old Kafka consumer did not disconnect within ${DISCONNECT_WAIT_MS} ms; left behind`,

@@ -7,6 +7,7 @@ import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { OffsetCommitter } from '../kafka/offset-committer';
 import { OffsetTracker } from '../kafka/offset-tracker';
 import { AlertEngine, Transition } from '@app/engine';
+import { ConsumerStallMonitor, ReplaceableConsumer } from '@app/kafka';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { RuleCatalog } from '../rules/rule-catalog.service';
@@ -36,7 +37,7 @@ const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 
 @Injectable()
 export class EvaluationService {
   private readonly logger = new Logger('Evaluation');
-  private readonly consumer: Consumer;
+  private readonly client: ReplaceableConsumer;
   private readonly topic: string;
   private readonly retrier: DependencyRetrier;
   private readonly offsets = new OffsetTracker();
@@ -60,18 +61,30 @@ export class EvaluationService {
     private readonly transitions: TransitionHandler,
     private readonly publisher: NotificationPublisher,
     private readonly metrics: AlertingMetrics,
+    private readonly stallMonitor: ConsumerStallMonitor,
   ) {
     this.topic = topicName(Topic.Events, config.kafkaTopicPrefix);
     this.engine = this.newEngine(Date.now());
-    this.consumer = kafka.consumer({
-      groupId: config.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
-      maxWaitTimeInMs: 50,
-    });
+    this.client = new ReplaceableConsumer(
+      (retry) =>
+        kafka.consumer({
+          retry,
+          groupId: config.groupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: config.sessionTimeoutMs,
+          heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
+          maxWaitTimeInMs: 50,
+        }),
+      (consumer, generation) => this.run(consumer, generation),
+      this.logger,
+    );
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
-    this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
+    this.committer = new OffsetCommitter(
+      () => this.client.consumer,
+      this.topic,
+      this.offsets,
+      this.logger,
+    );
     metrics.windowStats = () => this.engine.stats();
     catalog.onChange(({ ruleId, rule }) => {
       if (rule) this.engine.setRule(rule, Date.now());
@@ -80,42 +93,53 @@ export class EvaluationService {
   }
 
   async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+    await this.client.start();
+    this.ticker = setInterval(() => this.tick(), this.config.tickMs);
+    this.committer.start(COMMIT_INTERVAL_MS);
+    this.stallMonitor.watch({
+      name: 'Evaluation',
+      groupId: this.config.groupId,
+      topics: [this.topic],
+      recover: () => this.client.replace(),
+    });
+  }
+
+  private async run(consumer: Consumer, generation: number): Promise<void> {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.owned = payload.memberAssignment[this.topic] ?? [];
       // Every assignment starts from the group's commits: progress not yet committed is replayed.
       this.committer.forget(this.offsets.partitions());
       // Set synchronously: the first batch after the join must wait for the rebuild plan.
       this.rebuild = this.startRebuild(this.owned);
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && !this.stopping) {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping && this.client.isCurrent(generation)) {
         this.logger.fatal(`Kafka consumer crashed and will not restart: ${payload.error.message}`);
         process.exitCode = 1;
         process.kill(process.pid, 'SIGTERM');
       }
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: false });
-    await this.consumer.run({
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       // Batches of other partitions proceed while one waits for its incidents to be published;
       // the engine itself is only touched synchronously, so they never interleave inside it.
       partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.processBatch(payload),
+      eachBatch: (payload) => this.processBatch(payload, generation),
     });
-    this.ticker = setInterval(() => this.tick(), this.config.tickMs);
-    this.committer.start(COMMIT_INTERVAL_MS);
     this.logger.log(`evaluating ${this.topic} as group ${this.config.groupId}`);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.client.markStopped();
     if (this.ticker) clearInterval(this.ticker);
-    await this.consumer.stop();
+    await this.client.consumer.stop();
     this.committer.stop();
     await this.committer.flush();
-    await this.consumer.disconnect();
+    await this.client.consumer.disconnect();
   }
 
   private newEngine(since: number): AlertEngine {
@@ -145,7 +169,7 @@ export class EvaluationService {
     );
     for (const plan of planReplay(offsets)) {
       if (plan.replayFrom < plan.resumeAt) this.resumeAt.set(plan.partition, plan.resumeAt);
-      this.consumer.seek({
+      this.client.consumer.seek({
         topic: this.topic,
         partition: plan.partition,
         offset: plan.replayFrom.toString(),
@@ -157,7 +181,7 @@ export class EvaluationService {
     if (this.resumeAt.size === 0) this.windowsReady();
   }
 
-  private async processBatch(payload: EachBatchPayload): Promise<void> {
+  private async processBatch(payload: EachBatchPayload, generation: number): Promise<void> {
     const { batch } = payload;
     await this.waitForRebuildPlan(payload);
     // A seek is pending for this partition: kafkajs fetches again from the new offset.
@@ -187,7 +211,11 @@ export class EvaluationService {
     stopTimer();
     const context: BatchContext = {
       heartbeat: () => payload.heartbeat(),
-      isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
+      isActive: () =>
+        payload.isRunning() &&
+        !payload.isStale() &&
+        !this.stopping &&
+        this.client.isCurrent(generation),
     };
     try {
       await this.publish(messages, context);

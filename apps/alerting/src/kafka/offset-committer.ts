@@ -14,7 +14,8 @@ export class OffsetCommitter {
   private readonly committed = new Map<number, string>();
 
   constructor(
-    private readonly consumer: Consumer,
+    /** The consumer of the moment (it is replaced when it stalls). */
+    private readonly consumer: () => Consumer,
     private readonly topic: string,
     private readonly tracker: OffsetTracker,
     private readonly logger: Logger,
@@ -34,7 +35,7 @@ export class OffsetCommitter {
       .filter(({ partition, offset }) => this.committed.get(partition) !== offset);
     if (due.length === 0) return;
     try {
-      await this.consumer.commitOffsets(due.map((o) => ({ topic: this.topic, ...o })));
+      await this.consumer().commitOffsets(due.map((o) => ({ topic: this.topic, ...o })));
       for (const { partition, offset } of due) this.committed.set(partition, offset);
     } catch (error) {
       // A rebalance took the partition: its new owner takes over from the last commit.

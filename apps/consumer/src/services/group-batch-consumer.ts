@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
 import { buildDeadLetter, DeadLetterStage } from '@app/contracts';
 import { ConsumerConfig } from '../consumer.config';
 import { BatchPipeline } from '../pipelines/batch-pipeline';
@@ -7,7 +7,7 @@ import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
 import { decodeBatch } from './batch-decoder';
 import { BatchPersister } from './batch-persister';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
-import { ConsumerStallMonitor, ReplaceableConsumer } from '@app/kafka';
+import { ConsumerStallMonitor, groupMembershipLost, ReplaceableConsumer } from '@app/kafka';
 
 export interface GroupBatchConsumerOptions {
   /** Logger context, e.g. `EventsConsumer`. */
@@ -45,15 +45,16 @@ export class GroupBatchConsumer {
     this.service = `consumer/${options.groupId}`;
     this.persister = new BatchPersister(retrier);
     this.client = new ReplaceableConsumer(
-      () => this.newConsumer(),
+      (retry) => this.newConsumer(retry),
       (consumer, generation) => this.run(consumer, generation),
       this.logger,
     );
   }
 
-  private newConsumer(): Consumer {
+  private newConsumer(retry: RetryOptions): Consumer {
     const { config } = this;
     return this.kafka.consumer({
+      retry,
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: config.sessionTimeoutMs,
@@ -182,7 +183,9 @@ export class GroupBatchConsumer {
         );
         return;
       }
-      throw error;
+      // Thrown as the broker's own error (not kafkajs' wrapper around it), so kafkajs
+      // recognises it and rejoins the group; the batch is read again by its next owner.
+      throw groupMembershipLost(error) ?? error;
     }
   }
 }
