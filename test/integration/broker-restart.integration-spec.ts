@@ -99,7 +99,8 @@ describe('a broker restart in the middle of a stream', () => {
   }
 
   it('stores every acknowledged event once and opens the incident once, within 60 s of the broker coming back', async () => {
-    const env = { KAFKA_BROKERS: broker.brokers, LOG_LEVEL: 'debug' };
+    // A stalled consumer is restarted after 10 s without progress: well inside the bound.
+    const env = { KAFKA_BROKERS: broker.brokers, KAFKA_STALL_TIMEOUT_MS: '10000' };
     const consumer = startConsumer(prefix, db.url, env);
     const alerting = startAlerting(prefix, env);
     apps.push(consumer, alerting);
@@ -130,7 +131,19 @@ describe('a broker restart in the middle of a stream', () => {
     await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_MS));
     const atKill = await storedRows();
     await broker.kill();
-    await new Promise((resolve) => setTimeout(resolve, DOWN_FOR_MS));
+    const downAt = Date.now();
+    // With the broker gone: alive (no dependency I/O), not ready.
+    for (const app of [consumer, alerting]) {
+      const url = await baseUrlOf(app);
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      await eventually(async () => expect((await fetch(`${url}/health/ready`)).status).toBe(503), {
+        timeoutMs: DOWN_FOR_MS,
+        intervalMs: 250,
+      });
+    }
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, downAt + DOWN_FOR_MS - Date.now())),
+    );
     await broker.start();
     const backAt = Date.now();
     console.log(`broker killed with ${atKill.rows} rows stored, back after ${DOWN_FOR_MS} ms`);
@@ -178,6 +191,12 @@ describe('a broker restart in the middle of a stream', () => {
     }
     expect(consumer.running).toBe(true);
     expect(alerting.running).toBe(true);
+    for (const app of [consumer, alerting]) {
+      const url = await baseUrlOf(app);
+      await eventually(async () => expect((await fetch(`${url}/health/ready`)).status).toBe(200), {
+        timeoutMs: 10_000,
+      });
+    }
   });
 
   async function alertingLag(): Promise<number> {
