@@ -237,6 +237,22 @@ export class LocalKafkaBroker {
     return this.stopping;
   }
 
+  /**
+   * SIGKILL, no clean shutdown: what a crash, an OOM kill or a power cut does to the broker.
+   * Resolves once the JVM is gone; start() afterwards recovers on the same data directory.
+   */
+  async kill(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const child = this.child;
+    const exited = this.exited;
+    if (!child || !exited) return;
+    if (this.isRunning()) child.kill('SIGKILL');
+    await exited;
+    process.removeListener('exit', this.onProcessExit);
+    this.removePidFile(child.pid);
+    this.log('Kafka broker killed');
+  }
+
   private async terminate(): Promise<void> {
     const child = this.child;
     const exited = this.exited;

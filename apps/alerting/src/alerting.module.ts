@@ -20,7 +20,12 @@ export class AlertingModule {
       module: AlertingModule,
       imports: [
         MetricsModule.forRoot('alerting'),
-        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-alerting' }),
+        KafkaModule.forRoot({
+          connection: config,
+          clientId: 'eventmon-alerting',
+          logLevel: config.logLevel,
+          stallTimeoutMs: config.kafkaStallTimeoutMs,
+        }),
         HealthModule.forRoot({ database: false }),
       ],
       providers: [

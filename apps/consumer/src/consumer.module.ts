@@ -21,7 +21,12 @@ export class ConsumerModule {
       module: ConsumerModule,
       imports: [
         MetricsModule.forRoot('consumer'),
-        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-consumer' }),
+        KafkaModule.forRoot({
+          connection: config,
+          clientId: 'eventmon-consumer',
+          logLevel: config.logLevel,
+          stallTimeoutMs: config.kafkaStallTimeoutMs,
+        }),
         databaseModule({
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,

@@ -33,7 +33,12 @@ export class GatewayModule {
       global: true,
       imports: [
         MetricsModule.forRoot('gateway'),
-        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-gateway' }),
+        KafkaModule.forRoot({
+          connection: config,
+          clientId: 'eventmon-gateway',
+          logLevel: config.logLevel,
+          stallTimeoutMs: config.kafkaStallTimeoutMs,
+        }),
         databaseModule({
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,

@@ -23,7 +23,12 @@ export class PropagatorModule {
       module: PropagatorModule,
       imports: [
         MetricsModule.forRoot('propagator'),
-        KafkaModule.forRoot({ connection: config, clientId: 'eventmon-propagator' }),
+        KafkaModule.forRoot({
+          connection: config,
+          clientId: 'eventmon-propagator',
+          logLevel: config.logLevel,
+          stallTimeoutMs: config.kafkaStallTimeoutMs,
+        }),
         HealthModule.forRoot({ database: false }),
       ],
       providers: [

@@ -58,6 +58,15 @@ export class KafkaConnectionConfig extends KafkaSecurityConfig {
   @Max(1000)
   eventsTopicPartitions = 6;
 
+  @Env(
+    'KAFKA_STALL_TIMEOUT_MS',
+    'A consumer with lag and no progress for this long is restarted, and /health/ready is 503 meanwhile',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
+  kafkaStallTimeoutMs = 60_000;
+
   @Env('LOG_LEVEL', 'Lowest level logged: fatal, error, warn, log, debug or verbose')
   @IsIn(LOG_LEVELS)
   logLevel: LogLevelName = 'log';

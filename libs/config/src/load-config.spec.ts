@@ -103,10 +103,11 @@ describe('loadConfig', () => {
       'KAFKA_SSL_CERT_FILE',
       'KAFKA_SSL_KEY_FILE',
       'KAFKA_SSL_REJECT_UNAUTHORIZED',
+      'KAFKA_STALL_TIMEOUT_MS',
       'KAFKA_TOPIC_PREFIX',
       'LOG_LEVEL',
       'SAMPLE_WORKERS',
     ]);
-    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(12);
+    expect(envBindingsOf(KafkaConnectionConfig)).toHaveLength(13);
   });
 });

@@ -4,3 +4,7 @@ export * from './kafka-health.indicator';
 export * from './kafka.module';
 export * from './topic-follower';
 export * from './kafka-connection';
+export * from './consumer-stall-monitor';
+export * from './settles-within';
+export * from './replaceable-consumer';
+export * from './group-membership';

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { LogLevelName } from '@app/config';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { KafkaConnectionSettings, kafkaConnectionOptions } from './kafka-connection';
 import { KafkaLogFilter, KafkaLogLevel } from './kafka-log-filter';
@@ -11,13 +12,17 @@ const LEVEL_NAMES: Partial<Record<logLevel, KafkaLogLevel>> = {
 export interface KafkaClientOptions {
   connection: KafkaConnectionSettings;
   clientId: string;
+  /** The service's LOG_LEVEL: at debug or verbose, kafkajs' own debug log comes out too. */
+  logLevel?: LogLevelName;
 }
 
 /**
  * One kafkajs client per service. kafkajs logs go through the Nest logger so they come out
  * as the same structured JSON as everything else; only warnings and errors, since kafkajs
- * is chatty at info level (every group join, every connection). A brand-new broker's
- * transient answers, which kafkajs retries by itself, go to debug (KafkaLogFilter).
+ * is chatty at info level (every group join, every connection), unless LOG_LEVEL=debug asks
+ * for everything it does (what to read when a client stalls after a broker restart). A
+ * brand-new broker's transient answers, which kafkajs retries by itself, go to debug
+ * (KafkaLogFilter).
  */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const logger = new Logger(`kafkajs:${options.clientId}`);
@@ -25,7 +30,10 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     ...kafkaConnectionOptions(options.connection),
-    logLevel: logLevel.WARN,
+    logLevel:
+      options.logLevel === 'debug' || options.logLevel === 'verbose'
+        ? logLevel.DEBUG
+        : logLevel.WARN,
     // Long enough to ride out a broker restart, short enough to fail a health check visibly.
     connectionTimeout: 5000,
     requestTimeout: 30000,

@@ -1,8 +1,12 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Admin, Kafka } from 'kafkajs';
+import { ConsumerStallMonitor } from './consumer-stall-monitor';
 
-/** Reports Kafka as up when the cluster answers a metadata request within the timeout. */
+/**
+ * Reports Kafka as up when the cluster answers a metadata request within the timeout, and
+ * the process's consumers as up unless one is stalled.
+ */
 @Injectable()
 export class KafkaHealthIndicator implements OnModuleDestroy {
   private admin: Admin | undefined;
@@ -10,7 +14,27 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
   constructor(
     private readonly kafka: Kafka,
     private readonly health: HealthIndicatorService,
+    private readonly stallMonitor: ConsumerStallMonitor,
   ) {}
+
+  /**
+   * Down when a consumer group of this process has lag and made no progress for
+   * KAFKA_STALL_TIMEOUT_MS, naming it; an idle group is up. No I/O: the monitor looks itself.
+   */
+  consumers(key = 'consumers'): HealthIndicatorResult {
+    const indicator = this.health.check(key);
+    const stalled = this.stallMonitor.stalls();
+    if (stalled.length === 0) return indicator.up();
+    return indicator.down({
+      message: stalled
+        .map(
+          (s) =>
+            `${s.consumer} (group ${s.groupId}, ${s.topics.join(', ')}): no progress for ${Math.round(s.noProgressForMs / 1000)} s with ${s.lag} messages waiting`,
+        )
+        .join('; '),
+      stalled,
+    });
+  }
 
   async check(key = 'kafka', timeoutMs = 3000): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);

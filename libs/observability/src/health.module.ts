@@ -8,7 +8,10 @@ export interface HealthOptions {
   database: boolean;
 }
 
-/** `GET /health` over the service's real dependencies (needs KafkaModule imported). */
+/**
+ * `GET /health/live`, and `GET /health/ready` (= `GET /health`) over the service's real
+ * dependencies and the progress of its consumers (needs KafkaModule imported).
+ */
 @Module({})
 export class HealthModule {
   static forRoot(options: HealthOptions): DynamicModule {
@@ -22,6 +25,7 @@ export class HealthModule {
           inject: [KafkaHealthIndicator, TypeOrmHealthIndicator],
           useFactory: (kafka: KafkaHealthIndicator, database: TypeOrmHealthIndicator) => [
             () => kafka.check('kafka'),
+            () => kafka.consumers('consumers'),
             ...(options.database ? [() => database.pingCheck('database', { timeout: 3000 })] : []),
           ],
         },

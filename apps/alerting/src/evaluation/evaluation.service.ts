@@ -16,6 +16,7 @@ import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { OffsetCommitter } from '../kafka/offset-committer';
 import { OffsetTracker } from '../kafka/offset-tracker';
 import { AlertEngine, Transition } from '@app/engine';
+import { ConsumerStallMonitor, ReplaceableConsumer } from '@app/kafka';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { CatalogChange, FILE_POSITION, RuleCatalog } from '../rules/rule-catalog.service';
@@ -53,7 +54,7 @@ const INCIDENT_SWEEP_MS = 60_000;
 @Injectable()
 export class EvaluationService {
   private readonly logger = new Logger('Evaluation');
-  private readonly consumer: Consumer;
+  private readonly client: ReplaceableConsumer;
   private readonly topic: string;
   private readonly retrier: DependencyRetrier;
   private readonly offsets = new OffsetTracker();
@@ -98,20 +99,27 @@ export class EvaluationService {
     private readonly transitions: TransitionHandler,
     private readonly publisher: NotificationPublisher,
     private readonly metrics: AlertingMetrics,
+    private readonly stallMonitor: ConsumerStallMonitor,
   ) {
     this.topic = topicName(Topic.Events, config.kafkaTopicPrefix);
     this.eventIds = keyedEventIds(config.eventIdSecret);
     this.engine = this.newEngine(Date.now());
-    this.consumer = kafka.consumer({
-      groupId: config.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
-      maxWaitTimeInMs: 50,
-    });
+    this.client = new ReplaceableConsumer(
+      (retry) =>
+        kafka.consumer({
+          retry,
+          groupId: config.groupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: config.sessionTimeoutMs,
+          heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
+          maxWaitTimeInMs: 50,
+        }),
+      (consumer, generation) => this.run(consumer, generation),
+      this.logger,
+    );
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
     this.committer = new OffsetCommitter(
-      this.consumer,
+      () => this.client.consumer,
       this.topic,
       this.offsets,
       this.logger,
@@ -123,42 +131,53 @@ export class EvaluationService {
   }
 
   async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+    await this.client.start();
+    this.ticker = setInterval(() => this.tick(), this.config.tickMs);
+    this.committer.start(COMMIT_INTERVAL_MS);
+    this.stallMonitor.watch({
+      name: 'Evaluation',
+      groupId: this.config.groupId,
+      topics: [this.topic],
+      recover: () => this.client.replace(),
+    });
+  }
+
+  private async run(consumer: Consumer, generation: number): Promise<void> {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.owned = payload.memberAssignment[this.topic] ?? [];
       // Every assignment starts from the group's commits: progress not yet committed is replayed.
       this.committer.forget(this.offsets.partitions());
       // Set synchronously: the first batch after the join must wait for the rebuild plan.
       this.rebuild = this.startRebuild(this.owned);
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && !this.stopping) {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping && this.client.isCurrent(generation)) {
         this.logger.fatal(`Kafka consumer crashed and will not restart: ${payload.error.message}`);
         process.exitCode = 1;
         process.kill(process.pid, 'SIGTERM');
       }
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: false });
-    await this.consumer.run({
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       // Batches of other partitions proceed while one waits for its incidents to be published;
       // the engine itself is only touched synchronously, so they never interleave inside it.
       partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.processBatch(payload),
+      eachBatch: (payload) => this.processBatch(payload, generation),
     });
-    this.ticker = setInterval(() => this.tick(), this.config.tickMs);
-    this.committer.start(COMMIT_INTERVAL_MS);
     this.logger.log(`evaluating ${this.topic} as group ${this.config.groupId}`);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.client.markStopped();
     if (this.ticker) clearInterval(this.ticker);
-    await this.consumer.stop();
+    await this.client.consumer.stop();
     this.committer.stop();
     await this.committer.flush();
-    await this.consumer.disconnect();
+    await this.client.consumer.disconnect();
   }
 
   private newEngine(since: number): AlertEngine {
@@ -228,7 +247,7 @@ export class EvaluationService {
       const from = atLookback >= 0n ? atLookback : high;
       const seekTo = this.catchUps.add(partition, rule.id, from, position, rulesBefore);
       if (seekTo === null) continue;
-      this.consumer.seek({ topic: this.topic, partition, offset: seekTo.toString() });
+      this.client.consumer.seek({ topic: this.topic, partition, offset: seekTo.toString() });
       this.positions.set(partition, seekTo);
       sought.push(partition);
     }
@@ -261,7 +280,7 @@ export class EvaluationService {
       if (plan.replayFrom < plan.resumeAt) this.resumeAt.set(plan.partition, plan.resumeAt);
       this.silence.set(plan.partition, { below: plan.silentBelow, knownRules: plan.knownRules });
       this.positions.set(plan.partition, plan.replayFrom);
-      this.consumer.seek({
+      this.client.consumer.seek({
         topic: this.topic,
         partition: plan.partition,
         offset: plan.replayFrom.toString(),
@@ -281,11 +300,12 @@ export class EvaluationService {
     );
   }
 
-  private async processBatch(payload: EachBatchPayload): Promise<void> {
+  /** `clientGeneration`: which kafkajs consumer fetched the batch (it is replaced on a stall). */
+  private async processBatch(payload: EachBatchPayload, clientGeneration: number): Promise<void> {
     await this.waitForRebuildPlan(payload);
     // A seek is pending for this partition: kafkajs fetches again from the new offset.
     if (payload.isStale() || payload.batch.messages.length === 0) return;
-    const work = this.evaluateBatch(payload);
+    const work = this.evaluateBatch(payload, clientGeneration);
     this.inFlight.add(work);
     try {
       await work;
@@ -294,7 +314,7 @@ export class EvaluationService {
     }
   }
 
-  private async evaluateBatch(payload: EachBatchPayload): Promise<void> {
+  private async evaluateBatch(payload: EachBatchPayload, clientGeneration: number): Promise<void> {
     const { batch } = payload;
     const stopTimer = this.metrics.evaluationLatency.startTimer();
     const now = Date.now();
@@ -343,7 +363,11 @@ export class EvaluationService {
     stopTimer();
     const context: BatchContext = {
       heartbeat: () => payload.heartbeat(),
-      isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
+      isActive: () =>
+        payload.isRunning() &&
+        !payload.isStale() &&
+        !this.stopping &&
+        this.client.isCurrent(clientGeneration),
     };
     try {
       await this.publish(messages, context);

@@ -14,7 +14,8 @@ export class OffsetCommitter {
   private readonly committed = new Map<number, string>();
 
   constructor(
-    private readonly consumer: Consumer,
+    /** The consumer of the moment (it is replaced when it stalls). */
+    private readonly consumer: () => Consumer,
     private readonly topic: string,
     private readonly tracker: OffsetTracker,
     private readonly logger: Logger,
@@ -37,7 +38,7 @@ export class OffsetCommitter {
       .filter((o) => this.committed.get(o.partition) !== commitKey(o));
     if (due.length === 0) return;
     try {
-      await this.consumer.commitOffsets(due.map((o) => ({ topic: this.topic, ...o })));
+      await this.consumer().commitOffsets(due.map((o) => ({ topic: this.topic, ...o })));
       for (const o of due) this.committed.set(o.partition, commitKey(o));
     } catch (error) {
       // A rebalance took the partition: its new owner takes over from the last commit.

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
+import { ConsumerStallMonitor, ReplaceableConsumer } from '@app/kafka';
 import { DependencyRetrier } from '@app/resilience';
 import {
   buildDeadLetter,
@@ -41,7 +42,7 @@ const STOP_WAIT_MS = 10_000;
 @Injectable()
 export class DispatchService {
   private readonly logger = new Logger('Dispatch');
-  private readonly consumer: Consumer;
+  private readonly client: ReplaceableConsumer;
   private readonly topic: string;
   private readonly offsets = new OffsetTracker();
   private readonly committer: OffsetCommitter;
@@ -56,40 +57,63 @@ export class DispatchService {
     private readonly executor: DeliveryExecutor,
     private readonly publisher: NotificationPublisher,
     private readonly metrics: AlertingMetrics,
+    private readonly stallMonitor: ConsumerStallMonitor,
   ) {
     this.topic = topicName(Topic.Notifications, config.kafkaTopicPrefix);
-    this.consumer = kafka.consumer({
-      groupId: config.dispatchGroupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: config.sessionTimeoutMs,
-      maxWaitTimeInMs: 50,
-    });
+    this.client = new ReplaceableConsumer(
+      (retry) =>
+        kafka.consumer({
+          retry,
+          groupId: config.dispatchGroupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: config.sessionTimeoutMs,
+          maxWaitTimeInMs: 50,
+        }),
+      (consumer) => this.run(consumer),
+      this.logger,
+    );
     this.retrier = kafkaRetrier(this.logger, 'recording a delivery');
-    this.committer = new OffsetCommitter(this.consumer, this.topic, this.offsets, this.logger);
+    this.committer = new OffsetCommitter(
+      () => this.client.consumer,
+      this.topic,
+      this.offsets,
+      this.logger,
+    );
   }
 
   async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+    await this.client.start();
+    this.committer.start(COMMIT_EVERY_MS);
+    this.stallMonitor.watch({
+      name: 'Dispatch',
+      groupId: this.config.dispatchGroupId,
+      topics: [this.topic],
+      recover: () => this.client.replace(),
+    });
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const owned = new Set(payload.memberAssignment[this.topic] ?? []);
       this.committer.forget(this.offsets.partitions().filter((p) => !owned.has(p)));
     });
-    await this.consumer.connect();
+    await consumer.connect();
     // A new dispatch group starts at the end: notifying about last week's incidents on a
     // first deployment would be noise, not news.
-    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: false });
-    await this.consumer.run({
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.processBatch(payload),
     });
-    this.committer.start(COMMIT_EVERY_MS);
     this.logger.log(`dispatching ${this.topic} as group ${this.config.dispatchGroupId}`);
   }
 
   /** Stops fetching, lets deliveries in progress finish (bounded by their own timeouts), commits. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.consumer.stop();
+    this.client.markStopped();
+    await this.client.consumer.stop();
     if (this.running.size > 0) {
       this.logger.log(`waiting for ${this.running.size} notifications being delivered`);
       await Promise.race([
@@ -99,7 +123,7 @@ export class DispatchService {
     }
     this.committer.stop();
     await this.committer.flush();
-    await this.consumer.disconnect();
+    await this.client.consumer.disconnect();
     this.executor.close();
   }
 

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { keyedEventIds, Topic, topicName } from '@app/contracts';
-import { ensureTopics } from '@app/kafka';
+import { ConsumerStallMonitor, ensureTopics } from '@app/kafka';
 import { ConsumerConfig } from '../consumer.config';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { EventsPipeline } from '../pipelines/events.pipeline';
@@ -22,6 +22,7 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
     deadLetters: DeadLetterPublisher,
     retrier: DependencyRetrier,
     metrics: ConsumerMetrics,
+    stallMonitor: ConsumerStallMonitor,
   ) {
     const pipeline = new EventsPipeline(
       repository,
@@ -29,7 +30,7 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
       keyedEventIds(config.eventIdSecret),
       metrics,
     );
-    this.group = new GroupBatchConsumer(kafka, config, retrier, deadLetters, {
+    this.group = new GroupBatchConsumer(kafka, config, retrier, deadLetters, stallMonitor, {
       name: 'EventsConsumer',
       groupId: config.groupId,
       pipelines: new Map([[topicName(Topic.Events, config.kafkaTopicPrefix), pipeline]]),

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
 import { buildDeadLetter, DeadLetterStage } from '@app/contracts';
 import { ConsumerConfig } from '../consumer.config';
 import { BatchPipeline } from '../pipelines/batch-pipeline';
@@ -7,6 +7,7 @@ import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
 import { decodeBatch } from './batch-decoder';
 import { BatchPersister, PoisonedMessage } from './batch-persister';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
+import { ConsumerStallMonitor, groupMembershipLost, ReplaceableConsumer } from '@app/kafka';
 
 export interface GroupBatchConsumerOptions {
   /** Logger context, e.g. `EventsConsumer`. */
@@ -26,24 +27,35 @@ export interface GroupBatchConsumerOptions {
  */
 export class GroupBatchConsumer {
   private readonly logger: Logger;
-  private readonly consumer: Consumer;
+  private readonly client: ReplaceableConsumer;
   /** Names this consumer in DLQ headers: `consumer/<group id>`. */
   private readonly service: string;
   private readonly persister: BatchPersister;
   private stopping = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly config: ConsumerConfig,
     private readonly retrier: DependencyRetrier,
     private readonly deadLetters: DeadLetterPublisher,
+    private readonly stallMonitor: ConsumerStallMonitor,
     private readonly options: GroupBatchConsumerOptions,
   ) {
     this.logger = new Logger(options.name);
     this.service = `consumer/${options.groupId}`;
     this.persister = new BatchPersister(retrier);
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
+    this.client = new ReplaceableConsumer(
+      (retry) => this.newConsumer(retry),
+      (consumer, generation) => this.run(consumer, generation),
+      this.logger,
+    );
+  }
+
+  private newConsumer(retry: RetryOptions): Consumer {
+    const { config } = this;
+    return this.kafka.consumer({
+      retry,
+      groupId: this.options.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
@@ -54,8 +66,18 @@ export class GroupBatchConsumer {
   }
 
   async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && !this.stopping) {
+    await this.client.start();
+    this.stallMonitor.watch({
+      name: this.options.name,
+      groupId: this.options.groupId,
+      topics: [...this.options.pipelines.keys()],
+      recover: () => this.client.replace(),
+    });
+  }
+
+  private async run(consumer: Consumer, generation: number): Promise<void> {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping && this.client.isCurrent(generation)) {
         // kafkajs gave up: better to exit and be restarted than to look alive and consume nothing.
         this.logger.fatal(`Kafka consumer crashed and will not restart: ${payload.error.message}`);
         process.exitCode = 1;
@@ -63,41 +85,52 @@ export class GroupBatchConsumer {
       }
     });
     const topics = [...this.options.pipelines.keys()];
-    await this.consumer.connect();
+    await consumer.connect();
     // fromBeginning: a new group stores what was published before it first started.
-    await this.consumer.subscribe({ topics, fromBeginning: true });
-    await this.consumer.run({
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.processBatch(payload),
+      eachBatch: (payload) => this.processBatch(payload, consumer, generation),
     });
     this.logger.log(`consuming ${topics.join(', ')} as group ${this.options.groupId}`);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.client.markStopped();
     // kafkajs stops fetching and waits for the batches in flight to finish (and commit).
-    await this.consumer.disconnect();
+    await this.client.consumer.disconnect();
     this.logger.log('consumer stopped');
   }
 
-  private async processBatch(payload: EachBatchPayload): Promise<void> {
+  private async processBatch(
+    payload: EachBatchPayload,
+    consumer: Consumer,
+    generation: number,
+  ): Promise<void> {
     const pipeline = this.options.pipelines.get(payload.batch.topic);
     if (!pipeline) throw new Error(`no pipeline for topic ${payload.batch.topic}`);
-    await this.processWith(pipeline, payload);
+    await this.processWith(pipeline, payload, consumer, generation);
   }
 
   private async processWith<Row>(
     pipeline: BatchPipeline<Row>,
     payload: EachBatchPayload,
+    consumer: Consumer,
+    generation: number,
   ): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     const started = performance.now();
     const context: BatchContext = {
       heartbeat: () => payload.heartbeat(),
-      isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
+      isActive: () =>
+        payload.isRunning() &&
+        !payload.isStale() &&
+        !this.stopping &&
+        this.client.isCurrent(generation),
     };
     const decoded = decodeBatch(
       batch.topic,
@@ -136,9 +169,7 @@ export class GroupBatchConsumer {
       payload.resolveOffset(last);
       const next = (BigInt(last) + 1n).toString();
       await this.retrier.run('kafka', context, () =>
-        this.consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: next },
-        ]),
+        consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]),
       );
       await payload.heartbeat();
 
@@ -160,7 +191,9 @@ export class GroupBatchConsumer {
         );
         return;
       }
-      throw error;
+      // Thrown as the broker's own error (not kafkajs' wrapper around it), so kafkajs
+      // recognises it and rejoins the group; the batch is read again by its next owner.
+      throw groupMembershipLost(error) ?? error;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
-import { ensureTopics } from '@app/kafka';
+import { ConsumerStallMonitor, ensureTopics } from '@app/kafka';
 import { ConsumerConfig } from '../consumer.config';
 import { NotificationsMetrics } from '../metrics/notifications.metrics';
 import { BatchPipeline } from '../pipelines/batch-pipeline';
@@ -31,6 +31,7 @@ export class NotificationsConsumerService
     deadLetters: DeadLetterPublisher,
     retrier: DependencyRetrier,
     metrics: NotificationsMetrics,
+    stallMonitor: ConsumerStallMonitor,
   ) {
     const prefix = config.kafkaTopicPrefix;
     const pipelines = new Map<string, BatchPipeline<unknown>>([
@@ -40,7 +41,7 @@ export class NotificationsConsumerService
         new DeliveryRecordsPipeline(deliveries, metrics),
       ],
     ]);
-    this.group = new GroupBatchConsumer(kafka, config, retrier, deadLetters, {
+    this.group = new GroupBatchConsumer(kafka, config, retrier, deadLetters, stallMonitor, {
       name: 'NotificationsConsumer',
       groupId: config.effectiveNotificationsGroupId(),
       pipelines,

@@ -1,3 +1,8 @@
+import {
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { reportingRetryHooks } from './retry-reporting';
@@ -40,5 +45,32 @@ describe('reportingRetryHooks.isPermanent', () => {
     expect(hooks.isPermanent?.('database', refused)).toBe(true);
     expect(hooks.isPermanent?.('database', down)).toBe(false);
     expect(hooks.isPermanent?.('kafka', refused)).toBe(false);
+  });
+
+  it('gives up at once on a Kafka commit refused because the group membership is lost', () => {
+    const hooks = reportingRetryHooks(new ConsumerMetrics(new Registry()));
+    // What kafkajs' consumer.commitOffsets rejects with after its member expired.
+    const lost = new KafkaJSProtocolError(
+      Object.assign(new Error('The coordinator is not aware of this member'), {
+        type: 'UNKNOWN_MEMBER_ID',
+        code: 25,
+        retriable: false,
+      }),
+    );
+    const wrapped = Object.assign(new KafkaJSNonRetriableError(lost), { cause: lost });
+    const rebalancing = new KafkaJSProtocolError(
+      Object.assign(new Error('The group is rebalancing'), {
+        type: 'REBALANCE_IN_PROGRESS',
+        code: 27,
+        retriable: false,
+      }),
+    );
+    const outage = new KafkaJSNumberOfRetriesExceeded(new Error('connect ECONNREFUSED'), {
+      retryCount: 8,
+      retryTime: 8000,
+    });
+    expect(hooks.isPermanent?.('kafka', wrapped)).toBe(true);
+    expect(hooks.isPermanent?.('kafka', rebalancing)).toBe(true);
+    expect(hooks.isPermanent?.('kafka', outage)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { classifyDatabaseError, FailureKind } from './retry-policy';
 import { Dependency, RetryHooks } from '@app/resilience';
+import { groupMembershipLost } from '@app/kafka';
 
 /**
  * Makes an outage visible without flooding the log: counts every retry, logs the first
@@ -25,8 +26,11 @@ export function reportingRetryHooks(metrics: ConsumerMetrics): RetryHooks {
       waiters.set(dependency, count);
       metrics.waitingForDependency.set({ dependency }, count > 0 ? 1 : 0);
     },
-    // Rows the database refuses are split off and dead-lettered by the persister.
+    // Rows the database refuses are split off and dead-lettered by the persister. A commit
+    // refused because the group moved on goes back to kafkajs, which rejoins the group.
     isPermanent: (dependency, error) =>
-      dependency === 'database' && classifyDatabaseError(error) === FailureKind.PoisonData,
+      dependency === 'database'
+        ? classifyDatabaseError(error) === FailureKind.PoisonData
+        : groupMembershipLost(error) !== undefined,
   };
 }

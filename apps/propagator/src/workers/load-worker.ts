@@ -32,6 +32,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, data: LoadWorkerD
   const kafka = createKafkaClient({
     connection: config,
     clientId: `eventmon-propagator-${data.index}`,
+    logLevel: config.logLevel,
   });
   const publisher = new EventsTopicPublisher(kafka, config);
   const stats = new StatsAccumulator();
