@@ -13,6 +13,11 @@ export interface WatchedConsumer {
    * a new client starts from the group's commits.
    */
   recover(): Promise<void>;
+  /**
+   * Overrides the monitor's stall timeout for a consumer whose commits may rightly wait longer
+   * (dispatch holds its commit behind a delivery that is still being retried).
+   */
+  stallTimeoutMs?: number;
 }
 
 /** A consumer that made no progress for the stall timeout while its partitions had lag. */
@@ -73,7 +78,7 @@ export class ConsumerStallMonitor implements OnModuleDestroy {
   stalls(): ConsumerStall[] {
     const now = this.now();
     return this.watched
-      .filter((w) => w.lag > 0 && now - w.lastProgressAt >= this.stallTimeoutMs)
+      .filter((w) => w.lag > 0 && now - w.lastProgressAt >= this.timeoutOf(w))
       .map((w) => ({
         consumer: w.consumer.name,
         groupId: w.consumer.groupId,
@@ -128,11 +133,12 @@ export class ConsumerStallMonitor implements OnModuleDestroy {
     state.committed = committedSum;
     state.lag = Number(lag);
     const stalledFor = now - state.lastProgressAt;
+    const timeout = this.timeoutOf(state);
     if (
       state.lag > 0 &&
-      stalledFor >= this.stallTimeoutMs &&
+      stalledFor >= timeout &&
       !state.recovering &&
-      now - state.lastRecoveryAt >= this.stallTimeoutMs
+      now - state.lastRecoveryAt >= timeout
     ) {
       this.recover(state, stalledFor);
     }
@@ -155,6 +161,10 @@ export class ConsumerStallMonitor implements OnModuleDestroy {
         state.recovering = false;
         state.lastRecoveryAt = this.now();
       });
+  }
+
+  private timeoutOf(state: WatchState): number {
+    return state.consumer.stallTimeoutMs ?? this.stallTimeoutMs;
   }
 
   private dropAdmin(): void {

@@ -89,6 +89,9 @@ export class DispatchService {
       groupId: this.config.dispatchGroupId,
       topics: [this.topic],
       recover: () => this.client.replace(),
+      // Commits wait behind the oldest delivery still being retried: that is not a stall, and
+      // a restart would deliver the later notifications a second time to healthy channels.
+      stallTimeoutMs: this.stallMonitor.stallTimeoutMs + longestDeliveryMs(this.config),
     });
   }
 
@@ -239,4 +242,9 @@ export class DispatchService {
   private send(topic: Topic, messages: Message[]): Promise<void> {
     return this.retrier.run('kafka', this.untilStopped, () => this.publisher.send(topic, messages));
   }
+}
+
+/** The longest one delivery can keep dispatch's commits waiting: every attempt and backoff. */
+export function longestDeliveryMs(config: AlertingConfig): number {
+  return config.notifyMaxAttempts * (config.notifyAttemptTimeoutMs + config.notifyBackoffMaxMs);
 }
