@@ -4,14 +4,12 @@ import * as path from 'node:path';
 import { APPS, AppName } from '../../tools/stack/app-process';
 import { repoRoot } from '../../tools/stack/repo-root';
 import { LocalKafkaBroker } from '../../tools/infra/kafka-broker';
+import { freePort } from '../../tools/infra/postgres-process';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { callApi, TEST_KEYS } from '../support/gateway';
 
-// A broker of this test's own (never the shared test broker), so every round starts on a
-// brand-new cluster: no topics, no __consumer_offsets, no group coordinator yet.
-const KAFKA_PORT = Number(process.env.COLD_START_KAFKA_PORT ?? 39405);
 const ROUNDS = 3;
 // Broker start (up to 90 s on a loaded machine) plus the services' bounded waits below.
 const ROUND_TIMEOUT_MS = 330_000;
@@ -23,11 +21,17 @@ const ROUND_TIMEOUT_MS = 330_000;
  */
 describe('cold first start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventmon-cold-start-'));
-  const broker = new LocalKafkaBroker({
-    port: KAFKA_PORT,
-    controllerPort: KAFKA_PORT + 1,
-    dataDir,
-    heapMb: 256,
+  // A broker of this test's own (never the shared test broker), so every round starts on a
+  // brand-new cluster: no topics, no __consumer_offsets, no group coordinator yet. Its ports
+  // are free ones: a fixed port can be held by any process, even as the local end of a connection.
+  let broker: LocalKafkaBroker;
+  beforeAll(async () => {
+    broker = new LocalKafkaBroker({
+      port: await freePort(),
+      controllerPort: await freePort(),
+      dataDir,
+      heapMb: 256,
+    });
   });
   let apps: AppHarness[] = [];
   let db: ScratchDatabase | undefined;
@@ -37,7 +41,7 @@ describe('cold first start', () => {
     apps = [];
     await db?.drop();
     db = undefined;
-    await broker.stop();
+    await broker?.stop();
   });
 
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

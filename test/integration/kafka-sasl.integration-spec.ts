@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
 import { kafkaConnectionFromEnv, kafkaConnectionOptions } from '@app/kafka';
 import { LocalKafkaBroker } from '../../tools/infra/kafka-broker';
+import { freePort } from '../../tools/infra/postgres-process';
 import { startInfrastructure } from '../../tools/stack/infrastructure';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
@@ -14,8 +15,6 @@ import { v1Event } from '../support/events';
 import { uniqueSuffix } from '../support/integration-env';
 import { produce } from '../support/kafka';
 
-// A broker of this test's own: the shared test broker stays PLAINTEXT-only.
-const PORT = Number(process.env.KAFKA_SASL_TEST_PORT ?? 39402);
 const password = () => randomBytes(12).toString('hex');
 
 /**
@@ -25,25 +24,28 @@ const password = () => randomBytes(12).toString('hex');
 describe('Kafka over SASL_SSL', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventmon-kafka-sasl-'));
   const users = { alice: password(), bob: password() };
-  const broker = new LocalKafkaBroker({
-    port: PORT,
-    controllerPort: PORT + 1,
-    saslSsl: { port: PORT + 2, users },
-    dataDir,
-    heapMb: 256,
-  });
+  // A broker of this test's own (the shared test broker stays PLAINTEXT-only), on ports free
+  // now: a fixed port can be held by any process, even as the local end of a connection.
+  let broker: LocalKafkaBroker;
   let db: ScratchDatabase;
   let app: AppHarness | undefined;
   let prefix: string;
 
   beforeAll(async () => {
+    broker = new LocalKafkaBroker({
+      port: await freePort(),
+      controllerPort: await freePort(),
+      saslSsl: { port: await freePort(), users },
+      dataDir,
+      heapMb: 256,
+    });
     await broker.start();
     db = await createScratchDatabase('kafka_sasl');
   });
 
   afterAll(async () => {
     await db?.drop();
-    await broker.stop();
+    await broker?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
