@@ -5,8 +5,8 @@ import { ConsumerConfig, Kafka, logLevel, Producer } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
 import { ensureTopics, TopicFollower } from '@app/kafka';
 import { LocalKafkaBroker } from '../../tools/infra/kafka-broker';
-import { freePort } from '../../tools/infra/postgres-process';
 import { eventually } from '../support/eventually';
+import { startOwnBroker } from '../support/own-broker';
 import { uniqueSuffix } from '../support/integration-env';
 
 /** Longer than the follower's whole retry budget below, so kafkajs gives up for good. */
@@ -30,12 +30,7 @@ describe('a TopicFollower across a broker outage longer than its retry budget', 
   const crashes: string[] = [];
 
   beforeAll(async () => {
-    broker = new LocalKafkaBroker({
-      port: await freePort(),
-      controllerPort: await freePort(),
-      dataDir,
-    });
-    await broker.start();
+    broker = await startOwnBroker(dataDir);
     const admin = new Kafka({
       clientId: 'follower-restart-test',
       brokers: [broker.brokers],
