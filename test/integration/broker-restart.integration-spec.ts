@@ -5,12 +5,12 @@ import { Kafka, logLevel, Message, Producer } from 'kafkajs';
 import { LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { LocalKafkaBroker } from '../../tools/infra/kafka-broker';
-import { freePort } from '../../tools/infra/postgres-process';
 import { liveEvent, ruleRecord, startAlerting } from '../support/alerting';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { startConsumer } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
+import { startOwnBroker } from '../support/own-broker';
 import { idOf, v1Event } from '../support/events';
 import { uniqueSuffix } from '../support/integration-env';
 import { scrapeMetric } from '../support/metrics';
@@ -41,12 +41,7 @@ describe('a broker restart in the middle of a stream', () => {
   const apps: AppHarness[] = [];
 
   beforeAll(async () => {
-    broker = new LocalKafkaBroker({
-      port: await freePort(),
-      controllerPort: await freePort(),
-      dataDir,
-    });
-    await broker.start();
+    broker = await startOwnBroker(dataDir);
     kafka = new Kafka({
       clientId: 'broker-restart-test',
       brokers: [broker.brokers],

@@ -8,3 +8,4 @@ export * from './consumer-stall-monitor';
 export * from './settles-within';
 export * from './replaceable-consumer';
 export * from './group-membership';
+export * from './consumer-crash-recovery';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { ConsumerCrashRecovery, CrashRecoveryDelays } from './consumer-crash-recovery';
+import { ReplaceableConsumer } from './replaceable-consumer';
 
 export interface TopicFollowerOptions {
   topic: string;
@@ -8,6 +10,8 @@ export interface TopicFollowerOptions {
   groupPrefix: string;
   onMessage: (message: KafkaMessage, partition: number) => void;
   sessionTimeoutMs?: number;
+  /** Backoff between attempts to start a new consumer after kafkajs gave one up. */
+  recoveryDelays?: CrashRecoveryDelays;
 }
 
 /**
@@ -15,12 +19,18 @@ export interface TopicFollowerOptions {
  * shared group: each process needs all of it, as for a compacted table of rules).
  * `caughtUp` resolves once every partition has been read up to where it ended when the
  * follower started, so a caller can wait for a complete picture before acting on it.
- * Nothing is committed: a restart reads from the start again, which is the point.
+ * Nothing is committed: a restart reads from the start again, which is the point. A consumer
+ * kafkajs gives up on is replaced in-process by a new one (new throwaway group), which reads
+ * from the start again too; what was already delivered is skipped, so each handler sees every
+ * record once per process and an old version of a rule is never applied again.
  */
 export class TopicFollower {
-  private readonly consumer: Consumer;
+  private readonly client: ReplaceableConsumer;
+  private readonly recovery: ConsumerCrashRecovery;
   private readonly logger = new Logger('TopicFollower');
   private readonly remaining = new Map<number, bigint>();
+  /** Per partition, the offset after the last message delivered: a re-read skips below it. */
+  private readonly delivered = new Map<number, bigint>();
   private markCaughtUp!: () => void;
   readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
 
@@ -28,12 +38,24 @@ export class TopicFollower {
     private readonly kafka: Kafka,
     private readonly options: TopicFollowerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: `${options.groupPrefix}-${randomUUID()}`,
-      allowAutoTopicCreation: false,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
-      maxWaitTimeInMs: 100,
-    });
+    this.client = new ReplaceableConsumer(
+      (retry) =>
+        kafka.consumer({
+          retry,
+          groupId: `${options.groupPrefix}-${randomUUID()}`,
+          allowAutoTopicCreation: false,
+          sessionTimeout: options.sessionTimeoutMs ?? 30000,
+          maxWaitTimeInMs: 100,
+        }),
+      (consumer, generation) => this.follow(consumer, generation),
+      this.logger,
+    );
+    this.recovery = new ConsumerCrashRecovery(
+      this.client,
+      `${options.topic} follower`,
+      this.logger,
+      options.recoveryDelays,
+    );
   }
 
   async start(): Promise<void> {
@@ -47,9 +69,14 @@ export class TopicFollower {
       await admin.disconnect();
     }
     if (this.remaining.size === 0) this.markCaughtUp();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
-    await this.consumer.run({
+    await this.client.start();
+  }
+
+  private async follow(consumer: Consumer, generation: number): Promise<void> {
+    this.recovery.watch(consumer, generation);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatch: ({ batch }) => {
         for (const message of batch.messages) this.deliver(message, batch.partition);
@@ -69,6 +96,9 @@ export class TopicFollower {
    * read again and again, the follower would never catch up, and kafkajs would end up crashing.
    */
   private deliver(message: KafkaMessage, partition: number): void {
+    const offset = BigInt(message.offset);
+    if (offset < (this.delivered.get(partition) ?? 0n)) return; // read again after a restart
+    this.delivered.set(partition, offset + 1n);
     try {
       this.options.onMessage(message, partition);
     } catch (error) {
@@ -79,6 +109,8 @@ export class TopicFollower {
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    this.recovery.stop();
+    this.client.markStopped();
+    await this.client.consumer.disconnect();
   }
 }

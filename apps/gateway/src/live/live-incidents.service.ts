@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
+import { ConsumerCrashRecovery, ReplaceableConsumer } from '@app/kafka';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
 import { decodeLifecycleMessage, Topic, topicName, withoutChannels } from '@app/contracts';
@@ -32,7 +33,9 @@ const HEARTBEAT_MS = 15_000;
  * One Kafka consumer per gateway process on `notifications`, fanned out to every connected
  * client. The group id is unique per process, so every replica sees every message, and a
  * new group starts at the latest offsets: the stream is live, the list routes are history.
- * Messages go out without the rule's channels: every read key may listen.
+ * Messages go out without the rule's channels: every read key may listen. A consumer kafkajs
+ * gives up on is replaced in-process by a new group, which starts at the latest offsets too:
+ * what was published while the broker was away is in the list routes, not in the stream.
  */
 @Injectable()
 export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown {
@@ -40,7 +43,8 @@ export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown
   private readonly clients = new Set<LiveClient>();
   /** Open streams per API key (principal id): one key cannot hold every socket and buffer. */
   private readonly perKey = new Map<string, number>();
-  private readonly consumer: Consumer;
+  private readonly client: ReplaceableConsumer;
+  private readonly recovery: ConsumerCrashRecovery;
   private heartbeat?: NodeJS.Timeout;
   private readonly dropped: Counter;
 
@@ -63,34 +67,29 @@ export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown
       help: 'Live incident streams dropped for falling more than 1 MiB behind',
       registers: [registry],
     });
-    this.consumer = kafka.consumer({
-      groupId: `${config.kafkaTopicPrefix}gateway-live-${randomUUID()}`,
-      maxWaitTimeInMs: 100,
-    });
+    this.client = new ReplaceableConsumer(
+      (retry) =>
+        kafka.consumer({
+          retry,
+          groupId: `${config.kafkaTopicPrefix}gateway-live-${randomUUID()}`,
+          maxWaitTimeInMs: 100,
+        }),
+      (consumer, generation) => this.follow(consumer, generation),
+      this.logger,
+    );
+    this.recovery = new ConsumerCrashRecovery(this.client, 'live incident stream', this.logger);
   }
 
   /** Returns once the consumer has its partitions: a client that connects then misses nothing. */
   async onModuleInit(): Promise<void> {
+    const first = this.client.consumer;
     const joined = new Promise<void>((resolve) => {
-      const stop = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      const stop = first.on(first.events.GROUP_JOIN, () => {
         stop();
         resolve();
       });
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topic: topicName(Topic.Notifications, this.config.kafkaTopicPrefix),
-      fromBeginning: false,
-    });
-    await this.consumer.run({
-      eachMessage: ({ message }) => {
-        const decoded = decodeLifecycleMessage(message.value);
-        if (!decoded.ok) return Promise.resolve(); // the consumer dead-letters it; nothing to show
-        const shown = { ...decoded.value, incident: withoutChannels(decoded.value.incident) };
-        this.broadcast(`event: ${shown.kind}\ndata: ${JSON.stringify(shown)}\n\n`);
-        return Promise.resolve();
-      },
-    });
+    await this.client.start();
     this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), HEARTBEAT_MS);
     const patience = new Promise<boolean>((resolve) =>
       setTimeout(() => resolve(false), 30_000).unref(),
@@ -100,11 +99,31 @@ export class LiveIncidentsService implements OnModuleInit, OnApplicationShutdown
     }
   }
 
+  private async follow(consumer: Consumer, generation: number): Promise<void> {
+    this.recovery.watch(consumer, generation);
+    await consumer.connect();
+    await consumer.subscribe({
+      topic: topicName(Topic.Notifications, this.config.kafkaTopicPrefix),
+      fromBeginning: false,
+    });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const decoded = decodeLifecycleMessage(message.value);
+        if (!decoded.ok) return Promise.resolve(); // the consumer dead-letters it; nothing to show
+        const shown = { ...decoded.value, incident: withoutChannels(decoded.value.incident) };
+        this.broadcast(`event: ${shown.kind}\ndata: ${JSON.stringify(shown)}\n\n`);
+        return Promise.resolve();
+      },
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.close();
     this.clients.clear();
-    await this.consumer.disconnect();
+    this.recovery.stop();
+    this.client.markStopped();
+    await this.client.consumer.disconnect();
   }
 
   get connected(): number {
