@@ -90,4 +90,17 @@ describe('Backtest', () => {
       counts: { incidents: 1, resolved: 0, open: 1 },
     });
   });
+
+  it('tracks at most maxKeys group keys at once and counts the events it refuses', () => {
+    const backtest = new Backtest(
+      rule({ condition: { aggregate: 'count', operator: '>=', threshold: 1 } }),
+      T0,
+      1000,
+      3,
+    );
+    for (let i = 0; i < 10; i++) backtest.offer(event(i, `source-${i}`, T0 + i));
+    const result = backtest.finish(T0 + 10);
+    expect(result.counts.incidents).toBe(3);
+    expect(result.refusedEvents).toBe(7);
+  });
 });

@@ -19,7 +19,12 @@ export interface BacktestResult {
   counts: { incidents: number; resolved: number; open: number };
   /** Whether more incidents opened than are listed. */
   truncated: boolean;
+  /** Events of group keys beyond the `maxKeys` tracked at once, not evaluated. */
+  refusedEvents: number;
 }
+
+/** As many group keys as alerting tracks per rule by default (ALERTING_MAX_KEYS_PER_RULE). */
+export const BACKTEST_MAX_KEYS = 10_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -30,26 +35,32 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * crossing, none while one is open or within the cooldown after it resolved, resolved when
  * the condition clears if the rule auto-resolves. Only the first `listLimit` incidents are
  * kept (a busy rule over millions of events could open one per event); the rest are counted.
+ * At most `maxKeys` group keys are tracked at once, as alerting does, so a range with millions
+ * of distinct sources holds no more state than a live rule; the events refused are counted.
  */
 export class Backtest {
-  private readonly engine = new AlertEngine({
-    graceMs: 0,
-    maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
-    idleKeyTtlMs: Number.MAX_SAFE_INTEGER,
-  });
+  private readonly engine: AlertEngine;
   /** Open incidents by group key; null for one past the listing, known only to be open. */
   private readonly open = new Map<string, BacktestIncident | null>();
   private readonly quietUntil = new Map<string, number>();
   private readonly listed: BacktestIncident[] = [];
   private opened = 0;
   private resolved = 0;
+  private refused = 0;
   eventsScanned = 0;
 
   constructor(
     private readonly rule: AlertRule,
     from: number,
     private readonly listLimit = 1000,
+    maxKeys = BACKTEST_MAX_KEYS,
   ) {
+    this.engine = new AlertEngine({
+      graceMs: 0,
+      maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
+      idleKeyTtlMs: Number.MAX_SAFE_INTEGER,
+      maxKeysPerRule: maxKeys,
+    });
     // A backtest asks what the rule would have done over the range: its activation does not apply.
     this.engine.setRule({ ...rule, enabled: true, activeFrom: undefined }, from);
   }
@@ -57,7 +68,9 @@ export class Backtest {
   offer(event: EngineEvent): void {
     this.eventsScanned++;
     this.apply(this.engine.tick(event.occurredAt), event.occurredAt);
-    this.apply(this.engine.offer(event, event.occurredAt).transitions, event.occurredAt);
+    const { transitions, outcomes } = this.engine.offer(event, event.occurredAt);
+    for (const { outcome } of outcomes) if (outcome === 'refused') this.refused++;
+    this.apply(transitions, event.occurredAt);
   }
 
   finish(to: number): BacktestResult {
@@ -70,6 +83,7 @@ export class Backtest {
         open: this.opened - this.resolved,
       },
       truncated: this.opened > this.listed.length,
+      refusedEvents: this.refused,
     };
   }
 

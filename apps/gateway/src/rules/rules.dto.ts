@@ -79,4 +79,10 @@ export class BacktestDto {
   incidents: BacktestIncidentDto[];
   @ApiProperty({ example: false, description: 'more incidents opened than are listed' })
   truncated: boolean;
+  @ApiProperty({
+    example: 0,
+    description:
+      'events of group keys beyond the 10,000 tracked at once, not evaluated (alerting caps keys per rule the same way)',
+  })
+  refusedEvents: number;
 }
