@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Admin, Kafka } from 'kafkajs';
 import { ConsumerStallMonitor } from './consumer-stall-monitor';
+import { withTimeout } from './settles-within';
 
 /**
  * Reports Kafka as up when the cluster answers a metadata request within the timeout, and
@@ -55,12 +56,4 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.admin?.disconnect();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,14 +1,17 @@
-/** Whether `promise` settles (either way) within `ms`; it is left running if not. */
-export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+/** `promise`, or a rejection "no answer within <ms> ms" if it has not settled by then. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Whether `promise` settles (either way) within `ms`; it is left running if not. */
+export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   const settled = promise.then(
-    () => true as const,
-    () => true as const,
+    () => true,
+    () => true,
   );
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeout(settled, ms).catch(() => false);
 }
