@@ -1,5 +1,6 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
@@ -23,10 +24,10 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   app.set('etag', false);
   app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
   app.use(helmet());
-  app.useBodyParser('json', {
-    limit: config.bodyLimitBytes,
-    verify: refuseDeepBodies(MAX_BODY_DEPTH),
-  });
+  // Registered directly, not through app.useBodyParser: Nest 12 reserves body-parser's `verify`
+  // for its rawBody option and its options type refuses ours. Nest adds its default JSON parser
+  // only when none named jsonParser is in place yet, so this stays the only one.
+  app.use(express.json({ limit: config.bodyLimitBytes, verify: refuseDeepBodies(MAX_BODY_DEPTH) }));
   app.use(bodyErrorHandler(config.bodyLimitBytes));
   app.useGlobalPipes(
     new ValidationPipe({
