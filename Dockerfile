@@ -7,10 +7,11 @@
 # docker-compose.yml runs every service from it. The embedded PostgreSQL and the local Kafka
 # tooling (devDependencies, tools/) are not part of it.
 
-# package.json asks for Node >= 20.19; 20.20.2 is the last Node 20 release (the line reached its
-# end of life in April 2026: override with --build-arg NODE_IMAGE=node:22-bookworm-slim once the
-# project moves on). Both stages use the same base, so the runtime matches what was installed.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node 26, the Active LTS line (until October 2027, then maintenance until April 2029), on Debian
+# 13 (trixie), the current stable. It satisfies package.json engines, which still admit Node 20.19
+# for development machines. The tag names the line, not a patch release, so a rebuild picks up
+# its security releases. Both stages use the same base, so the runtime matches what was installed.
+ARG NODE_IMAGE=node:26-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

@@ -11,6 +11,7 @@ import { envBindingsOf } from '@app/config';
 import { SERVICE_CONFIGS } from '../stack/config-docs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as semver from 'semver';
 import { parse } from 'yaml';
 import { APPS } from '../stack/app-process';
 import { repoRoot } from '../stack/repo-root';
@@ -654,15 +655,24 @@ describe('Dockerfile', () => {
     expect(needingScripts).toEqual([]);
   });
 
-  it('uses one Node base image that satisfies package.json engines', () => {
+  it('uses one Node base image, of an LTS line that package.json engines accept', () => {
     const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines
       .node;
-    const [, wantMajor, wantMinor] = /^>=\s*(\d+)\.(\d+)/.exec(engines)!.map(Number);
     expect(new Set(stages.map((s) => s.from)).size).toBe(1);
-    const version = /^node:(\d+)\.(\d+)(?:\.\d+)?-/.exec(build.from);
-    expect(version).not.toBeNull();
-    const [major, minor] = [Number(version![1]), Number(version![2])];
-    expect(major > wantMajor || (major === wantMajor && minor >= wantMinor)).toBe(true);
+    // node:26-trixie-slim names a line, node:26.7-... its patch releases, node:26.7.0-... one.
+    const tag = /^node:(\d+(?:\.\d+){0,2})-/.exec(build.from)?.[1];
+    expect(tag).toBeDefined();
+    // As a semver range the tag covers every release it can name: engines must accept them all.
+    expect({ image: build.from, accepted: semver.subset(tag!, engines) }).toEqual({
+      image: build.from,
+      accepted: true,
+    });
+    // Even lines are the LTS ones up to Node 26. From Node 27 on every line is promoted to LTS
+    // after six months as Current: this needs the release schedule's dates then.
+    expect({ image: build.from, ltsLine: semver.minVersion(tag!)!.major % 2 === 0 }).toEqual({
+      image: build.from,
+      ltsLine: true,
+    });
   });
 
   it('runs the final stage as a non-root user, in production mode, with dist copied', () => {
