@@ -1,5 +1,5 @@
 import { PagerDutyChannel } from '@app/contracts';
-import { DEFAULT_PAGERDUTY_ROUTING_KEY_ENV } from '../dispatch-settings';
+import { DEFAULT_PAGERDUTY_ROUTING_KEY_ENV } from '../delivery-settings';
 import { pagerDutyEvent } from '../messages/pagerduty-event';
 import { postJson } from '../transport/post-json';
 import { ChannelSender, misconfigured, prepared } from './channel-sender';

@@ -2,12 +2,12 @@ import { LoggerService } from '@nestjs/common';
 import { ChannelConfig, LifecycleMessage } from '@app/contracts';
 import { EgressPolicy } from '@app/net';
 import { AttemptResult } from '../attempt/attempt-result';
-import { DispatchSettings } from '../dispatch-settings';
+import { DeliverySettings } from '../delivery-settings';
 import { SmtpMailer } from '../transport/smtp-mailer';
 
 /** What every sender may use; built once by the executor and shared by all deliveries. */
 export interface SenderDeps {
-  settings: DispatchSettings;
+  settings: DeliverySettings;
   egress: EgressPolicy;
   /** Created on first use, so a missing SMTP_URL only matters to email channels. */
   mailer: () => SmtpMailer;

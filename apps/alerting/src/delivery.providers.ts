@@ -2,10 +2,10 @@ import { Logger, Provider } from '@nestjs/common';
 import { AlertRule } from '@app/contracts';
 import { checkChannelUrls, EgressPolicy } from '@app/net';
 import { AlertingConfig } from './alerting.config';
-import { DeliveryExecutor, DispatchSettings } from './dispatch';
+import { DeliveryExecutor, DeliverySettings } from './delivery';
 import { RuleUrlChecker } from './rules/rule-url-checker';
 
-export function dispatchSettings(config: AlertingConfig): DispatchSettings {
+export function deliverySettings(config: AlertingConfig): DeliverySettings {
   return {
     smtpUrl: config.smtpUrl || undefined,
     smtpFrom: config.smtpFrom,
@@ -48,8 +48,8 @@ export class EgressRuleUrlChecker extends RuleUrlChecker {
   }
 }
 
-export function dispatchProviders(config: AlertingConfig): Provider[] {
-  const settings = dispatchSettings(config);
+export function deliveryProviders(config: AlertingConfig): Provider[] {
+  const settings = deliverySettings(config);
   return [
     { provide: DeliveryExecutor, useValue: new DeliveryExecutor(settings) },
     {

@@ -1,6 +1,6 @@
 import { DeliveryExecutor } from '../delivery-executor';
-import { DispatchSettings } from '../dispatch-settings';
-import { testSettings } from '../testing/dispatch-settings.fixture';
+import { DeliverySettings } from '../delivery-settings';
+import { testSettings } from '../testing/delivery-settings.fixture';
 import { deliverOnce } from '../testing/deliver';
 import { lifecycleMessage } from '../testing/lifecycle-fixture';
 import { LocalHttpServer, Reply, startHttpServer } from '../testing/local-http-server';
@@ -55,7 +55,7 @@ describe('chat channels (Slack, Discord, Teams)', () => {
   });
   afterEach(() => receiver.close());
 
-  function executor(overrides: Partial<DispatchSettings> = {}) {
+  function executor(overrides: Partial<DeliverySettings> = {}) {
     return new DeliveryExecutor(testSettings(overrides), {
       logger,
       sleep: () => Promise.resolve(),

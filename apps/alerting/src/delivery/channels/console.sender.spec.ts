@@ -1,5 +1,5 @@
 import { DeliveryExecutor } from '../delivery-executor';
-import { testSettings } from '../testing/dispatch-settings.fixture';
+import { testSettings } from '../testing/delivery-settings.fixture';
 import { deliverOnce } from '../testing/deliver';
 import { lifecycleMessage } from '../testing/lifecycle-fixture';
 import { RecordingLogger } from '../testing/recording-logger';

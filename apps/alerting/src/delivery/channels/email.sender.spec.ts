@@ -1,8 +1,8 @@
 import { createServer, Server, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { DeliveryExecutor } from '../delivery-executor';
-import { DispatchSettings } from '../dispatch-settings';
-import { testSettings } from '../testing/dispatch-settings.fixture';
+import { DeliverySettings } from '../delivery-settings';
+import { testSettings } from '../testing/delivery-settings.fixture';
 import { deliverOnce } from '../testing/deliver';
 import { lifecycleMessage } from '../testing/lifecycle-fixture';
 import {
@@ -33,7 +33,7 @@ describe('email channel', () => {
     smtp = undefined;
   });
 
-  function executor(overrides: Partial<DispatchSettings> = {}) {
+  function executor(overrides: Partial<DeliverySettings> = {}) {
     const created = new DeliveryExecutor(
       testSettings({ smtpUrl: `smtp://127.0.0.1:${smtp?.port ?? 9}`, ...overrides }),
       { logger, sleep: () => Promise.resolve() },

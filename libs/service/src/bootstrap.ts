@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, HttpConfig, loadConfig } from '@app/config';
-import { createJsonLogger } from './json-logger';
+import { createJsonLogger } from '@app/observability';
 
 export interface ServiceBootstrapOptions {
   service: string;

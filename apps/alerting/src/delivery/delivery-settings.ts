@@ -1,5 +1,5 @@
-/** Everything dispatch needs from configuration; the alerting config maps env and files into it. */
-export interface DispatchSettings {
+/** Everything delivery needs from configuration; the alerting config maps env and files into it. */
+export interface DeliverySettings {
   /** `smtp://user:pass@host:587` or `smtps://...`; email channels fail without it. */
   smtpUrl?: string;
   smtpFrom: string;
@@ -21,7 +21,7 @@ export const DEFAULT_WEBHOOK_SECRET_ENV = 'WEBHOOK_SECRET';
 export const DEFAULT_PAGERDUTY_ROUTING_KEY_ENV = 'PAGERDUTY_ROUTING_KEY';
 
 /** Start-up check: a nonsensical retry policy is a configuration error, not a runtime surprise. */
-export function checkDispatchSettings(settings: DispatchSettings): string[] {
+export function checkDeliverySettings(settings: DeliverySettings): string[] {
   const reasons: string[] = [];
   const positiveInteger = (value: number, name: string) => {
     if (!Number.isInteger(value) || value < 1) {

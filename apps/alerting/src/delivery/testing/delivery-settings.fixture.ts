@@ -1,10 +1,10 @@
-import { DispatchSettings } from '../dispatch-settings';
+import { DeliverySettings } from '../delivery-settings';
 
 /**
  * Small timeouts and backoffs so retry tests take milliseconds; 127.0.0.1 is allowed, on the
  * ephemeral ports the tests' receivers listen on.
  */
-export function testSettings(overrides: Partial<DispatchSettings> = {}): DispatchSettings {
+export function testSettings(overrides: Partial<DeliverySettings> = {}): DeliverySettings {
   return {
     smtpFrom: 'eventmon <alerts@eventmon.test>',
     pagerDutyEventsUrl: 'http://127.0.0.1:9/v2/enqueue',

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { WebhookChannel } from '@app/contracts';
-import { DEFAULT_WEBHOOK_SECRET_ENV } from '../dispatch-settings';
+import { DEFAULT_WEBHOOK_SECRET_ENV } from '../delivery-settings';
 import { webhookBody } from '../messages/webhook-body';
 import { postJson } from '../transport/post-json';
 import { ChannelSender, misconfigured, prepared, SenderDeps } from './channel-sender';
@@ -62,6 +62,6 @@ function warnUnsigned(deps: SenderDeps): void {
   warned.add(deps);
   deps.logger.warn(
     `webhook notifications are sent unsigned: ${DEFAULT_WEBHOOK_SECRET_ENV} is not set and the rule names no secretEnv`,
-    'Dispatch',
+    'Delivery',
   );
 }

@@ -1,9 +1,9 @@
 import { ChannelConfig, decodeDeliveryRecord } from '@app/contracts';
 import { DnsResolver } from '@app/net';
 import { DeliveryExecutor, DeliveryExecutorOptions } from './delivery-executor';
-import { DispatchSettings } from './dispatch-settings';
+import { DeliverySettings } from './delivery-settings';
 import { deliveryIdempotencyKey } from './idempotency-key';
-import { testSettings } from './testing/dispatch-settings.fixture';
+import { testSettings } from './testing/delivery-settings.fixture';
 import { deliverOnce as deliver } from './testing/deliver';
 import { lifecycleMessage } from './testing/lifecycle-fixture';
 import { LocalHttpServer, Responder, startHttpServer } from './testing/local-http-server';
@@ -21,7 +21,7 @@ describe('DeliveryExecutor', () => {
   }
 
   function executor(
-    overrides: Partial<DispatchSettings> = {},
+    overrides: Partial<DeliverySettings> = {},
     options: DeliveryExecutorOptions = {},
   ): DeliveryExecutor {
     const created = new DeliveryExecutor(testSettings(overrides), {
@@ -281,7 +281,7 @@ describe('DeliveryExecutor', () => {
 
   it('rejects nonsensical settings at construction', () => {
     expect(() => new DeliveryExecutor(testSettings({ maxAttempts: 0, maxBackoffMs: 5 }))).toThrow(
-      'invalid dispatch settings: maxAttempts must be a positive integer, got 0; maxBackoffMs must not be smaller than initialBackoffMs',
+      'invalid delivery settings: maxAttempts must be a positive integer, got 0; maxBackoffMs must not be smaller than initialBackoffMs',
     );
     expect(() => new DeliveryExecutor(testSettings({ allowedHosts: ['http://x'] }))).toThrow(
       'invalid allowed host entries "http://x"',

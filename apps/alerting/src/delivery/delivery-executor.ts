@@ -9,7 +9,7 @@ import { runAttempt } from './attempt/run-attempt';
 import { Preparation, SenderDeps } from './channels/channel-sender';
 import { smtpSecrets } from './channels/email.sender';
 import { prepareDelivery } from './channels/prepare-delivery';
-import { checkDispatchSettings, DispatchSettings } from './dispatch-settings';
+import { checkDeliverySettings, DeliverySettings } from './delivery-settings';
 import { deliveryIdempotencyKey, deliveryRecordId } from './idempotency-key';
 import { SmtpMailer } from './transport/smtp-mailer';
 
@@ -52,11 +52,11 @@ export class DeliveryExecutor {
   private mailer?: SmtpMailer;
 
   constructor(
-    private readonly settings: DispatchSettings,
+    private readonly settings: DeliverySettings,
     options: DeliveryExecutorOptions = {},
   ) {
-    const reasons = checkDispatchSettings(settings);
-    if (reasons.length > 0) throw new Error(`invalid dispatch settings: ${reasons.join('; ')}`);
+    const reasons = checkDeliverySettings(settings);
+    if (reasons.length > 0) throw new Error(`invalid delivery settings: ${reasons.join('; ')}`);
     const now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => delay(ms));
     this.random = options.random ?? Math.random;
@@ -70,7 +70,7 @@ export class DeliveryExecutor {
       }),
       mailer: () =>
         (this.mailer ??= new SmtpMailer(settings.smtpUrl ?? '', settings.attemptTimeoutMs)),
-      logger: options.logger ?? new Logger('Dispatch'),
+      logger: options.logger ?? new Logger('Delivery'),
       now,
     };
   }

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { decodeLifecycleMessage } from '@app/contracts';
 import { DeliveryExecutor } from '../delivery-executor';
-import { DispatchSettings } from '../dispatch-settings';
-import { testSettings } from '../testing/dispatch-settings.fixture';
+import { DeliverySettings } from '../delivery-settings';
+import { testSettings } from '../testing/delivery-settings.fixture';
 import { deliverOnce } from '../testing/deliver';
 import { lifecycleMessage } from '../testing/lifecycle-fixture';
 import { LocalHttpServer, ReceivedRequest, startHttpServer } from '../testing/local-http-server';
@@ -36,7 +36,7 @@ describe('webhook channel', () => {
   });
   afterEach(() => receiver.close());
 
-  function executor(overrides: Partial<DispatchSettings> = {}) {
+  function executor(overrides: Partial<DeliverySettings> = {}) {
     return new DeliveryExecutor(testSettings(overrides), { logger, now: () => NOW });
   }
 
