@@ -38,7 +38,7 @@ describe('README.md', () => {
     expect(paths.filter((path) => !path || !existsSync(join(root, path)))).toEqual([]);
     const topLevel = new Set(paths.map((path) => path.split('/')[0]));
     expect([...topLevel]).toEqual(
-      expect.arrayContaining(['apps', 'libs', 'tools', 'test', 'bench', 'docs']),
+      expect.arrayContaining(['apps', 'libs', 'tools', 'test', 'bench', 'docs', 'deploy']),
     );
   });
 });
