@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
 import { DeliveryRecord, LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
-import { deliveryIdempotencyKey } from '../../apps/alerting/src/dispatch';
+import { deliveryIdempotencyKey } from '../../apps/alerting/src/delivery';
 import {
   incidentsOf,
   liveEvent,
@@ -23,8 +23,8 @@ import { scrapeMetric } from '../support/metrics';
 import {
   ReceivedRequest,
   startHttpServer,
-} from '../../apps/alerting/src/dispatch/testing/local-http-server';
-import { startSmtpServer } from '../../apps/alerting/src/dispatch/testing/local-smtp-server';
+} from '../../apps/alerting/src/delivery/testing/local-http-server';
+import { startSmtpServer } from '../../apps/alerting/src/delivery/testing/local-smtp-server';
 import { TopicRecorder } from '../support/topic-recorder';
 
 const SECRET = 'integration-test-secret';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { APPS, AppName } from '../../tools/stack/app-process';
 import { repoRoot } from '../../tools/stack/repo-root';
 import { LocalKafkaBroker } from '../../tools/infra/kafka-broker';
-import { freePort } from '../../tools/infra/postgres-process';
+import { freePort } from '../../tools/infra/ports';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';

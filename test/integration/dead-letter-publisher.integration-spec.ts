@@ -7,7 +7,7 @@ import {
   topicName,
 } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
-import { DeadLetterPublisher } from '../../apps/consumer/src/repositories/dead-letter.publisher';
+import { DeadLetterPublisher } from '../../apps/consumer/src/dead-letters/dead-letter.publisher';
 import { uniqueSuffix } from '../support/integration-env';
 import {
   deleteTopicsWithPrefix,

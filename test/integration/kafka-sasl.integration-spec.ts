@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
 import { kafkaConnectionFromEnv, kafkaConnectionOptions } from '@app/kafka';
 import { LocalKafkaBroker } from '../../tools/infra/kafka-broker';
-import { freePort } from '../../tools/infra/postgres-process';
+import { freePort } from '../../tools/infra/ports';
 import { startInfrastructure } from '../../tools/stack/infrastructure';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';

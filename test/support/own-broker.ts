@@ -1,5 +1,5 @@
 import { LocalKafkaBroker } from '../../tools/infra/kafka-broker';
-import { freePort } from '../../tools/infra/postgres-process';
+import { freePort } from '../../tools/infra/ports';
 
 /**
  * A Kafka broker of the test's own on free ports, started (the shared test broker must not

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '@app/database';
-import { freePort, PostgresProcess } from '../../tools/infra/postgres-process';
+import { freePort } from '../../tools/infra/ports';
+import { PostgresProcess } from '../../tools/infra/postgres-process';
 import { scrapeMetric } from './metrics';
 
 export interface OwnPostgres {

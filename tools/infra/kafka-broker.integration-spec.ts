@@ -15,9 +15,8 @@ import {
   Producer,
 } from 'kafkajs';
 import { LocalKafkaBroker } from './kafka-broker';
+import { freePort } from './ports';
 
-const PORT = 19092;
-const CONTROLLER_PORT = 19093;
 const EVENTS = 'it.events';
 const RULES = 'it.alert-rules';
 const GROUP = 'it.consumer';
@@ -59,7 +58,10 @@ function headersOf(m: KafkaMessage): Record<string, string> {
 
 describe('LocalKafkaBroker (Apache Kafka 4.1.2) with kafkajs', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventmon-kafka-it-'));
-  const broker = new LocalKafkaBroker({ port: PORT, controllerPort: CONTROLLER_PORT, dataDir });
+  // Free ports: a fixed pair can be held by another run or by an outgoing connection.
+  let broker: LocalKafkaBroker;
+  let port: number;
+  let controllerPort: number;
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
@@ -67,6 +69,9 @@ describe('LocalKafkaBroker (Apache Kafka 4.1.2) with kafkajs', () => {
   let pid: number;
 
   beforeAll(async () => {
+    port = await freePort();
+    controllerPort = await freePort();
+    broker = new LocalKafkaBroker({ port, controllerPort, dataDir });
     const t0 = Date.now();
     await broker.start();
     console.log(`broker started in ${Date.now() - t0} ms`);
@@ -85,22 +90,22 @@ describe('LocalKafkaBroker (Apache Kafka 4.1.2) with kafkajs', () => {
     for (const c of consumers) await c.disconnect().catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
-    await broker.stop();
+    await broker?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is a real broker process answering on the loopback listener', async () => {
-    expect(broker.brokers).toBe(`127.0.0.1:${PORT}`);
+    expect(broker.brokers).toBe(`127.0.0.1:${port}`);
     expect(isAlive(pid)).toBe(true);
     expect(fs.readFileSync(path.join(dataDir, 'broker.pid'), 'utf8').trim()).toBe(String(pid));
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     expect(cmdline).toContain('kafka.Kafka');
     const props = fs.readFileSync(path.join(dataDir, 'server.properties'), 'utf8');
-    expect(props).toContain(`controller.quorum.voters=1@127.0.0.1:${CONTROLLER_PORT}`);
+    expect(props).toContain(`controller.quorum.voters=1@127.0.0.1:${controllerPort}`);
     expect(props).toContain('auto.create.topics.enable=false');
 
     const cluster = await admin.describeCluster();
-    expect(cluster.brokers).toEqual([{ nodeId: 1, host: '127.0.0.1', port: PORT }]);
+    expect(cluster.brokers).toEqual([{ nodeId: 1, host: '127.0.0.1', port }]);
     expect(cluster.controller).toBe(1);
     expect(cluster.clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });

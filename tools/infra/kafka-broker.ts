@@ -1,30 +1,34 @@
 /**
  * A real single-node Apache Kafka broker (KRaft, broker + controller in one JVM) for local
- * development and integration tests, started by the project's own code.
+ * development and integration tests, started by the project's own code: this file holds its
+ * lifecycle (start, wait until it answers, stop, kill); the jars (kafka-jars.ts), Java
+ * (java-runtime.ts), its configuration (kafka-server-properties.ts) and storage
+ * (kafka-storage.ts) have modules of their own.
  *
  * Why this exists instead of Docker or an in-memory fake:
- * - The guarantees in DESIGN.md (at-least-once, rebalances, compaction, idempotent produce)
- *   are only worth something when proved against the real broker, and not every machine that
- *   runs `npm test` has a Docker engine.
- * - The broker is the official Apache Kafka 4.1.2 build, pulled from Maven Central by
- *   `mvn dependency:copy-dependencies` (infra/kafka/pom.xml) into a cache outside git
- *   ($KAFKA_CACHE_DIR or ~/.cache/eventmon/kafka-4.1.2), so the only prerequisites are
- *   Java 17+ and Maven. Same jars as the libs/ folder of the binary tarball.
+ * - The product's guarantees (at-least-once delivery, rebalances, compaction, idempotent
+ *   produce) are only worth something when proved against the real broker, and not every
+ *   machine that runs `npm test` has a Docker engine.
+ * - The broker is the official Apache Kafka build, pulled from Maven Central into a cache
+ *   outside git, so the only prerequisites are Java 17+ and Maven.
  * - It listens on loopback only and is sized for a 2-core laptop: small heap, Serial GC,
  *   few threads, few internal-topic partitions, so it is answering in a few seconds.
  *
  * Point the apps at an existing cluster instead with KAFKA_BROKERS=host:port,...
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { checkJava, javaCommand } from './java-runtime';
+import { defaultKafkaCacheDir, ensureKafkaJars, KAFKA_VERSION } from './kafka-jars';
+import { NODE_ID, SaslSslListener, serverPropertiesText } from './kafka-server-properties';
+import { formatStorageOnce } from './kafka-storage';
 import { BrokerTls, makeBrokerTls } from './kafka-tls';
-
-export const KAFKA_VERSION = '4.1.2';
+import { describePortOwner, isPortTaken } from './ports';
+import { readCmdline, sleep, terminatePid, within } from './processes';
+import { findRepoRoot } from './repo-root';
+import { readIfExists, tail } from './text-files';
 
 export interface LocalKafkaBrokerOptions {
   /** PLAINTEXT listener on 127.0.0.1. Default 9092. */
@@ -35,7 +39,7 @@ export interface LocalKafkaBrokerOptions {
   dataDir?: string;
   /** JVM max heap in MiB. Default 384. */
   heapMb?: number;
-  /** Where the jars are cached. Default $KAFKA_CACHE_DIR or ~/.cache/eventmon/kafka-4.1.2. */
+  /** Where the jars are cached. Default $KAFKA_CACHE_DIR or ~/.cache/eventmon/kafka-<version>. */
   cacheDir?: string;
   /** Progress messages (download, format, started...). Default: silent. */
   log?: (line: string) => void;
@@ -45,14 +49,12 @@ export interface LocalKafkaBrokerOptions {
    * start (`tlsCaFile`). SCRAM users are stored when the data dir is formatted, so give a
    * fresh dataDir when the users change; PLAIN users are read at every start.
    */
-  saslSsl?: { port: number; users: Record<string, string> };
+  saslSsl?: SaslSslListener;
 }
 
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
-const NODE_ID = 1;
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
-const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 export class LocalKafkaBroker {
   readonly port: number;
@@ -81,11 +83,7 @@ export class LocalKafkaBroker {
     this.controllerPort = options.controllerPort ?? 9093;
     this.dataDir = path.resolve(options.dataDir ?? path.join(this.repoRoot, '.local', 'kafka'));
     this.heapMb = options.heapMb ?? 384;
-    this.cacheDir = path.resolve(
-      options.cacheDir ??
-        process.env.KAFKA_CACHE_DIR ??
-        path.join(os.homedir(), '.cache', 'eventmon', `kafka-${KAFKA_VERSION}`),
-    );
+    this.cacheDir = path.resolve(options.cacheDir ?? defaultKafkaCacheDir());
     this.log = options.log ?? (() => undefined);
     this.saslSsl = options.saslSsl;
     for (const [name, password] of Object.entries(this.saslSsl?.users ?? {})) {
@@ -160,14 +158,26 @@ export class LocalKafkaBroker {
     }
 
     const java = javaCommand();
-    await checkJava(java);
-    const libs = await this.ensureJars();
+    await checkJava(java, `Kafka ${KAFKA_VERSION}`);
+    const libs = await ensureKafkaJars({
+      repoRoot: this.repoRoot,
+      cacheDir: this.cacheDir,
+      log: this.log,
+    });
     if (this.saslSsl) this.tls = makeBrokerTls(path.join(this.dataDir, 'tls'));
     this.writeServerProperties();
-    await this.formatStorage(java, libs);
+    const log4j = path.join(this.repoRoot, 'infra', 'kafka', 'log4j2.yaml');
+    await formatStorageOnce({
+      java,
+      libs,
+      log4jConfig: log4j,
+      dataDir: this.dataDir,
+      propsFile: this.propsFile,
+      scramUsers: this.saslSsl?.users ?? {},
+      log: this.log,
+    });
     this.rotateLog();
 
-    const log4j = path.join(this.repoRoot, 'infra', 'kafka', 'log4j2.yaml');
     const args = [
       `-Xmx${this.heapMb}m`,
       `-Xms${Math.min(128, this.heapMb)}m`,
@@ -301,179 +311,20 @@ export class LocalKafkaBroker {
       cmdline.includes(this.propsFile)
     ) {
       this.log(`Stopping a stale Kafka broker left over on ${this.dataDir} (pid ${pid})`);
-      killQuietly(pid, 'SIGTERM');
-      const deadline = Date.now() + STOP_TIMEOUT_MS;
-      while (isAlive(pid) && Date.now() < deadline) await sleep(200);
-      if (isAlive(pid)) {
-        killQuietly(pid, 'SIGKILL');
-        while (isAlive(pid)) await sleep(100);
-      }
+      await terminatePid(pid, STOP_TIMEOUT_MS);
     }
     fs.rmSync(this.pidFile, { force: true });
   }
 
-  /** Jars in <cacheDir>/libs, downloaded with Maven once; the marker records the pom's hash. */
-  private async ensureJars(): Promise<string> {
-    const pom = path.join(this.repoRoot, 'infra', 'kafka', 'pom.xml');
-    const pomHash = createHash('sha256').update(fs.readFileSync(pom)).digest('hex');
-    const libs = path.join(this.cacheDir, 'libs');
-    const marker = path.join(this.cacheDir, 'COMPLETE');
-    if (readIfExists(marker)?.trim() === pomHash && fs.existsSync(libs)) return libs;
-
-    fs.mkdirSync(this.cacheDir, { recursive: true });
-    const tmp = path.join(this.cacheDir, `libs.tmp-${process.pid}`);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    const mvn = process.platform === 'win32' ? 'mvn.cmd' : 'mvn';
-    const mvnArgs = [
-      '-B',
-      '-q',
-      '-f',
-      pom,
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${tmp}`,
-    ];
-    this.log(`Downloading Apache Kafka ${KAFKA_VERSION} jars with Maven into ${libs} (once)...`);
-    const t0 = Date.now();
-    const res = await run(mvn, mvnArgs, this.repoRoot);
-    if (res.error) {
-      throw new Error(
-        `Maven ("${mvn}") is needed to download the Kafka jars but could not be run (${res.error.message}). ` +
-          'Install Maven 3.8+ (e.g. apt-get install maven), or set KAFKA_BROKERS to use an existing cluster.',
-      );
-    }
-    const jars = fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((f) => f.endsWith('.jar')) : [];
-    if (res.code !== 0 || !jars.some((f) => f.startsWith(`kafka_2.13-${KAFKA_VERSION}`))) {
-      fs.rmSync(tmp, { recursive: true, force: true });
-      throw new Error(
-        `Downloading the Kafka jars failed: ${mvn} ${mvnArgs.join(' ')} exited with ${res.code}\n${tail(res.output, 30)}`,
-      );
-    }
-    if (readIfExists(marker)?.trim() === pomHash && fs.existsSync(libs)) {
-      // Another process finished the same download meanwhile: keep its copy.
-      fs.rmSync(tmp, { recursive: true, force: true });
-      return libs;
-    }
-    fs.rmSync(libs, { recursive: true, force: true });
-    fs.renameSync(tmp, libs);
-    fs.writeFileSync(marker, `${pomHash}\n`);
-    this.log(`Downloaded ${jars.length} jars in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return libs;
-  }
-
   private writeServerProperties(): void {
-    const props: Record<string, string | number | boolean> = {
-      'process.roles': 'broker,controller',
-      'node.id': NODE_ID,
-      'controller.quorum.voters': `${NODE_ID}@127.0.0.1:${this.controllerPort}`,
-      listeners: `PLAINTEXT://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${this.port}`,
-      'controller.listener.names': 'CONTROLLER',
-      'inter.broker.listener.name': 'PLAINTEXT',
-      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'log.dirs': path.join(this.dataDir, 'data'),
-      // Single node: every replication factor and min ISR is 1.
-      'num.partitions': 1,
-      'default.replication.factor': 1,
-      'min.insync.replicas': 1,
-      'offsets.topic.replication.factor': 1,
-      'transaction.state.log.replication.factor': 1,
-      'transaction.state.log.min.isr': 1,
-      'share.coordinator.state.topic.replication.factor': 1,
-      'share.coordinator.state.topic.min.isr': 1,
-      // Internal topics are created on first use; 50 partitions each is slow to create here.
-      'offsets.topic.num.partitions': 5,
-      'transaction.state.log.num.partitions': 5,
-      'share.coordinator.state.topic.num.partitions': 5,
-      'group.initial.rebalance.delay.ms': 0,
-      // Topics are created explicitly (topic names and settings live in the contracts lib).
-      'auto.create.topics.enable': false,
-      // Small machine: fewer threads than the server defaults (3 network, 8 io, 10 background).
-      'num.network.threads': 2,
-      'num.io.threads': 2,
-      'background.threads': 2,
-      'num.recovery.threads.per.data.dir': 1,
-      'log.cleaner.threads': 1,
-      // The cleaner's dedupe buffer defaults to 128 MiB of heap; a dev broker needs far less.
-      'log.cleaner.dedupe.buffer.size': 16 * 1024 * 1024,
-      // Check for compactable logs every 5 s instead of 15 s: compacted topics settle quickly.
-      'log.cleaner.backoff.ms': 5000,
-      // Keep the disk footprint of a dev broker bounded.
-      'log.retention.hours': 24,
-      'log.retention.bytes': 512 * 1024 * 1024,
-      'log.segment.bytes': 64 * 1024 * 1024,
-      'log.retention.check.interval.ms': 60_000,
-      ...this.saslSslProperties(),
+    const options = {
+      port: this.port,
+      controllerPort: this.controllerPort,
+      dataDir: this.dataDir,
+      saslSsl: this.saslSsl,
+      tls: this.tls,
     };
-    const text =
-      `# Written by tools/infra/kafka-broker.ts on every start; edits are overwritten.\n` +
-      Object.entries(props)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join('\n') +
-      '\n';
-    fs.writeFileSync(this.propsFile, text);
-  }
-
-  /** The SASL_SSL listener beside PLAINTEXT; brokers and controller keep talking in the clear. */
-  private saslSslProperties(): Record<string, string> {
-    if (!this.saslSsl || !this.tls) return {};
-    const listener = 'listener.name.sasl_ssl';
-    const plainUsers = Object.entries(this.saslSsl.users)
-      .map(([name, password]) => `user_${name}="${password}"`)
-      .join(' ');
-    const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
-    return {
-      listeners: `PLAINTEXT://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort},SASL_SSL://127.0.0.1:${this.saslSsl.port}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${this.port},SASL_SSL://127.0.0.1:${this.saslSsl.port}`,
-      'listener.security.protocol.map':
-        'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
-      [`${listener}.sasl.enabled.mechanisms`]: SCRAM_MECHANISMS.concat('PLAIN').join(','),
-      [`${listener}.plain.sasl.jaas.config`]: `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
-      [`${listener}.scram-sha-256.sasl.jaas.config`]: scram,
-      [`${listener}.scram-sha-512.sasl.jaas.config`]: scram,
-      [`${listener}.ssl.keystore.type`]: 'PKCS12',
-      [`${listener}.ssl.keystore.location`]: this.tls.keystoreFile,
-      [`${listener}.ssl.keystore.password`]: this.tls.keystorePassword,
-      [`${listener}.ssl.key.password`]: this.tls.keystorePassword,
-    };
-  }
-
-  /** `kafka-storage format` once per dataDir, with a cluster id kept in data/meta.properties. */
-  private async formatStorage(java: string, libs: string): Promise<void> {
-    const meta = readIfExists(path.join(this.dataDir, 'data', 'meta.properties'));
-    if (meta && /^cluster\.id=\S+/m.test(meta)) return;
-    const clusterId = randomClusterId();
-    this.log(
-      `Formatting KRaft storage in ${path.join(this.dataDir, 'data')} (cluster id ${clusterId})`,
-    );
-    const res = await run(
-      java,
-      [
-        `-Dlog4j2.configurationFile=${path.join(this.repoRoot, 'infra', 'kafka', 'log4j2.yaml')}`,
-        '-cp',
-        path.join(libs, '*'),
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        clusterId,
-        '-c',
-        this.propsFile,
-        '--ignore-formatted',
-        // KRaft keeps SCRAM credentials in its metadata log: added once, at format time.
-        ...Object.entries(this.saslSsl?.users ?? {}).flatMap(([name, password]) =>
-          SCRAM_MECHANISMS.flatMap((mechanism) => [
-            '--add-scram',
-            `${mechanism}=[name=${name},password=${password}]`,
-          ]),
-        ),
-      ],
-      this.dataDir,
-    );
-    if (res.error || res.code !== 0) {
-      throw new Error(
-        `Formatting Kafka storage failed (exit ${res.code ?? res.error?.message}):\n${tail(res.output, 30)}`,
-      );
-    }
+    fs.writeFileSync(this.propsFile, serverPropertiesText(options, 'tools/infra/kafka-broker.ts'));
   }
 
   private rotateLog(): void {
@@ -531,178 +382,5 @@ async function describeCluster(brokers: string): Promise<{ brokers: { nodeId: nu
     return await admin.describeCluster();
   } finally {
     await admin.disconnect().catch(() => undefined);
-  }
-}
-
-/** Walks up from `start` to the directory holding package.json and infra/kafka/pom.xml. */
-export function findRepoRoot(start: string): string {
-  let dir = path.resolve(start);
-  for (;;) {
-    if (
-      fs.existsSync(path.join(dir, 'package.json')) &&
-      fs.existsSync(path.join(dir, 'infra', 'kafka', 'pom.xml'))
-    ) {
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new Error(
-        `Cannot find the repository root (package.json + infra/kafka/pom.xml) above ${start}`,
-      );
-    }
-    dir = parent;
-  }
-}
-
-/** Kafka's Uuid format: 16 random bytes, base64url without padding, not starting with '-'. */
-function randomClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
-function javaCommand(): string {
-  const home = process.env.JAVA_HOME;
-  const exe = process.platform === 'win32' ? 'java.exe' : 'java';
-  if (home && fs.existsSync(path.join(home, 'bin', exe))) return path.join(home, 'bin', exe);
-  return 'java';
-}
-
-async function checkJava(java: string): Promise<void> {
-  const res = await run(java, ['-version'], process.cwd());
-  if (res.error || res.code !== 0) {
-    throw new Error(
-      `Java 17+ is needed to run the local Kafka broker but "${java} -version" failed ` +
-        `(${res.error?.message ?? `exit ${res.code}`}). Install a JDK/JRE 17+ (e.g. apt-get install ` +
-        'openjdk-17-jre-headless) or set JAVA_HOME, or set KAFKA_BROKERS to use an existing cluster.',
-    );
-  }
-  const m = /version "(\d+)(?:\.(\d+))?/.exec(res.output);
-  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : NaN;
-  if (Number.isFinite(major) && major < 17) {
-    throw new Error(`Kafka ${KAFKA_VERSION} needs Java 17+, but ${java} is Java ${major}`);
-  }
-}
-
-interface RunResult {
-  code: number | null;
-  output: string;
-  error?: Error;
-}
-
-function run(cmd: string, args: string[], cwd: string): Promise<RunResult> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('error', (error) => resolve({ code: null, output, error }));
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
-
-function isPortTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(true));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
-      server.close(() => resolve(false));
-    });
-  });
-}
-
-/** Best effort (Linux /proc): "pid 123 (java ... kafka.Kafka ...)" for the listener on a port. */
-function describePortOwner(port: number): string {
-  try {
-    const inodes = new Set<string>();
-    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-      for (const line of (readIfExists(table) ?? '').split('\n').slice(1)) {
-        const cols = line.trim().split(/\s+/);
-        if (cols.length < 10 || cols[3] !== '0A') continue; // 0A = LISTEN
-        const localPort = Number.parseInt(cols[1].split(':').pop() ?? '', 16);
-        if (localPort === port) inodes.add(cols[9]);
-      }
-    }
-    if (inodes.size > 0) {
-      for (const entry of fs.readdirSync('/proc')) {
-        if (!/^\d+$/.test(entry)) continue;
-        let fds: string[];
-        try {
-          fds = fs.readdirSync(`/proc/${entry}/fd`);
-        } catch {
-          continue;
-        }
-        for (const fd of fds) {
-          let target: string;
-          try {
-            target = fs.readlinkSync(`/proc/${entry}/fd/${fd}`);
-          } catch {
-            continue;
-          }
-          const m = /^socket:\[(\d+)\]$/.exec(target);
-          if (m && inodes.has(m[1])) {
-            const cmd = readCmdline(Number(entry)) ?? '?';
-            const what = cmd.includes('kafka.Kafka') ? 'a Kafka broker: ' : '';
-            return `pid ${entry} (${what}${cmd.length > 300 ? `${cmd.slice(0, 300)}...` : cmd})`;
-          }
-        }
-      }
-    }
-  } catch {
-    // not Linux, or /proc not readable
-  }
-  return 'another process (find it with `ss -ltnp` or `lsof -i :' + port + '`)';
-}
-
-function readCmdline(pid: number): string | undefined {
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  const raw = readIfExists(`/proc/${pid}/cmdline`);
-  return raw === undefined ? undefined : raw.split('\0').join(' ').trim();
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function killQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function tail(text: string, lines: number): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** True when `p` settles within `ms`. */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,21 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findRepoRoot } from './kafka-broker';
 import { LOCAL_POSTGRES_PASSWORD, LOCAL_POSTGRES_USER } from './local-postgres';
-
-/** A free TCP port on loopback, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { findRepoRoot } from './repo-root';
 
 export interface PostgresProcessOptions {
   port: number;

@@ -3,7 +3,7 @@ import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
 import { AlertingConfig } from './alerting.config';
 import { AlertingLifecycle } from './alerting.lifecycle';
-import { dispatchProviders } from './dispatch.providers';
+import { deliveryProviders } from './delivery.providers';
 import { EvaluationService } from './evaluation/evaluation.service';
 import { TransitionHandler } from './evaluation/transition-handler';
 import { WindowRebuilder } from './evaluation/window-rebuilder';
@@ -38,7 +38,7 @@ export class AlertingModule {
         TransitionHandler,
         EvaluationService,
         DispatchService,
-        ...dispatchProviders(config),
+        ...deliveryProviders(config),
         AlertingLifecycle,
       ],
     };

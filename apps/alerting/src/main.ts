@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { serviceMain } from '@app/observability';
+import { serviceMain } from '@app/service';
 import { AlertingConfig } from './alerting.config';
 import { AlertingModule } from './alerting.module';
 

@@ -5,7 +5,7 @@ import { HealthModule, MetricsModule } from '@app/observability';
 import { ConsumerConfig } from './consumer.config';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
 import { NotificationsMetrics } from './metrics/notifications.metrics';
-import { DeadLetterPublisher } from './repositories/dead-letter.publisher';
+import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { DeliveryRepository } from './repositories/delivery.repository';
 import { EventBatchRepository } from './repositories/event-batch.repository';
 import { IncidentRepository } from './repositories/incident.repository';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { serviceMain } from '@app/observability';
+import { serviceMain } from '@app/service';
 import { ConsumerConfig } from './consumer.config';
 import { ConsumerModule } from './consumer.module';
 

@@ -6,8 +6,7 @@ import { databaseModule } from '@app/database';
 import { KafkaModule } from '@app/kafka';
 import { HealthModule, MetricsModule } from '@app/observability';
 import { AnalyticsModule } from './analytics/analytics.module';
-import { AuditController } from './audit/audit.controller';
-import { AuditRepository } from './audit/audit.repository';
+import { AuditModule } from './audit/audit.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -51,13 +50,13 @@ export class GatewayModule {
         RulesModule,
         AnalyticsModule,
         DeadLettersModule,
+        AuditModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           storage: new SlidingWindowStorage(),
           errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,
         }),
       ],
-      controllers: [AuditController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         {
@@ -72,9 +71,8 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: ClientThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: DatabaseErrorFilter },
-        AuditRepository,
       ],
-      exports: [GatewayConfig, ApiKeys, AuditRepository],
+      exports: [GatewayConfig, ApiKeys],
     };
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { serviceMain } from '@app/observability';
+import { serviceMain } from '@app/service';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { configureGatewayHttp } from './http/configure-gateway-http';

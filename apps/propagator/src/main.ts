@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@app/config';
-import { bootstrapService, runService } from '@app/observability';
+import { bootstrapService, runService } from '@app/service';
 import { parseCommandLine, withFlagNames } from './cli/command-line';
 import { usage } from './cli/usage';
 import { checkDiskPath } from './host/host-probe';

@@ -7,7 +7,7 @@ import { HostMetricsSampler } from './host/host-metrics.sampler';
 import { systemProbe } from './host/host-probe';
 import { PropagatorMetrics } from './metrics/propagator.metrics';
 import { PropagatorConfig } from './propagator.config';
-import { EventsTopicPublisher } from './repositories/events-topic.publisher';
+import { EventsTopicPublisher } from './publishing/events-topic.publisher';
 import { HostMetricsReporter } from './services/host-metrics.reporter';
 import { PropagatorService } from './services/propagator.service';
 import { PublishPipeline } from './services/publish-pipeline';

@@ -2,6 +2,5 @@ export * from './json-logger';
 export * from './metrics';
 export * from './health';
 export * from './shared-check';
-export * from './bootstrap';
 export * from './health.module';
 export * from './public-route';

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { RecordingLogger } from '../dispatch/testing/recording-logger';
+import { RecordingLogger } from '../delivery/testing/recording-logger';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { decodeOrSkip } from './decode-or-skip';
 

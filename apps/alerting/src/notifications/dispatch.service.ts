@@ -16,7 +16,7 @@ import {
 import { AlertingConfig } from '../alerting.config';
 import { decodeOrSkip } from '../kafka/decode-or-skip';
 import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
-import { DeliveryExecutor } from '../dispatch';
+import { DeliveryExecutor } from '../delivery';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from './notification.publisher';
 import { OffsetCommitter } from '../kafka/offset-committer';

@@ -5,7 +5,7 @@ import { ConsumerStallMonitor, ensureTopics } from '@app/kafka';
 import { ConsumerConfig } from '../consumer.config';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { EventsPipeline } from '../pipelines/events.pipeline';
-import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
+import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { EventBatchRepository } from '../repositories/event-batch.repository';
 import { DependencyRetrier } from '@app/resilience';
 import { GroupBatchConsumer } from './group-batch-consumer';

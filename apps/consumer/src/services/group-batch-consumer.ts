@@ -3,7 +3,7 @@ import { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
 import { buildDeadLetter, DeadLetterStage } from '@app/contracts';
 import { ConsumerConfig } from '../consumer.config';
 import { BatchPipeline } from '../pipelines/batch-pipeline';
-import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
+import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { decodeBatch } from './batch-decoder';
 import { BatchPersister, PoisonedMessage } from './batch-persister';
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';

@@ -7,7 +7,7 @@ import { NotificationsMetrics } from '../metrics/notifications.metrics';
 import { BatchPipeline } from '../pipelines/batch-pipeline';
 import { DeliveryRecordsPipeline } from '../pipelines/delivery-records.pipeline';
 import { IncidentLifecyclePipeline } from '../pipelines/incident-lifecycle.pipeline';
-import { DeadLetterPublisher } from '../repositories/dead-letter.publisher';
+import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { DeliveryRepository } from '../repositories/delivery.repository';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { DependencyRetrier } from '@app/resilience';

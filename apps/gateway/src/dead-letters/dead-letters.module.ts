@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { DeadLettersController } from './dead-letters.controller';
 import { DeadLettersService } from './dead-letters.service';
 
-@Module({ controllers: [DeadLettersController], providers: [DeadLettersService] })
+@Module({
+  imports: [AuditModule],
+  controllers: [DeadLettersController],
+  providers: [DeadLettersService],
+})
 export class DeadLettersModule {}

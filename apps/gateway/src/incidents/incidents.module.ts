@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { LiveIncidentsService } from '../live/live-incidents.service';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 
 @Module({
+  imports: [AuditModule],
   controllers: [IncidentsController],
   providers: [IncidentsService, IncidentsRepository, LiveIncidentsService],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { BacktestService } from './backtest.service';
 import { BacktestSlots } from './backtest-slots';
 import { RuleTopicSync } from './rule-topic-sync';
@@ -8,6 +9,7 @@ import { RulesRepository } from './rules.repository';
 import { RulesService } from './rules.service';
 
 @Module({
+  imports: [AuditModule],
   controllers: [RulesController],
   providers: [
     BacktestService,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventV1, MAX_SOURCE_LENGTH, Severity } from '@app/contracts';
-import { OutgoingEvent } from '../repositories/outgoing-event';
+import { OutgoingEvent } from '../publishing/outgoing-event';
 import { HostSample } from './host-metrics.sampler';
 
 export const HostMetricType = {

@@ -8,7 +8,7 @@ import {
 import { Mode, PropagatorConfig, RunPlan, runPlan } from '../propagator.config';
 import { Clock } from '../generation/clock';
 import { CLOCK } from '../generation/clock.provider';
-import { EventsTopicPublisher } from '../repositories/events-topic.publisher';
+import { EventsTopicPublisher } from '../publishing/events-topic.publisher';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { LoadWorkers } from '../workers/load-workers.service';
 import { HostMetricsReporter } from './host-metrics.reporter';

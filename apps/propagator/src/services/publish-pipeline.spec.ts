@@ -1,5 +1,5 @@
 import { systemClock } from '../generation/clock';
-import { OutgoingEvent } from '../repositories/outgoing-event';
+import { OutgoingEvent } from '../publishing/outgoing-event';
 import { PublishObserver } from './publish-observer';
 import { BatchSender, PublishPipeline } from './publish-pipeline';
 

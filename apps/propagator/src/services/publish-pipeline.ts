@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { backoffDelay } from '@app/resilience';
 import { Clock } from '../generation/clock';
 import { InFlightLimiter } from '../generation/in-flight-limiter';
-import { OutgoingEvent } from '../repositories/outgoing-event';
+import { OutgoingEvent } from '../publishing/outgoing-event';
 import { PublishObserver } from './publish-observer';
 
 const RETRY_INITIAL_MS = 1000;

@@ -1,4 +1,4 @@
-import { OutgoingEvent } from '../repositories/outgoing-event';
+import { OutgoingEvent } from '../publishing/outgoing-event';
 import { EventTemplate } from './event-template';
 import { WeightedPicker } from './weighted-picker';
 

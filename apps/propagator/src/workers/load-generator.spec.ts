@@ -1,6 +1,6 @@
 import { systemClock } from '../generation/clock';
 import { seededRandom } from '../generation/random';
-import { OutgoingEvent } from '../repositories/outgoing-event';
+import { OutgoingEvent } from '../publishing/outgoing-event';
 import { PublishObserver } from '../services/publish-observer';
 import { PublishPipeline } from '../services/publish-pipeline';
 import { TemplateCatalog } from '../templates/template-catalog';

@@ -1,7 +1,7 @@
 import { Clock } from '../generation/clock';
 import { Random } from '../generation/random';
 import { RatePacer } from '../generation/rate-pacer';
-import { OutgoingEvent } from '../repositories/outgoing-event';
+import { OutgoingEvent } from '../publishing/outgoing-event';
 import { PublishPipeline } from '../services/publish-pipeline';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { LoadShare } from './load-share';

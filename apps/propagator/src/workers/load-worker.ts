@@ -12,7 +12,7 @@ import { createKafkaClient } from '@app/kafka';
 import { createJsonLogger } from '@app/observability';
 import { systemClock } from '../generation/clock';
 import { PropagatorConfig } from '../propagator.config';
-import { EventsTopicPublisher } from '../repositories/events-topic.publisher';
+import { EventsTopicPublisher } from '../publishing/events-topic.publisher';
 import { PublishPipeline } from '../services/publish-pipeline';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { loadTemplates } from '../templates/template-file';
