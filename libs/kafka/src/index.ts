@@ -9,3 +9,4 @@ export * from './settles-within';
 export * from './replaceable-consumer';
 export * from './group-membership';
 export * from './consumer-crash-recovery';
+export * from './consuming';

@@ -12,11 +12,15 @@ import {
 import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
 import { AlertingConfig } from '../alerting.config';
 import { decodeOrSkip } from '../kafka/decode-or-skip';
-import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
-import { OffsetCommitter } from '../kafka/offset-committer';
-import { OffsetTracker } from '../kafka/offset-tracker';
 import { AlertEngine, Transition } from '@app/engine';
-import { ConsumerStallMonitor, ReplaceableConsumer } from '@app/kafka';
+import {
+  ConsumerStallMonitor,
+  kafkaRetrier,
+  OffsetCommitter,
+  OffsetTracker,
+  ReplaceableConsumer,
+  untilStopped,
+} from '@app/kafka';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { CatalogChange, FILE_POSITION, RuleCatalog } from '../rules/rule-catalog.service';

@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
-import { ConsumerStallMonitor, ReplaceableConsumer } from '@app/kafka';
+import {
+  ConsumerStallMonitor,
+  kafkaRetrier,
+  OffsetCommitter,
+  OffsetTracker,
+  ReplaceableConsumer,
+  untilStopped,
+} from '@app/kafka';
 import { DependencyRetrier } from '@app/resilience';
 import {
   buildDeadLetter,
@@ -15,12 +22,9 @@ import {
 } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
 import { decodeOrSkip } from '../kafka/decode-or-skip';
-import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
 import { DeliveryExecutor } from '../delivery';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from './notification.publisher';
-import { OffsetCommitter } from '../kafka/offset-committer';
-import { OffsetTracker } from '../kafka/offset-tracker';
 
 const COMMIT_EVERY_MS = 500;
 /**
