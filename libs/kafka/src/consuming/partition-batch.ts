@@ -26,7 +26,8 @@ export interface BatchControls extends BatchContext {
    * dependency answers. Throws BatchAbandoned once the batch is no longer active; the
    * consumer treats that as "leave the batch uncommitted for the partition's next owner".
    */
-  retry<T>(dependency: Dependency, operation: () => Promise<T>): Promise<T>;
+  // A property, not a method: handlers pass it on to what runs their dependency calls.
+  readonly retry: <T>(dependency: Dependency, operation: () => Promise<T>) => Promise<T>;
   /** Waits for `work`, heartbeating meanwhile, so a long wait does not cost the membership. */
   heartbeatWhile<T>(work: Promise<T>): Promise<T>;
 }
