@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { decodeLifecycleMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { TopicFollower } from '@app/kafka';
 import { AlertingConfig } from '../alerting.config';
-import { decodeOrSkip } from '../kafka/decode-or-skip';
+import { decodeOrSkip } from '../decoding/decode-or-skip';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { IncidentBook } from './incident-book';
 

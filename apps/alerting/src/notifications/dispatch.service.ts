@@ -21,7 +21,7 @@ import {
   topicName,
 } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
-import { decodeOrSkip } from '../kafka/decode-or-skip';
+import { decodeOrSkip } from '../decoding/decode-or-skip';
 import { DeliveryExecutor } from '../delivery';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from './notification.publisher';
