@@ -18,8 +18,8 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
-  // Layering (DESIGN.md): apps never import each other, libs never import apps, and
-  // neither reaches into the tooling. Tests and benchmarks may import anything.
+  // Layering (docs/architecture.md, "Code layout"): apps never import each other, libs never
+  // import apps, and neither reaches into the tooling. Tests and benchmarks may import anything.
   {
     files: ['libs/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.integration-spec.ts'],

@@ -7,13 +7,12 @@
  * Parts of apps still being written (no apps/<app>/ yet, no config class yet) show as `todo`
  * instead of being skipped silently; they are checked as soon as they exist.
  */
-import { envBindingsOf } from '@app/config';
-import { SERVICE_CONFIGS } from '../stack/config-docs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { APPS } from '../stack/app-process';
 import { repoRoot } from '../stack/repo-root';
+import { ENTRY_POINTS, sourceOf, variablesRead } from '../stack/service-env';
 
 type EnvValue = string | number | boolean | null;
 interface PortMapping {
@@ -50,12 +49,6 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
 const services = compose.services;
 
 const APP_IMAGE = 'eventmon:local';
-const MIGRATE_ENTRY = 'dist/libs/database/src/migrate.js';
-/** Service name -> what it runs: the four apps under their own names, and the migration job. */
-const ENTRY_POINTS: Record<string, string> = {
-  ...Object.fromEntries(APPS.map((app) => [app, `dist/apps/${app}/src/main.js`])),
-  migrate: MIGRATE_ENTRY,
-};
 /**
  * Variables handed to an app ahead of the code that reads them. Keep this short: each entry
  * is a promise that the app will read it under exactly this name.
@@ -151,43 +144,10 @@ function durationSeconds(text: string): number {
   return total;
 }
 
-/** `dist/apps/x/src/main.js` -> `apps/x/src/main.ts` (tsconfig: rootDir ".", outDir "dist"). */
-function sourceOf(entry: string): string {
-  return entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
-}
-
 /** Whether the app a path belongs to exists yet (another change may be adding it). */
 function appStarted(path: string): boolean {
   const app = /^apps\/([^/]+)\//.exec(path)?.[1];
   return app === undefined || existsSync(join(root, 'apps', app));
-}
-
-function envReads(files: string[]): Set<string> {
-  const names = new Set<string>();
-  for (const file of files) {
-    const text = read(file);
-    for (const [, name] of text.matchAll(/process\.env\.([A-Z0-9_]+)/g)) names.add(name);
-    for (const [, name] of text.matchAll(/process\.env\[['"]([A-Z0-9_]+)['"]\]/g)) names.add(name);
-    // serviceMain reads the YAML file's path from the variable it is given.
-    for (const [, name] of text.matchAll(/configFileVariable: ['"]([A-Z0-9_]+)['"]/g))
-      names.add(name);
-  }
-  return names;
-}
-
-/**
- * What a service's process reads from its environment: its config class's `@Env` bindings
- * (the class itself, parents included, not a grep) and what its main() reads directly.
- */
-function variablesRead(name: string): Set<string> | undefined {
-  if (name === 'migrate') return envReads([sourceOf(MIGRATE_ENTRY)]);
-  const configClass = SERVICE_CONFIGS[name as keyof typeof SERVICE_CONFIGS];
-  if (configClass === undefined) return undefined;
-  const main = `apps/${name}/src/main.ts`;
-  return new Set([
-    ...envBindingsOf(configClass).map((binding) => binding.variable),
-    ...envReads(existsSync(join(root, main)) ? [main] : []),
-  ]);
 }
 
 function kafkaEnv(): Record<string, string> {

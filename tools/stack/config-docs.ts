@@ -3,6 +3,7 @@ import { AlertingConfig } from '../../apps/alerting/src/alerting.config';
 import { ConsumerConfig } from '../../apps/consumer/src/consumer.config';
 import { GatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { PropagatorConfig } from '../../apps/propagator/src/propagator.config';
+import { markdownTable } from '../docs/markdown-table';
 import { repoRoot } from './repo-root';
 
 export const SERVICE_CONFIGS = {
@@ -13,8 +14,8 @@ export const SERVICE_CONFIGS = {
 } as const;
 
 /**
- * The README's configuration table, generated from the `@Env` bindings and the class
- * defaults, so documentation and code cannot disagree (`node dist/tools/stack/cli.js config`).
+ * The configuration table of docs/configuration.md, generated from the `@Env` bindings and the
+ * class defaults, so documentation and code cannot disagree (`npm run docs:config` rewrites it).
  */
 export function configurationTable(): string {
   const rows = new Map<
@@ -34,17 +35,17 @@ export function configurationTable(): string {
       rows.set(binding.variable, row);
     }
   }
-  const lines = ['| variable | services | default | meaning |', '|---|---|---|---|'];
   // Shared settings first, then each service's own, in declaration order.
   const ordered = [...rows].sort(([, a], [, b]) => b.services.length - a.services.length);
-  for (const [variable, row] of ordered) {
-    const services =
-      row.services.length === Object.keys(SERVICE_CONFIGS).length ? 'all' : row.services.join(', ');
-    lines.push(
-      `| \`${variable}\` | ${services} | ${[...row.defaults].join(' / ')} | ${row.description} |`,
-    );
-  }
-  return lines.join('\n');
+  return markdownTable(
+    ['variable', 'services', 'default', 'meaning'],
+    ordered.map(([variable, row]) => [
+      `\`${variable}\``,
+      row.services.length === Object.keys(SERVICE_CONFIGS).length ? 'all' : row.services.join(', '),
+      [...row.defaults].join(' / '),
+      row.description,
+    ]),
+  );
 }
 
 function formatDefault(value: unknown): string {

@@ -9,4 +9,5 @@ export * from './settles-within';
 export * from './replaceable-consumer';
 export * from './group-membership';
 export * from './consumer-crash-recovery';
+export * from './publishing/idempotent-publisher';
 export * from './consuming';

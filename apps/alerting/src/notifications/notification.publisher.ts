@@ -1,37 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { CompressionTypes, Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Message } from 'kafkajs';
 import { LifecycleMessage, Topic, topicName } from '@app/contracts';
+import { IdempotentPublisher } from '@app/kafka';
 import { AlertingConfig } from '../alerting.config';
 
 /**
- * Publishes to the notification topics. One idempotent producer with acks=all; sends are
- * chained so two messages about the same incident reach the topic in the order they were
- * decided, whatever their sizes.
+ * Publishes to the notification topics, keyed by incident so an incident's messages share a
+ * partition. Sends are chained so two messages about the same incident reach the topic in the
+ * order they were decided, whatever their sizes.
  */
 @Injectable()
 export class NotificationPublisher {
-  private readonly producer: Producer;
+  private readonly publisher: IdempotentPublisher;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     kafka: Kafka,
     private readonly config: AlertingConfig,
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // Murmur2, as the Java client: an incident's messages share a partition whoever sends them.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.publisher = new IdempotentPublisher(kafka, { name: 'NotificationPublisher' });
   }
 
   connect(): Promise<void> {
-    return this.producer.connect();
+    return this.publisher.connect();
   }
 
   disconnect(): Promise<void> {
-    return this.producer.disconnect();
+    return this.publisher.disconnect();
   }
 
   lifecycle(messages: LifecycleMessage[]): Promise<void> {
@@ -44,15 +39,10 @@ export class NotificationPublisher {
   send(topic: Topic, messages: Message[]): Promise<void> {
     if (messages.length === 0) return this.chain.then(() => undefined);
     const next = this.chain.then(() =>
-      this.producer.send({
-        topic: topicName(topic, this.config.kafkaTopicPrefix),
-        acks: -1,
-        compression: CompressionTypes.None,
-        messages,
-      }),
+      this.publisher.send(topicName(topic, this.config.kafkaTopicPrefix), messages),
     );
     // A failed send must not poison the sends queued after it; its caller sees the error.
     this.chain = next.catch(() => undefined);
-    return next.then(() => undefined);
+    return next;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { CompressionTypes, ConfigResourceTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka } from 'kafkajs';
 import { DeadLetterRecord } from '@app/contracts';
+import { IdempotentPublisher } from '@app/kafka';
 import { fitDeadLetter } from './dead-letter-fit';
 
 /** Broker answers meaning "this batch or record is over max.message.bytes": no retry helps. */
@@ -10,23 +11,15 @@ const DEFAULT_MAX_MESSAGE_BYTES = 1048588;
 
 /**
  * Publishes rejected messages to a dead-letter topic (`events.dlq`, `notifications.dlq`),
- * acknowledged by every in-sync replica. One producer serves every pipeline of the process.
+ * keyed as the rejected message was. One publisher serves every pipeline of the process.
  */
 @Injectable()
 export class DeadLetterPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger('DeadLetterPublisher');
-  private readonly producer: Producer;
-  private connected: Promise<void> | undefined;
+  private readonly publisher: IdempotentPublisher;
 
   constructor(private readonly kafka: Kafka) {
-    // Idempotent: a retried send after a lost acknowledgement does not write the record twice.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // Murmur2, as the Java client: a key lands on the same partition whoever produces it.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.publisher = new IdempotentPublisher(kafka, { name: 'DeadLetterPublisher' });
   }
 
   /**
@@ -36,12 +29,6 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
    */
   async publish(topic: string, records: readonly DeadLetterRecord[]): Promise<void> {
     if (records.length === 0) return;
-    // A failed connect is forgotten, so the caller's next retry connects afresh.
-    this.connected ??= this.producer.connect().catch((error: unknown) => {
-      this.connected = undefined;
-      throw error;
-    });
-    await this.connected;
     try {
       await this.send(topic, records);
     } catch (error) {
@@ -57,7 +44,7 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.connected) await this.producer.disconnect();
+    await this.publisher.disconnect();
   }
 
   private async sendTruncated(topic: string, record: DeadLetterRecord): Promise<void> {
@@ -69,16 +56,10 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
   }
 
   private async send(topic: string, records: readonly DeadLetterRecord[]): Promise<void> {
-    await this.producer.send({
+    await this.publisher.send(
       topic,
-      acks: -1,
-      compression: CompressionTypes.None,
-      messages: records.map((record) => ({
-        key: record.key,
-        value: record.value,
-        headers: record.headers,
-      })),
-    });
+      records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+    );
   }
 
   /** The topic's max.message.bytes (its own setting, or the broker default it inherits). */

@@ -19,7 +19,7 @@ export interface PersistableEvent {
  *
  * The batch travels as one array parameter per column, expanded by UNNEST: one round trip
  * whatever the batch size. `npm run bench:insert` measured it ahead of json_to_recordset
- * and of a multi-row VALUES list on this machine (numbers in the README).
+ * and of a multi-row VALUES list on this machine (numbers in docs/benchmarks.md).
  */
 const INSERT_BATCH_SQL = `
 WITH inserted AS (

@@ -5,34 +5,30 @@ import {
   OnModuleInit,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Message } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
-import { ensureTopics } from '@app/kafka';
+import { ensureTopics, IdempotentPublisher } from '@app/kafka';
 import { GatewayConfig } from '../gateway.config';
 
 /** Topics the gateway writes: HTTP ingestion, rules, incident actions. */
 const GATEWAY_TOPICS = [Topic.Events, Topic.AlertRules, Topic.Notifications];
 
 /**
- * The gateway's one producer: idempotent, acks from all in-sync replicas, the Java client's
- * partitioner (so a key lands where other services' writes of that key land). A send that
- * Kafka does not acknowledge within a few seconds is a 503 for the caller: the HTTP request
- * must not hang on an outage, and nothing was accepted that is not on the topic.
+ * The gateway's one publisher. A send that Kafka does not acknowledge within a few seconds
+ * (few, short client retries) is a 503 for the caller: the HTTP request must not hang on an
+ * outage, and nothing was accepted that is not on the topic.
  */
 @Injectable()
 export class TopicPublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(TopicPublisher.name);
-  private readonly producer: Producer;
+  private readonly publisher: IdempotentPublisher;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly config: GatewayConfig,
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+    this.publisher = new IdempotentPublisher(kafka, {
+      name: TopicPublisher.name,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     });
   }
@@ -42,11 +38,11 @@ export class TopicPublisher implements OnModuleInit, OnApplicationShutdown {
       prefix: this.config.kafkaTopicPrefix,
       partitions: { [Topic.Events]: this.config.eventsTopicPartitions },
     });
-    await this.producer.connect();
+    await this.publisher.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect();
+    await this.publisher.disconnect();
   }
 
   topic(topic: Topic): string {
@@ -55,7 +51,7 @@ export class TopicPublisher implements OnModuleInit, OnApplicationShutdown {
 
   async send(topic: Topic, messages: Message[]): Promise<void> {
     try {
-      await this.producer.send({ topic: this.topic(topic), acks: -1, messages });
+      await this.publisher.send(this.topic(topic), messages);
     } catch (error) {
       this.logger.error(`publishing to ${this.topic(topic)} failed: ${(error as Error).message}`);
       throw new ServiceUnavailableException(

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { AlertRule, Topic } from '@app/contracts';
 import { TopicFollower } from '@app/kafka';
+import { GatewayConfig } from '../gateway.config';
 import { TopicPublisher } from '../kafka/topic-publisher';
 import { RulesRepository } from './rules.repository';
 
@@ -25,6 +26,7 @@ export class RuleTopicSync implements OnApplicationBootstrap {
     private readonly kafka: Kafka,
     private readonly publisher: TopicPublisher,
     private readonly rules: RulesRepository,
+    private readonly config: GatewayConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,7 +52,8 @@ export class RuleTopicSync implements OnApplicationBootstrap {
     const latest = new Map<string, string | null>();
     const follower = new TopicFollower(this.kafka, {
       topic: this.publisher.topic(Topic.AlertRules),
-      groupPrefix: 'gateway-rule-sync',
+      // Prefixed like the gateway's other groups, so one ACL prefix covers a deployment's groups.
+      groupPrefix: `${this.config.kafkaTopicPrefix}gateway-rule-sync`,
       onMessage: (message) => {
         if (message.key)
           latest.set(String(message.key), message.value ? String(message.value) : null);
