@@ -4,7 +4,7 @@ import { decodeEventMessage, EventIdDeriver } from '@app/contracts';
 import { EngineEvent } from '@app/engine';
 import { toEngineEvent } from '../evaluation/engine-event';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
-import { decodeOrSkip } from './decode-or-skip';
+import { decodeValidOrSkip } from './decode-or-skip';
 
 /**
  * Size limits are the consumer's to enforce (it dead-letters oversized events); alerting
@@ -26,7 +26,7 @@ export class EventDecoder {
   ) {}
 
   decode(message: KafkaMessage, partition: number): EngineEvent | undefined {
-    const decoded = decodeOrSkip(
+    const decoded = decodeValidOrSkip(
       () =>
         decodeEventMessage(
           { ...message, topic: this.topic, partition },
@@ -39,12 +39,9 @@ export class EventDecoder {
         reason: 'undecodable',
         what: `event at offset ${message.offset} (partition ${partition})`,
       },
+      'invalid',
     );
     if (!decoded) return undefined;
-    if (!decoded.ok) {
-      this.metrics.eventsSkipped.inc({ reason: 'invalid' });
-      return undefined;
-    }
     return toEngineEvent(decoded.event);
   }
 }

@@ -2,7 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
 import { decodeLifecycleMessage, LifecycleMessage } from '@app/contracts';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
-import { decodeOrSkip } from './decode-or-skip';
+import { decodeValidOrSkip } from './decode-or-skip';
 
 /**
  * The lifecycle message a `notifications` record carries, or undefined when it is skipped:
@@ -14,16 +14,14 @@ export function decodeNotificationOrSkip(
   partition: number,
   skipped: { metrics: AlertingMetrics; logger: LoggerService },
 ): LifecycleMessage | undefined {
-  const decoded = decodeOrSkip(() => decodeLifecycleMessage(message.value), {
-    metrics: skipped.metrics,
-    logger: skipped.logger,
-    reason: 'undecodable-notification',
-    what: `notification at offset ${message.offset} (partition ${partition})`,
-  });
-  if (!decoded) return undefined;
-  if (!decoded.ok) {
-    skipped.metrics.eventsSkipped.inc({ reason: 'invalid-notification' });
-    return undefined;
-  }
-  return decoded.value;
+  return decodeValidOrSkip(
+    () => decodeLifecycleMessage(message.value),
+    {
+      metrics: skipped.metrics,
+      logger: skipped.logger,
+      reason: 'undecodable-notification',
+      what: `notification at offset ${message.offset} (partition ${partition})`,
+    },
+    'invalid-notification',
+  )?.value;
 }
