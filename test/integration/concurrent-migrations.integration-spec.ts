@@ -1,12 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import {
-  dataSourceOptions,
-  MIGRATION_LOCK_KEY,
-  MIGRATIONS,
-  runMigrations,
-  withMigrationLock,
-} from '@app/database';
+import { dataSourceOptions, MIGRATIONS, runMigrations } from '@app/database';
+import { MIGRATION_LOCK_KEY, withMigrationLock } from '@app/database/migration-lock';
 import { withDatabaseName } from '../../tools/infra/scratch-database';
 import { eventually } from '../support/eventually';
 import { requiredEnv, uniqueSuffix } from '../support/integration-env';

@@ -8,4 +8,3 @@ export * from './entities/alert-rule.entity';
 export * from './entities/audit-entry.entity';
 export * from './data-source';
 export * from './database.module';
-export * from './migration-lock';
