@@ -20,6 +20,7 @@ import { NotificationPublisher } from '../notifications/notification.publisher';
 import { CatalogChange, RuleCatalog } from '../rules/rule-catalog.service';
 import { CatchUpRegions } from './catch-up-regions';
 import { evaluateEvents } from './evaluate-events';
+import { evaluationEngine } from './evaluation-engine';
 import { KeyCapWarnings } from './key-cap-warnings';
 import { RebuildGate } from './rebuild-gate';
 import { ReplayProgress } from './replay-progress';
@@ -160,17 +161,9 @@ export class EvaluationService implements PartitionBatchHandler {
   }
 
   private newEngine(since: number): AlertEngine {
-    const engine = new AlertEngine({
-      graceMs: this.config.graceMs,
-      maxFutureSkewMs: this.config.maxFutureSkewMs,
-      idleKeyTtlMs: this.config.keyIdleTtlMs,
-      maxKeysPerRule: this.config.maxKeysPerRule,
-      // A firing key nobody needs (no incident open: suppressed, resolved by hand) goes as
-      // soon as its window is empty, not after the idle TTL.
-      holdsFiringKey: (ruleId, groupKey) => this.transitions.hasOpenIncident(ruleId, groupKey),
-    });
-    for (const rule of this.catalog?.all() ?? []) engine.setRule(rule, since);
-    return engine;
+    return evaluationEngine(this.config, this.catalog?.all() ?? [], since, (ruleId, groupKey) =>
+      this.transitions.hasOpenIncident(ruleId, groupKey),
+    );
   }
 
   private applyRuleChange({ ruleId, rule, position }: CatalogChange): void {
