@@ -10,7 +10,7 @@ import { ensureTopics } from '@app/kafka';
 import { AlertingConfig } from './alerting.config';
 import { EvaluationService } from './evaluation/evaluation.service';
 import { IncidentLedger } from './incidents/incident-ledger.service';
-import { DispatchService } from './notifications/dispatch.service';
+import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { NotificationPublisher } from './notifications/notification.publisher';
 import { RuleCatalog } from './rules/rule-catalog.service';
 
@@ -30,7 +30,7 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
     private readonly catalog: RuleCatalog,
     private readonly ledger: IncidentLedger,
     private readonly evaluation: EvaluationService,
-    private readonly dispatch: DispatchService,
+    private readonly dispatcher: NotificationDispatcher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,13 +52,13 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
     await this.catalog.start();
     await this.ledger.start();
     await this.evaluation.start();
-    await this.dispatch.start();
+    await this.dispatcher.start();
     this.logger.log('alerting started');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.evaluation.stop();
-    await this.dispatch.stop();
+    await this.dispatcher.stop();
     await this.ledger.stop();
     await this.catalog.stop();
     await this.publisher.disconnect();

@@ -9,7 +9,7 @@ import { TransitionHandler } from './evaluation/transition-handler';
 import { WindowRebuilder } from './evaluation/window-rebuilder';
 import { IncidentLedger } from './incidents/incident-ledger.service';
 import { AlertingMetrics } from './metrics/alerting.metrics';
-import { DispatchService } from './notifications/dispatch.service';
+import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { NotificationPublisher } from './notifications/notification.publisher';
 import { RuleCatalog } from './rules/rule-catalog.service';
 
@@ -37,7 +37,7 @@ export class AlertingModule {
         WindowRebuilder,
         TransitionHandler,
         EvaluationService,
-        DispatchService,
+        NotificationDispatcher,
         ...deliveryProviders(config),
         AlertingLifecycle,
       ],

@@ -11,6 +11,7 @@ import { CreateIncidentsAndDeliveries1764000000000 } from './migrations/17640000
 import { CreateRulesAndAuditLog1765000000000 } from './migrations/1765000000000-CreateRulesAndAuditLog';
 import { CreateEventCounts1766000000000 } from './migrations/1766000000000-CreateEventCounts';
 import { CreateGatewaySettings1767000000000 } from './migrations/1767000000000-CreateGatewaySettings';
+import { withMigrationLock } from './migration-lock';
 
 export const ENTITIES = [
   EventEntity,
@@ -62,8 +63,15 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   };
 }
 
-/** Applies pending migrations; safe to call from several processes (TypeORM locks the table). */
-export async function runMigrations(url: string): Promise<string[]> {
+/**
+ * Applies pending migrations. Safe to call from several processes at once: TypeORM takes no
+ * lock of its own, so runs queue on an advisory lock and a later one finds nothing pending.
+ */
+export function runMigrations(url: string): Promise<string[]> {
+  return withMigrationLock(url, () => applyPendingMigrations(url));
+}
+
+async function applyPendingMigrations(url: string): Promise<string[]> {
   const dataSource = new DataSource({
     ...dataSourceOptions({ url, poolSize: 1 }),
     logging: ['error'],

@@ -10,3 +10,4 @@ export * from './replaceable-consumer';
 export * from './group-membership';
 export * from './consumer-crash-recovery';
 export * from './publishing/idempotent-publisher';
+export * from './consuming';

@@ -1,43 +1,37 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Kafka } from 'kafkajs';
+import { AlertRule, keyedEventIds, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import { BatchContext, DependencyRetrier } from '@app/resilience';
+import { AlertEngine } from '@app/engine';
 import {
-  AlertRule,
-  decodeEventMessage,
-  EventIdDeriver,
-  keyedEventIds,
-  LifecycleMessage,
-  Topic,
-  topicName,
-} from '@app/contracts';
-import { BatchAbandoned, BatchContext, DependencyRetrier } from '@app/resilience';
+  BatchControls,
+  ConsumerStallMonitor,
+  kafkaRetrier,
+  OffsetTracker,
+  PartitionBatch,
+  PartitionBatchConsumer,
+  PartitionBatchHandler,
+  untilStopped,
+} from '@app/kafka';
 import { AlertingConfig } from '../alerting.config';
-import { decodeOrSkip } from '../kafka/decode-or-skip';
-import { kafkaRetrier, untilStopped } from '../kafka/kafka-retrier';
-import { OffsetCommitter } from '../kafka/offset-committer';
-import { OffsetTracker } from '../kafka/offset-tracker';
-import { AlertEngine, Transition } from '@app/engine';
-import { ConsumerStallMonitor, ReplaceableConsumer } from '@app/kafka';
+import { EventDecoder } from '../decoding/event-decoder';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
-import { CatalogChange, FILE_POSITION, RuleCatalog } from '../rules/rule-catalog.service';
+import { CatalogChange, RuleCatalog } from '../rules/rule-catalog.service';
 import { CatchUpRegions } from './catch-up-regions';
-import { toEngineEvent } from './engine-event';
+import { evaluateEvents } from './evaluate-events';
+import { evaluationEngine } from './evaluation-engine';
+import { KeyCapWarnings } from './key-cap-warnings';
+import { RebuildGate } from './rebuild-gate';
+import { ReplayProgress } from './replay-progress';
 import { lookbackMs, planReplay, rulesPositionMetadata } from './replay-plan';
+import { RuleVersions } from './rule-versions';
 import { TransitionHandler } from './transition-handler';
+import { WallClockTicker } from './wall-clock-ticker';
 import { WindowRebuilder } from './window-rebuilder';
 
-/**
- * Size limits are the consumer's to enforce (it dead-letters oversized events); alerting
- * evaluates whatever the consumer could have accepted, so its own limits are generous.
- */
+/** Commits are batched: a crash replays at most this much, and the ledger absorbs the repeat. */
 const COMMIT_INTERVAL_MS = 250;
-/** Keys evaluated per turn of the event loop during a tick (a few milliseconds of work). */
-const TICK_CHUNK_KEYS = 2000;
-const EVALUATION_LIMITS = { maxMessageBytes: 16 * 1024 * 1024, maxPayloadBytes: 16 * 1024 * 1024 };
-/** A rule at its key cap is named in the log at most this often (the counter has every event). */
-const KEY_CAP_WARNING_MS = 60_000;
-/** How often resolved incidents nothing decides on any more are dropped from the book. */
-const INCIDENT_SWEEP_MS = 60_000;
 
 /**
  * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
@@ -52,44 +46,27 @@ const INCIDENT_SWEEP_MS = 60_000;
  * plus deterministic incident ids absorb the repeat.
  */
 @Injectable()
-export class EvaluationService {
+export class EvaluationService implements PartitionBatchHandler {
   private readonly logger = new Logger('Evaluation');
-  private readonly client: ReplaceableConsumer;
+  private readonly consumer: PartitionBatchConsumer;
   private readonly topic: string;
   private readonly retrier: DependencyRetrier;
-  private readonly offsets = new OffsetTracker();
-  private readonly committer: OffsetCommitter;
-  /** The consumer's derivation: incidents must name id-less events by their stored ids. */
-  private readonly eventIds: EventIdDeriver;
+  private readonly decoder: EventDecoder;
+  private readonly tracker = new OffsetTracker();
   private engine: AlertEngine;
-  private rebuild: Promise<void> = Promise.resolve();
-  /** Partitions still replaying, and the offset where each resumes normal evaluation. */
-  private readonly resumeAt = new Map<number, bigint>();
-  private rebuildStartedAt = 0;
-  /** Per partition, from the rebuild plan: below `below`, rule versions up to `knownRules` replay silently. */
-  private readonly silence = new Map<number, { below: bigint; knownRules: number }>();
-  /** Per rule id, the alert-rules position of the record its current evaluation started with. */
-  private readonly versions = new Map<string, number>();
-  /** The newest alert-rules position applied to the engine. */
-  private rulesPosition = FILE_POSITION;
-  /** While catch-ups wait to start: the rules position every rule had caught up to before. */
-  private pendingCatchUps = 0;
-  private rulesBeforePending = FILE_POSITION;
+  private readonly gate = new RebuildGate();
+  private readonly replay: ReplayProgress;
+  private readonly rules = new RuleVersions();
   private readonly catchUps = new CatchUpRegions();
-  /** Per partition, the next offset evaluation reads. */
-  private readonly positions = new Map<number, bigint>();
+  private readonly keyCaps: KeyCapWarnings;
+  private readonly ticker: WallClockTicker;
   /** Batches being evaluated: a catch-up waits for them before it moves partitions back. */
   private readonly inFlight = new Set<Promise<void>>();
   /** Bumped by every assignment: a catch-up planned for the previous one is moot. */
   private generation = 0;
   private owned: number[] = [];
-  private ticker?: NodeJS.Timeout;
   private stopping = false;
-  private ticking = false;
   private readonly untilStopped = untilStopped(() => this.stopping);
-  /** When each rule at its key cap was last named in the log. */
-  private readonly keyCapWarnedAt = new Map<string, number>();
-  private lastIncidentSweep = 0;
 
   constructor(
     kafka: Kafka,
@@ -99,131 +76,125 @@ export class EvaluationService {
     private readonly transitions: TransitionHandler,
     private readonly publisher: NotificationPublisher,
     private readonly metrics: AlertingMetrics,
-    private readonly stallMonitor: ConsumerStallMonitor,
+    stallMonitor: ConsumerStallMonitor,
   ) {
     this.topic = topicName(Topic.Events, config.kafkaTopicPrefix);
-    this.eventIds = keyedEventIds(config.eventIdSecret);
-    this.engine = this.newEngine(Date.now());
-    this.client = new ReplaceableConsumer(
-      (retry) =>
-        kafka.consumer({
-          retry,
-          groupId: config.groupId,
-          allowAutoTopicCreation: false,
-          sessionTimeout: config.sessionTimeoutMs,
-          heartbeatInterval: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
-          maxWaitTimeInMs: 50,
-        }),
-      (consumer, generation) => this.run(consumer, generation),
-      this.logger,
-    );
-    this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
-    this.committer = new OffsetCommitter(
-      () => this.client.consumer,
+    this.decoder = new EventDecoder(
       this.topic,
-      this.offsets,
+      keyedEventIds(config.eventIdSecret),
+      metrics,
       this.logger,
-      (partition) => rulesPositionMetadata(this.caughtUpRulesPosition(partition)),
     );
+    this.engine = this.newEngine(Date.now());
+    this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
+    this.replay = new ReplayProgress((ms) =>
+      this.logger.log(`windows ready: rebuilt in ${ms} ms, ${this.engine.stats().keys} keys`),
+    );
+    this.keyCaps = new KeyCapWarnings(config.maxKeysPerRule, metrics, this.logger);
+    this.ticker = new WallClockTicker({
+      engine: () => this.engine,
+      mayTick: () => !this.stopping && !this.replay.replaying && this.owned.length > 0,
+      transitions,
+      publish: (messages) => this.publish(messages, this.untilStopped),
+      lookbackMs: () => this.lookbackMs(),
+      metrics,
+      logger: this.logger,
+    });
+    this.consumer = new PartitionBatchConsumer(kafka, {
+      name: 'Evaluation',
+      activity: 'evaluating',
+      groupId: config.groupId,
+      handlers: new Map([[this.topic, this]]),
+      fromBeginning: false,
+      fetch: {
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        maxWaitTimeInMs: 50,
+        // Batches of other partitions proceed while one waits for its incidents to be
+        // published; the engine is only touched synchronously, so they never interleave in it.
+        partitionsConsumedConcurrently: 3,
+      },
+      commit: {
+        kind: 'tracked',
+        tracker: this.tracker,
+        intervalMs: COMMIT_INTERVAL_MS,
+        metadataOf: (partition) => rulesPositionMetadata(this.caughtUpRulesPosition(partition)),
+        // Every assignment starts from the group's commits: progress not yet committed is replayed.
+        forgetOnAssignment: 'all',
+      },
+      retrier: this.retrier,
+      onCrash: 'exit',
+      stallMonitor,
+    });
     metrics.windowStats = () => this.engine.stats();
     metrics.keysByRule = () => this.engine.keysByRule();
     catalog.onChange((change) => this.applyRuleChange(change));
   }
 
   async start(): Promise<void> {
-    await this.client.start();
-    this.ticker = setInterval(() => this.tick(), this.config.tickMs);
-    this.committer.start(COMMIT_INTERVAL_MS);
-    this.stallMonitor.watch({
-      name: 'Evaluation',
-      groupId: this.config.groupId,
-      topics: [this.topic],
-      recover: () => this.client.replace(),
-    });
-  }
-
-  private async run(consumer: Consumer, generation: number): Promise<void> {
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.owned = payload.memberAssignment[this.topic] ?? [];
-      // Every assignment starts from the group's commits: progress not yet committed is replayed.
-      this.committer.forget(this.offsets.partitions());
-      // Set synchronously: the first batch after the join must wait for the rebuild plan.
-      this.rebuild = this.startRebuild(this.owned);
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && !this.stopping && this.client.isCurrent(generation)) {
-        this.logger.fatal(`Kafka consumer crashed and will not restart: ${payload.error.message}`);
-        process.exitCode = 1;
-        process.kill(process.pid, 'SIGTERM');
-      }
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // Batches of other partitions proceed while one waits for its incidents to be published;
-      // the engine itself is only touched synchronously, so they never interleave inside it.
-      partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.processBatch(payload, generation),
-    });
-    this.logger.log(`evaluating ${this.topic} as group ${this.config.groupId}`);
+    await this.consumer.start();
+    this.ticker.start(this.config.tickMs);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.client.markStopped();
-    if (this.ticker) clearInterval(this.ticker);
-    await this.client.consumer.stop();
-    this.committer.stop();
-    await this.committer.flush();
-    await this.client.consumer.disconnect();
+    this.ticker.stop();
+    await this.consumer.stop();
+  }
+
+  onAssigned(partitions: number[]): void {
+    this.owned = partitions;
+    // Set synchronously: the first batch after the join must wait for the rebuild plan.
+    this.gate.reset(this.rebuild(partitions));
+  }
+
+  async handleBatch(batch: PartitionBatch, controls: BatchControls): Promise<void> {
+    await controls.heartbeatWhile(this.gate.passed());
+    // A seek is pending for this partition: kafkajs fetches again from the new offset.
+    if (controls.isStale()) return;
+    const work = this.evaluate(batch, controls);
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
   }
 
   private newEngine(since: number): AlertEngine {
-    const engine = new AlertEngine({
-      graceMs: this.config.graceMs,
-      maxFutureSkewMs: this.config.maxFutureSkewMs,
-      idleKeyTtlMs: this.config.keyIdleTtlMs,
-      maxKeysPerRule: this.config.maxKeysPerRule,
-      // A firing key nobody needs (no incident open: suppressed, resolved by hand) goes as
-      // soon as its window is empty, not after the idle TTL.
-      holdsFiringKey: (ruleId, groupKey) => this.transitions.hasOpenIncident(ruleId, groupKey),
-    });
-    for (const rule of this.catalog?.all() ?? []) engine.setRule(rule, since);
-    return engine;
+    return evaluationEngine(this.config, this.catalog?.all() ?? [], since, (ruleId, groupKey) =>
+      this.transitions.hasOpenIncident(ruleId, groupKey),
+    );
   }
 
   private applyRuleChange({ ruleId, rule, position }: CatalogChange): void {
-    const rulesBefore = this.rulesPosition;
-    this.rulesPosition = Math.max(this.rulesPosition, position);
+    const rulesBefore = this.rules.moved(position);
     if (!rule) {
       this.engine.deleteRule(ruleId);
-      this.versions.delete(ruleId);
+      this.rules.deleted(ruleId);
       return;
     }
     if (!this.engine.setRule(rule, Date.now())) return;
-    this.versions.set(ruleId, position);
+    this.rules.started(ruleId, position);
     // Without partitions there is nothing evaluated yet: the next assignment's rebuild has it.
     if (this.owned.length > 0) this.scheduleCatchUp(rule, rulesBefore);
   }
 
   /** The alert-rules position up to which every rule version evaluated the partition's events. */
   private caughtUpRulesPosition(partition: number): number {
-    const settled = this.pendingCatchUps > 0 ? this.rulesBeforePending : this.rulesPosition;
-    return Math.min(settled, this.catchUps.rulesBefore(partition) ?? Infinity);
+    return Math.min(this.rules.settled(), this.catchUps.rulesBefore(partition) ?? Infinity);
   }
 
   private scheduleCatchUp(rule: AlertRule, rulesBefore: number): void {
-    if (this.pendingCatchUps++ === 0) this.rulesBeforePending = rulesBefore;
+    this.rules.catchUpQueued(rulesBefore);
     const generation = this.generation;
-    // Chained on the rebuild gate: batches wait for it, so none runs while partitions move.
-    this.rebuild = this.rebuild
-      .then(() => this.catchUp(rule, generation, this.rulesBeforePending))
-      .catch((error: Error) =>
-        this.logger.error(`rule ${rule.id} did not catch up on recent events: ${error.message}`),
+    // On the rebuild gate: batches wait for it, so none runs while partitions move.
+    void this.gate
+      .enqueue(
+        () => this.catchUp(rule, generation, this.rules.catchUpBase),
+        (error) =>
+          this.logger.error(`rule ${rule.id} did not catch up on recent events: ${error.message}`),
       )
-      .finally(() => this.pendingCatchUps--);
+      .finally(() => this.rules.catchUpSettled());
   }
 
   /**
@@ -240,56 +211,46 @@ export class EvaluationService {
     if (generation !== this.generation) return;
     // Firing keys carried over from the previous version are settled now, on their empty
     // windows, so the version's own crossings (replayed next) open incidents of their own.
-    if (this.resumeAt.size === 0) await this.publishTick(this.engine.tick(Date.now()));
+    if (!this.replay.replaying) {
+      const settled = this.transitions.handle(this.engine.tick(Date.now()), new Date());
+      await this.publish(settled, this.untilStopped);
+    }
     const sought: number[] = [];
     for (const { partition, atLookback, high } of offsets) {
-      const position = this.positions.get(partition) ?? high;
+      const position = this.replay.position(partition) ?? high;
       const from = atLookback >= 0n ? atLookback : high;
       const seekTo = this.catchUps.add(partition, rule.id, from, position, rulesBefore);
       if (seekTo === null) continue;
-      this.client.consumer.seek({ topic: this.topic, partition, offset: seekTo.toString() });
-      this.positions.set(partition, seekTo);
+      this.consumer.seek(this.topic, partition, seekTo);
+      this.replay.sought(partition, seekTo);
       sought.push(partition);
     }
     if (sought.length > 0)
       this.logger.log(`rule ${rule.id} catching up on partitions [${sought.join(', ')}]`);
   }
 
-  private publishTick(transitions: Transition[]): Promise<void> {
-    const messages = this.transitions.handle(transitions, new Date());
-    return this.publish(messages, this.untilStopped);
-  }
-
-  private async startRebuild(partitions: number[]): Promise<void> {
-    const started = Date.now();
+  /** A new assignment: fresh windows, replayed from the look-back of the partitions assigned. */
+  private async rebuild(partitions: number[]): Promise<void> {
     const lookback = this.lookbackMs();
+    const since = Date.now() - lookback;
     this.generation++;
-    this.resumeAt.clear();
-    this.silence.clear();
-    this.positions.clear();
+    this.replay.restart();
     this.catchUps.clear();
-    this.engine = this.newEngine(started - lookback);
-    this.rebuildStartedAt = started;
+    this.engine = this.newEngine(since);
     this.metrics.rebuilds.inc();
     if (partitions.length === 0) return;
     // Retried like any Kafka call: a rejected plan would fail every batch until a restart.
     const offsets = await this.retrier.run('kafka', this.untilStopped, () =>
-      this.rebuilder.offsets(this.topic, partitions, started - lookback),
+      this.rebuilder.offsets(this.topic, partitions, since),
     );
     for (const plan of planReplay(offsets)) {
-      if (plan.replayFrom < plan.resumeAt) this.resumeAt.set(plan.partition, plan.resumeAt);
-      this.silence.set(plan.partition, { below: plan.silentBelow, knownRules: plan.knownRules });
-      this.positions.set(plan.partition, plan.replayFrom);
-      this.client.consumer.seek({
-        topic: this.topic,
-        partition: plan.partition,
-        offset: plan.replayFrom.toString(),
-      });
+      this.replay.planned(plan);
+      this.consumer.seek(this.topic, plan.partition, plan.replayFrom);
     }
     this.logger.log(
       `partitions [${partitions.join(', ')}] assigned: rebuilding windows from the last ${Math.round(lookback / 1000)} s`,
     );
-    if (this.resumeAt.size === 0) this.windowsReady();
+    this.replay.allPlanned();
   }
 
   /** How far back a rebuild replays: the longest window plus the grace. */
@@ -300,173 +261,38 @@ export class EvaluationService {
     );
   }
 
-  /** `clientGeneration`: which kafkajs consumer fetched the batch (it is replaced on a stall). */
-  private async processBatch(payload: EachBatchPayload, clientGeneration: number): Promise<void> {
-    await this.waitForRebuildPlan(payload);
-    // A seek is pending for this partition: kafkajs fetches again from the new offset.
-    if (payload.isStale() || payload.batch.messages.length === 0) return;
-    const work = this.evaluateBatch(payload, clientGeneration);
-    this.inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
-  }
-
-  private async evaluateBatch(payload: EachBatchPayload, clientGeneration: number): Promise<void> {
-    const { batch } = payload;
+  private async evaluate(batch: PartitionBatch, controls: BatchControls): Promise<void> {
+    const { partition } = batch;
     const stopTimer = this.metrics.evaluationLatency.startTimer();
     const now = Date.now();
-    const resumeAt = this.resumeAt.get(batch.partition);
-    const silence = this.silence.get(batch.partition);
-    const transitions: Transition[] = [];
-    let replayed = 0;
-    for (const message of batch.messages) {
-      const offset = BigInt(message.offset);
-      const onlyRules = this.catchUps.rulesFor(batch.partition, offset);
-      if (onlyRules?.size === 0) continue;
-      const decoded = decodeOrSkip(
-        () =>
-          decodeEventMessage(
-            { ...message, topic: batch.topic, partition: batch.partition },
-            EVALUATION_LIMITS,
-            this.eventIds,
-          ),
-        {
-          metrics: this.metrics,
-          logger: this.logger,
-          reason: 'undecodable',
-          what: `event at offset ${message.offset} (partition ${batch.partition})`,
-        },
-      );
-      if (!decoded) continue;
-      if (!decoded.ok) {
-        this.metrics.eventsSkipped.inc({ reason: 'invalid' });
-        continue;
-      }
-      const result = this.engine.offer(toEngineEvent(decoded.event), now, onlyRules ?? undefined);
-      for (const { ruleId, outcome } of result.outcomes) {
+    const { transitions, replayed } = evaluateEvents(batch.messages, {
+      engine: this.engine,
+      now,
+      rulesFor: (offset) => this.catchUps.rulesFor(partition, offset),
+      resumeAt: this.replay.resumeAtOf(partition),
+      silence: this.replay.silenceOf(partition),
+      versionOf: (ruleId) => this.rules.versionOf(ruleId),
+      decode: (message) => this.decoder.decode(message, partition),
+      outcome: (ruleId, outcome) => {
         this.metrics.ruleOutcomes.inc({ outcome });
-        if (outcome === 'refused') this.keyRefused(ruleId, now);
-      }
-      if (resumeAt !== undefined && offset < resumeAt) replayed++;
-      // Caught-up rules are new versions: nothing they decide was published before.
-      const evaluatedBefore = onlyRules === null && silence !== undefined && offset < silence.below;
-      for (const transition of result.transitions) {
-        if (evaluatedBefore && this.versionOf(transition.ruleId) <= silence.knownRules) continue;
-        transitions.push(transition);
-      }
-    }
+        if (outcome === 'refused') this.keyCaps.refused(ruleId, now);
+      },
+    });
     this.metrics.eventsEvaluated.inc(batch.messages.length);
     const messages = this.transitions.handle(transitions, new Date(now));
     stopTimer();
-    const context: BatchContext = {
-      heartbeat: () => payload.heartbeat(),
-      isActive: () =>
-        payload.isRunning() &&
-        !payload.isStale() &&
-        !this.stopping &&
-        this.client.isCurrent(clientGeneration),
-    };
-    try {
-      await this.publish(messages, context);
-      const next = BigInt(batch.lastOffset()) + 1n;
-      // Resolving moves kafkajs' fetch position on (without it the batch comes back).
-      payload.resolveOffset(batch.lastOffset());
-      // Committed every COMMIT_INTERVAL_MS, always after this batch's incidents are on the
-      // topic. Replayed offsets lie below the group's commit, which must not move back.
-      if (resumeAt === undefined || next > resumeAt) {
-        this.offsets.completed(batch.partition, batch.lastOffset());
-      }
-      await payload.heartbeat();
-      this.positions.set(batch.partition, next);
-      this.metrics.rebuildReplayed.inc(replayed);
-      if (resumeAt !== undefined && next >= resumeAt) this.finishReplay(batch.partition);
-      if (this.catchUps.reached(batch.partition, next))
-        this.logger.log(`partition ${batch.partition} caught up`);
-    } catch (error) {
-      if (!(error instanceof BatchAbandoned)) throw error;
-      this.logger.warn(`${error.message} (partition ${batch.partition})`);
-    }
+    const next = BigInt(batch.lastOffset) + 1n;
+    const committable = this.replay.isCommittable(partition, next);
+    await this.publish(messages, controls);
+    // Committed every COMMIT_INTERVAL_MS, always after this batch's incidents are on the topic.
+    if (committable) this.tracker.completed(partition, batch.lastOffset);
+    this.metrics.rebuildReplayed.inc(replayed);
+    this.replay.reached(partition, next);
+    if (this.catchUps.reached(partition, next)) this.logger.log(`partition ${partition} caught up`);
   }
 
   private publish(messages: LifecycleMessage[], context: BatchContext): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     return this.retrier.run('kafka', context, () => this.publisher.lifecycle(messages));
-  }
-
-  private keyRefused(ruleId: string, now: number): void {
-    this.metrics.keysRefused.inc({ rule: ruleId });
-    const warnedAt = this.keyCapWarnedAt.get(ruleId);
-    if (warnedAt !== undefined && now - warnedAt < KEY_CAP_WARNING_MS) return;
-    this.keyCapWarnedAt.set(ruleId, now);
-    this.logger.warn(
-      `rule ${ruleId} tracks ${this.config.maxKeysPerRule} group keys (ALERTING_MAX_KEYS_PER_RULE): events for new keys are not evaluated`,
-    );
-  }
-
-  private versionOf(ruleId: string): number {
-    return this.versions.get(ruleId) ?? FILE_POSITION;
-  }
-
-  private async waitForRebuildPlan(payload: EachBatchPayload): Promise<void> {
-    const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1000);
-    try {
-      // A catch-up may be chained on while this batch waited: it waits for that one too.
-      for (let gate = this.rebuild; ; gate = this.rebuild) {
-        await gate;
-        if (gate === this.rebuild) break;
-      }
-    } finally {
-      clearInterval(heartbeat);
-    }
-  }
-
-  private finishReplay(partition: number): void {
-    this.resumeAt.delete(partition);
-    if (this.resumeAt.size === 0) this.windowsReady();
-  }
-
-  private windowsReady(): void {
-    this.logger.log(
-      `windows ready: rebuilt in ${Date.now() - this.rebuildStartedAt} ms, ${this.engine.stats().keys} keys`,
-    );
-  }
-
-  /** The wall clock moves windows on with no events: "fewer than" rules fire on silence. */
-  private tick(): void {
-    if (this.ticking || this.stopping || this.resumeAt.size > 0 || this.owned.length === 0) return;
-    this.ticking = true;
-    const now = Date.now();
-    if (now - this.lastIncidentSweep >= INCIDENT_SWEEP_MS) {
-      this.lastIncidentSweep = now;
-      this.transitions.forgetStaleIncidents(now, this.lookbackMs());
-    }
-    this.tickInChunks(this.engine, now)
-      .catch((error: Error) => this.logger.error(`wall-clock tick failed: ${error.message}`))
-      .finally(() => (this.ticking = false));
-  }
-
-  /**
-   * Thousands of keys can fall due at once (every key of a tumbling rule at a bucket end):
-   * evaluated in chunks with the event loop free in between, a large tick never holds up
-   * the evaluation of incoming events for more than a few milliseconds.
-   */
-  private async tickInChunks(engine: AlertEngine, now: number): Promise<void> {
-    for (;;) {
-      const messages = this.transitions.handle(engine.tick(now, TICK_CHUNK_KEYS), new Date(now));
-      for (const [rule, evicted] of engine.takeEvictedKeys()) {
-        this.metrics.keysEvicted.inc({ rule }, evicted);
-      }
-      if (messages.length > 0)
-        void this.publish(messages, this.untilStopped).catch((error: Error) =>
-          this.logger.error(`incidents from the wall-clock tick not published: ${error.message}`),
-        );
-      if (!engine.hasDueKeys()) return;
-      await new Promise((resolve) => setImmediate(resolve));
-      // A rebuild replaced the engine meanwhile: the new one ticks from scratch.
-      if (engine !== this.engine || this.stopping || this.resumeAt.size > 0) return;
-    }
   }
 }

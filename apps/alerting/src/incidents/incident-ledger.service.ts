@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { decodeLifecycleMessage, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import { LifecycleMessage, Topic, topicName } from '@app/contracts';
 import { TopicFollower } from '@app/kafka';
 import { AlertingConfig } from '../alerting.config';
-import { decodeOrSkip } from '../kafka/decode-or-skip';
+import { decodeNotificationOrSkip } from '../decoding/notification-decoder';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { IncidentBook } from './incident-book';
 
@@ -31,20 +31,13 @@ export class IncidentLedger {
       topic: topicName(Topic.Notifications, this.config.kafkaTopicPrefix),
       groupPrefix: `${this.config.groupId}-ledger`,
       onMessage: (message, partition) => {
-        const decoded = decodeOrSkip(() => decodeLifecycleMessage(message.value), {
+        const lifecycle = decodeNotificationOrSkip(message, partition, {
           metrics: this.metrics,
           logger: this.logger,
-          reason: 'undecodable-notification',
-          what: `notification at offset ${message.offset} (partition ${partition})`,
         });
-        if (!decoded) return;
-        if (!decoded.ok) {
-          // The consumer dead-letters it; here it is only counted.
-          this.metrics.eventsSkipped.inc({ reason: 'invalid-notification' });
-          return;
-        }
-        if (this.book.apply(decoded.value)) {
-          for (const listener of this.listeners) listener(decoded.value);
+        if (!lifecycle) return;
+        if (this.book.apply(lifecycle)) {
+          for (const listener of this.listeners) listener(lifecycle);
         }
         this.metrics.activeIncidents.set(this.book.activeCount());
       },

@@ -34,7 +34,7 @@ export interface BatchOutcome<Row> {
 }
 
 /**
- * What differs from one consumed topic to another. The batch loop (GroupBatchConsumer) does
+ * What differs from one consumed topic to another. The batch loop (PipelineBatchHandler) does
  * the rest, the same for every topic: decode -> store in one statement -> dead-letter the
  * rest -> commit offsets.
  */

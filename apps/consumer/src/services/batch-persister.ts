@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { BatchControls } from '@app/kafka';
 import { AcceptedMessage, BatchPipeline } from '../pipelines/batch-pipeline';
-import { BatchContext, DependencyRetrier } from '@app/resilience';
 import { classifyDatabaseError, FailureKind } from './retry-policy';
 
 export interface PoisonedMessage<Row> {
@@ -17,6 +17,9 @@ export interface PersistOutcome<Row> {
   conflicts: PoisonedMessage<Row>[];
 }
 
+/** Runs a database call, waiting out an outage (the batch's `controls.retry`). */
+export type Retry = BatchControls['retry'];
+
 /**
  * Stores a batch in one statement. If the database refuses the data itself (a value that
  * passed validation but PostgreSQL rejects), the batch is split in halves until the refused
@@ -25,23 +28,23 @@ export interface PersistOutcome<Row> {
 export class BatchPersister {
   private readonly logger = new Logger('BatchPersister');
 
-  constructor(private readonly retrier: DependencyRetrier) {}
-
+  /**
+   * `retry` must rethrow poison-data errors at once (the consumer's retry hooks classify them
+   * with classifyDatabaseError): those are what the split isolates.
+   */
   async persist<Row>(
     pipeline: Pick<BatchPipeline<Row>, 'noun' | 'store' | 'findConflicts'>,
     messages: readonly AcceptedMessage<Row>[],
-    context: BatchContext,
+    retry: Retry,
   ): Promise<PersistOutcome<Row>> {
     if (messages.length === 0) return { changed: 0, poisoned: [], conflicts: [] };
     const rows = messages.map((m) => m.row);
     try {
-      const changed = await this.retrier.run('database', context, () => pipeline.store(rows));
+      const changed = await retry('database', () => pipeline.store(rows));
       if (changed === rows.length || !pipeline.findConflicts) {
         return { changed, poisoned: [], conflicts: [] };
       }
-      const found = await this.retrier.run('database', context, () =>
-        pipeline.findConflicts!(rows),
-      );
+      const found = await retry('database', () => pipeline.findConflicts!(rows));
       const conflicts = found.map(({ index, reason }) => ({ message: messages[index], reason }));
       return { changed, poisoned: [], conflicts };
     } catch (error) {
@@ -56,8 +59,8 @@ export class BatchPersister {
         return { changed: 0, poisoned: [{ message: messages[0], reason }], conflicts: [] };
       }
       const middle = Math.ceil(messages.length / 2);
-      const first = await this.persist(pipeline, messages.slice(0, middle), context);
-      const second = await this.persist(pipeline, messages.slice(middle), context);
+      const first = await this.persist(pipeline, messages.slice(0, middle), retry);
+      const second = await this.persist(pipeline, messages.slice(middle), retry);
       return {
         changed: first.changed + second.changed,
         poisoned: [...first.poisoned, ...second.poisoned],

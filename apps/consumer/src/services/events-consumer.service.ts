@@ -1,19 +1,19 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { keyedEventIds, Topic, topicName } from '@app/contracts';
-import { ConsumerStallMonitor, ensureTopics } from '@app/kafka';
+import { ConsumerStallMonitor, ensureTopics, PartitionBatchConsumer } from '@app/kafka';
 import { ConsumerConfig } from '../consumer.config';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { EventsPipeline } from '../pipelines/events.pipeline';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { EventBatchRepository } from '../repositories/event-batch.repository';
 import { DependencyRetrier } from '@app/resilience';
-import { GroupBatchConsumer } from './group-batch-consumer';
+import { pipelineConsumer } from './pipeline-consumer';
 
 /** Reads `events` in the consumer group CONSUMER_GROUP_ID and stores them (EventsPipeline). */
 @Injectable()
 export class EventsConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly group: GroupBatchConsumer;
+  private readonly group: PartitionBatchConsumer;
 
   constructor(
     private readonly kafka: Kafka,
@@ -30,7 +30,7 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
       keyedEventIds(config.eventIdSecret),
       metrics,
     );
-    this.group = new GroupBatchConsumer(kafka, config, retrier, deadLetters, stallMonitor, {
+    this.group = pipelineConsumer(kafka, config, retrier, deadLetters, stallMonitor, {
       name: 'EventsConsumer',
       groupId: config.groupId,
       pipelines: new Map([[topicName(Topic.Events, config.kafkaTopicPrefix), pipeline]]),

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
-import { ConsumerStallMonitor, ensureTopics } from '@app/kafka';
+import { ConsumerStallMonitor, ensureTopics, PartitionBatchConsumer } from '@app/kafka';
 import { ConsumerConfig } from '../consumer.config';
 import { NotificationsMetrics } from '../metrics/notifications.metrics';
 import { BatchPipeline } from '../pipelines/batch-pipeline';
@@ -11,7 +11,7 @@ import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { DeliveryRepository } from '../repositories/delivery.repository';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { DependencyRetrier } from '@app/resilience';
-import { GroupBatchConsumer } from './group-batch-consumer';
+import { pipelineConsumer } from './pipeline-consumer';
 
 /**
  * Reads `notifications` and `notifications.deliveries` in their own consumer group and keeps
@@ -21,7 +21,7 @@ import { GroupBatchConsumer } from './group-batch-consumer';
 export class NotificationsConsumerService
   implements OnApplicationBootstrap, BeforeApplicationShutdown
 {
-  private readonly group: GroupBatchConsumer;
+  private readonly group: PartitionBatchConsumer;
 
   constructor(
     private readonly kafka: Kafka,
@@ -41,7 +41,7 @@ export class NotificationsConsumerService
         new DeliveryRecordsPipeline(deliveries, metrics),
       ],
     ]);
-    this.group = new GroupBatchConsumer(kafka, config, retrier, deadLetters, stallMonitor, {
+    this.group = pipelineConsumer(kafka, config, retrier, deadLetters, stallMonitor, {
       name: 'NotificationsConsumer',
       groupId: config.effectiveNotificationsGroupId(),
       pipelines,

@@ -19,3 +19,21 @@ export function decodeOrSkip<T>(
     return undefined;
   }
 }
+
+/**
+ * decodeOrSkip for a decoder that answers `{ ok: false }` for what is invalid: that is
+ * skipped too, and counted under `invalidReason`. Returns the valid answer, or undefined.
+ */
+export function decodeValidOrSkip<R extends { ok: boolean }>(
+  decode: () => R,
+  skipped: { metrics: AlertingMetrics; logger: LoggerService; reason: string; what: string },
+  invalidReason: string,
+): Extract<R, { ok: true }> | undefined {
+  const decoded = decodeOrSkip(decode, skipped);
+  if (!decoded) return undefined;
+  if (!decoded.ok) {
+    skipped.metrics.eventsSkipped.inc({ reason: invalidReason });
+    return undefined;
+  }
+  return decoded as Extract<R, { ok: true }>;
+}

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { RecordingLogger } from '../delivery/testing/recording-logger';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
-import { decodeOrSkip } from './decode-or-skip';
+import { decodeOrSkip, decodeValidOrSkip } from './decode-or-skip';
 
 describe('decodeOrSkip', () => {
   const setup = () => {
@@ -37,6 +37,19 @@ describe('decodeOrSkip', () => {
     const answer = { ok: false, reasons: ['bad'] };
     expect(decodeOrSkip(() => answer, skipped)).toBe(answer);
     expect(await count()).toEqual([]);
+    expect(logger.entries).toEqual([]);
+  });
+
+  it('skips an invalid answer too, counted under its own reason, and passes a valid one through', async () => {
+    const { skipped, logger, count } = setup();
+    expect(decodeValidOrSkip(() => ({ ok: false, reasons: ['bad'] }), skipped, 'invalid')).toBe(
+      undefined,
+    );
+    const valid = { ok: true, value: 7 };
+    expect(decodeValidOrSkip(() => valid, skipped, 'invalid')).toBe(valid);
+    expect(await count()).toEqual([
+      expect.objectContaining({ labels: { reason: 'invalid' }, value: 1 }),
+    ]);
     expect(logger.entries).toEqual([]);
   });
 });

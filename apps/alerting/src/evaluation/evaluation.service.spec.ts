@@ -1,0 +1,216 @@
+import { Logger } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { AlertRule, LifecycleMessage } from '@app/contracts';
+import { makeRule } from '@app/engine/testing/fixtures';
+import { ConsumerStallMonitor } from '@app/kafka';
+import { FakeKafka, fakeMessage } from '@app/kafka/testing/fake-kafka';
+import { AlertingConfig } from '../alerting.config';
+import { IncidentLedger } from '../incidents/incident-ledger.service';
+import { AlertingMetrics } from '../metrics/alerting.metrics';
+import { NotificationPublisher } from '../notifications/notification.publisher';
+import { CatalogChange, FILE_POSITION, RuleCatalog } from '../rules/rule-catalog.service';
+import { EvaluationService } from './evaluation.service';
+import { PartitionOffsets } from './replay-plan';
+import { TransitionHandler } from './transition-handler';
+import { WindowRebuilder } from './window-rebuilder';
+
+const TOPIC = 'events';
+
+/** The rules in force, changed by the test as the alert-rules topic would. */
+class FakeCatalog {
+  private readonly rules = new Map<string, AlertRule>();
+  private readonly listeners: Array<(change: CatalogChange) => void> = [];
+
+  constructor(rules: AlertRule[]) {
+    for (const rule of rules) this.rules.set(rule.id, rule);
+  }
+  all = () => [...this.rules.values()];
+  get = (id: string) => this.rules.get(id);
+  onChange = (listener: (change: CatalogChange) => void) => void this.listeners.push(listener);
+  set(rule: AlertRule, position: number): void {
+    this.rules.set(rule.id, rule);
+    for (const listener of this.listeners) listener({ ruleId: rule.id, rule, position });
+  }
+}
+
+/** A valid event of source `api` that the rule below counts, stamped one second ago. */
+const event = (offset: number) =>
+  fakeMessage(
+    String(offset),
+    JSON.stringify({
+      id: `00000000-0000-4000-8000-${String(offset).padStart(12, '0')}`,
+      type: 'payment.exception',
+      source: 'api',
+      severity: 'high',
+      occurredAt: new Date(Date.now() - 1000).toISOString(),
+    }),
+  );
+const events = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => event(from + i));
+
+const nextTicks = async (n = 10) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+function setup() {
+  const kafka = new FakeKafka();
+  const config = Object.assign(new AlertingConfig(), {
+    kafkaTopicPrefix: '',
+    eventIdSecret: 'a-test-event-id-secret',
+    groupId: 'alerting',
+  });
+  const metrics = new AlertingMetrics(new Registry());
+  // More than two payment exceptions of one source within a minute.
+  const catalog = new FakeCatalog([makeRule({ id: 'payments' })]);
+  const ledger = new IncidentLedger(kafka.asKafka(), config, metrics);
+  const transitions = new TransitionHandler(
+    catalog as unknown as RuleCatalog,
+    ledger,
+    metrics,
+    config,
+  );
+  const published: LifecycleMessage[] = [];
+  const publisher = {
+    failures: 0,
+    lifecycle(messages: LifecycleMessage[]) {
+      if (this.failures > 0) {
+        this.failures--;
+        return Promise.reject(new Error('broker not available'));
+      }
+      published.push(...messages);
+      return Promise.resolve();
+    },
+  };
+  const plans: Array<() => Promise<PartitionOffsets[]>> = [];
+  const rebuilder = {
+    offsets: () => (plans.shift() ?? (() => Promise.reject(new Error('no plan'))))(),
+  };
+  const logs: string[] = [];
+  jest.spyOn(Logger.prototype, 'log').mockImplementation((m: string) => void logs.push(m));
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  const service = new EvaluationService(
+    kafka.asKafka(),
+    config,
+    catalog as unknown as RuleCatalog,
+    rebuilder as unknown as WindowRebuilder,
+    transitions,
+    publisher as unknown as NotificationPublisher,
+    metrics,
+    { watch: () => undefined } as unknown as ConsumerStallMonitor,
+  );
+  return { kafka, service, catalog, published, publisher, plans, logs };
+}
+
+const plan =
+  (committed: bigint, high: bigint, metadata: string | null = null) =>
+  () =>
+    Promise.resolve([{ partition: 0, committed, atLookback: 0n, high, metadata }]);
+
+const opened = (published: LifecycleMessage[]) =>
+  published.filter((m) => m.kind === 'incident.opened').map((m) => m.incident.ruleId);
+
+describe('EvaluationService', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('rebuilds a fresh group from the look-back with notifications, then commits what is beyond the replay', async () => {
+    const { kafka, service, published, plans, logs } = setup();
+    plans.push(plan(-1n, 3n));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    expect(consumer.seeks).toEqual([{ topic: TOPIC, partition: 0, offset: '0' }]);
+    expect(logs).toContain('partitions [0] assigned: rebuilding windows from the last 66 s');
+
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    expect(opened(published)).toEqual(['payments']);
+    expect(logs.some((l) => l.startsWith('windows ready: rebuilt in'))).toBe(true);
+    await consumer.deliver(TOPIC, 0, events(3, 1));
+    await service.stop();
+    // The replay [0, 3) lay at or below the end of the log: only offset 3 moved the commit.
+    expect(consumer.commits).toEqual([
+      [{ topic: TOPIC, partition: 0, offset: '4', metadata: `rules@${FILE_POSITION}` }],
+    ]);
+  });
+
+  it('replays silently below the commit for the rule versions the commit was made under', async () => {
+    const { kafka, service, published, plans } = setup();
+    plans.push(plan(3n, 3n, `rules@${FILE_POSITION}`));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    expect(published).toEqual([]);
+    await service.stop();
+    // Nothing beyond the commit was evaluated: nothing new to commit.
+    expect(consumer.commits).toEqual([]);
+  });
+
+  it('holds a batch until the rebuild plan is in, and leaves it when the plan moved the partition', async () => {
+    const { kafka, service, published, plans } = setup();
+    let release!: () => void;
+    plans.push(
+      () =>
+        new Promise((resolve) => {
+          release = () => void plan(-1n, 3n)().then(resolve);
+        }),
+    );
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    const run = consumer.deliver(TOPIC, 0, events(0, 3));
+    await nextTicks();
+    expect(published).toEqual([]);
+    release();
+    const delivered = await run;
+    // The plan sought the partition back to its look-back: this batch is fetched again from there.
+    expect(delivered.resolved).toEqual([]);
+    expect(published).toEqual([]);
+    await service.stop();
+  });
+
+  it('commits a batch only once its incidents are published, waiting out a broker outage', async () => {
+    const { kafka, service, published, publisher, plans } = setup();
+    plans.push(plan(0n, 0n));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    publisher.failures = 1;
+    const run = consumer.deliver(TOPIC, 0, events(0, 3));
+    await nextTicks();
+    expect(published).toEqual([]);
+    await run;
+    expect(opened(published)).toEqual(['payments']);
+    await service.stop();
+    expect(consumer.commits).toEqual([
+      [{ topic: TOPIC, partition: 0, offset: '3', metadata: `rules@${FILE_POSITION}` }],
+    ]);
+  });
+
+  it('catches a rule that starts over up on what the partition had evaluated without it', async () => {
+    const { kafka, service, catalog, published, plans, logs } = setup();
+    plans.push(plan(0n, 0n));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    expect(opened(published)).toEqual(['payments']);
+
+    plans.push(plan(0n, 3n));
+    catalog.set(makeRule({ id: 'late' }), 7);
+    await nextTicks();
+    expect(logs).toContain('rule late catching up on partitions [0]');
+    expect(consumer.seeks[consumer.seeks.length - 1]).toEqual({
+      topic: TOPIC,
+      partition: 0,
+      offset: '0',
+    });
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    // Only the catching-up rule saw the events again: one more incident, its own.
+    expect(opened(published)).toEqual(['payments', 'late']);
+    await service.stop();
+  });
+});

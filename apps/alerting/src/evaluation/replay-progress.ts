@@ -1,0 +1,85 @@
+import { PartitionReplay } from './replay-plan';
+
+/** Below `below`, rule versions up to `knownRules` were evaluated before: they replay silently. */
+export interface ReplaySilence {
+  below: bigint;
+  knownRules: number;
+}
+
+/**
+ * Where evaluation is on each owned partition since the last assignment: the offset it reads
+ * next, and while the look-back replays, where normal evaluation resumes and what replays
+ * silently (from the rebuild plan). Windows are ready once no partition replays any more.
+ */
+export class ReplayProgress {
+  private readonly resumeAt = new Map<number, bigint>();
+  private readonly silence = new Map<number, ReplaySilence>();
+  private readonly positions = new Map<number, bigint>();
+  private startedAt = 0;
+
+  constructor(
+    /** Called when the windows are ready, with how long the rebuild took. */
+    private readonly ready: (rebuildMs: number) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A new assignment: nothing is known about any partition until its plan comes. */
+  restart(): void {
+    this.resumeAt.clear();
+    this.silence.clear();
+    this.positions.clear();
+    this.startedAt = this.now();
+  }
+
+  planned(plan: PartitionReplay): void {
+    if (plan.replayFrom < plan.resumeAt) this.resumeAt.set(plan.partition, plan.resumeAt);
+    this.silence.set(plan.partition, { below: plan.silentBelow, knownRules: plan.knownRules });
+    this.positions.set(plan.partition, plan.replayFrom);
+  }
+
+  /** Every partition is planned: with nothing to replay, the windows are ready now. */
+  allPlanned(): void {
+    if (!this.replaying) this.ready(this.now() - this.startedAt);
+  }
+
+  /** True while a partition replays its look-back (the wall-clock tick waits for the end). */
+  get replaying(): boolean {
+    return this.resumeAt.size > 0;
+  }
+
+  resumeAtOf(partition: number): bigint | undefined {
+    return this.resumeAt.get(partition);
+  }
+
+  silenceOf(partition: number): ReplaySilence | undefined {
+    return this.silence.get(partition);
+  }
+
+  /** The next offset evaluation reads on the partition, if known. */
+  position(partition: number): bigint | undefined {
+    return this.positions.get(partition);
+  }
+
+  /** The partition's position moved to `offset` by a seek. */
+  sought(partition: number, offset: bigint): void {
+    this.positions.set(partition, offset);
+  }
+
+  /**
+   * Whether evaluation up to `next` may be committed: replayed offsets lie below the group's
+   * commit, which must not move back.
+   */
+  isCommittable(partition: number, next: bigint): boolean {
+    const resumeAt = this.resumeAt.get(partition);
+    return resumeAt === undefined || next > resumeAt;
+  }
+
+  /** Evaluation read the partition up to `next`; that may end its replay, and the rebuild. */
+  reached(partition: number, next: bigint): void {
+    this.positions.set(partition, next);
+    const resumeAt = this.resumeAt.get(partition);
+    if (resumeAt === undefined || next < resumeAt) return;
+    this.resumeAt.delete(partition);
+    if (!this.replaying) this.ready(this.now() - this.startedAt);
+  }
+}
