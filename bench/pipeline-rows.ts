@@ -1,0 +1,50 @@
+/** What `bench:pipeline` reads back from the events table: counts, spans and row latency. */
+import { Client } from 'pg';
+import { sleep } from './support';
+
+export interface RowStats {
+  count: number;
+  /** Seconds from the first row's received_at to the last's. */
+  span: number;
+  /** Publish-to-row latency (received_at - occurred_at) percentiles, in seconds. */
+  p50: number;
+  p99: number;
+}
+
+export async function rowStats(client: Client, where = 'true'): Promise<RowStats> {
+  const { rows } = await client.query<{
+    n: string;
+    span: number | null;
+    p50: number | null;
+    p99: number | null;
+  }>(`
+    SELECT count(*) AS n,
+           extract(epoch FROM max(received_at) - min(received_at))::float8 AS span,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - occurred_at)) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - occurred_at)) AS p99
+    FROM events WHERE ${where}`);
+  return {
+    count: Number(rows[0].n),
+    span: rows[0].span ?? 0,
+    p50: rows[0].p50 ?? NaN,
+    p99: rows[0].p99 ?? NaN,
+  };
+}
+
+export async function waitForRows(
+  client: Client,
+  expected: number,
+  where = 'true',
+  timeoutMs = 30 * 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM events WHERE ${where}`,
+    );
+    if (Number(rows[0].n) >= expected) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${rows[0].n} of ${expected} rows after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
