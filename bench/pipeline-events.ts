@@ -1,7 +1,7 @@
 /** The events every pipeline run publishes: one generator, so the reference lines copy the same rows. */
 import { randomUUID } from 'node:crypto';
 import { Message, Producer } from 'kafkajs';
-import { EventV1 } from '@app/contracts';
+import { DEFAULT_TOPIC_SPECS, EventV1, Topic } from '@app/contracts';
 import { publish } from './support';
 
 const TYPES = [
@@ -32,6 +32,14 @@ export function eventMessage(index: number, type?: string): Message {
   const event = pipelineEvent(index, type);
   return { key: event.source, value: JSON.stringify(event) };
 }
+
+const PARTITIONS = DEFAULT_TOPIC_SPECS[Topic.Events].partitions;
+
+/** Where event `index` could sit in the events topic: for rows made without a broker. */
+export const kafkaPositionOf = (index: number) => ({
+  partition: index % PARTITIONS,
+  offset: Math.floor(index / PARTITIONS),
+});
 
 /** Publishes `count` events of the realistic mix (or all of one `type`), optionally paced. */
 export function publishEvents(

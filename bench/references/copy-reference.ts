@@ -8,16 +8,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DEFAULT_TOPIC_SPECS, Topic } from '@app/contracts';
-import { pipelineEvent } from '../pipeline-events';
+import { kafkaPositionOf, pipelineEvent } from '../pipeline-events';
 import { ReferenceRate, referenceRate } from './reference-rate';
 
 const TABLE = 'events_copy_reference';
 /** The columns the consumer's INSERT writes; received_at takes its default, now(), as there. */
 const COLUMNS =
   'id, type, source, severity, occurred_at, value, payload, kafka_partition, kafka_offset';
-/** Partition and offset only fill their columns, spread like the events topic's messages. */
-const PARTITIONS = DEFAULT_TOPIC_SPECS[Topic.Events].partitions;
 const CHUNK_BYTES = 1024 * 1024;
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -31,6 +28,7 @@ export function copyTextField(value: string | number | null | undefined): string
 /** The COPY text of event `index` of the generator, columns in COLUMNS order. */
 export function copyTextRow(index: number): string {
   const event = pipelineEvent(index);
+  const { partition, offset } = kafkaPositionOf(index);
   return `${[
     event.id,
     event.type,
@@ -39,8 +37,8 @@ export function copyTextRow(index: number): string {
     event.occurredAt,
     event.value,
     JSON.stringify(event.payload),
-    index % PARTITIONS,
-    Math.floor(index / PARTITIONS),
+    partition,
+    offset,
   ]
     .map(copyTextField)
     .join('\t')}\n`;
