@@ -4,6 +4,10 @@
  * `bench:pipeline --cpu-prof-dir`). Self time is grouped by what the code is (kafkajs,
  * pg, our validation, GC, ...), per event when --events is given, then the top K functions.
  *
+ * V8 builtins (JSON.parse, RegExp, Buffer.byteLength's native part) and node: internals are
+ * charged to the nearest caller that is neither, tagged "via builtin": the cost of a
+ * Buffer.byteLength belongs to whoever serialises, not to Node.
+ *
  * --window FN keeps only the samples between the first and the last one with FN on the stack
  * (e.g. insertBatch: the drain, without start-up and the idle tail).
  */
@@ -39,18 +43,30 @@ const GROUPS: Array<[name: string, matches: (url: string, fn: string) => boolean
   ['other packages', (url) => url.includes('/node_modules/')],
   ['our other code', (url) => url.includes('/dist/')],
   ['node internals', (url) => url.startsWith('node:')],
-  ['V8 builtins (JSON, RegExp, ...)', (url) => url === ''],
+  ['V8 builtins, no caller of ours', () => true],
 ];
 
 const groupOf = (node: ProfileNode): string =>
-  GROUPS.find(([, matches]) => matches(node.callFrame.url, node.callFrame.functionName))?.[0] ??
-  'other';
+  GROUPS.find(([, matches]) => matches(node.callFrame.url, node.callFrame.functionName))![0];
 
-/** Indexes [from, to] of the samples between the first and last with `fn` on their stack. */
-function windowOf(profile: CpuProfile, byId: Map<number, ProfileNode>, fn: string) {
+/** A builtin or node: internal, as opposed to the VM's own (GC), (program), (idle) entries. */
+const isRuntime = ({ callFrame: { url, functionName } }: ProfileNode) =>
+  url.startsWith('node:') || (url === '' && !functionName.startsWith('('));
+
+function parentsOf(profile: CpuProfile): Map<number, number> {
   const parent = new Map<number, number>();
   for (const node of profile.nodes)
     for (const child of node.children ?? []) parent.set(child, node.id);
+  return parent;
+}
+
+/** Indexes [from, to] of the samples between the first and last with `fn` on their stack. */
+function windowOf(
+  profile: CpuProfile,
+  byId: Map<number, ProfileNode>,
+  parent: Map<number, number>,
+  fn: string,
+) {
   const onStack = new Map<number, boolean>();
   const hasFn = (id: number): boolean => {
     const known = onStack.get(id);
@@ -78,7 +94,19 @@ function main(): void {
   const windowFn = stringOption('--window', '');
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const [from, to] = windowFn ? windowOf(profile, byId, windowFn) : [0, profile.samples.length - 1];
+  const parent = parentsOf(profile);
+  const [from, to] = windowFn
+    ? windowOf(profile, byId, parent, windowFn)
+    : [0, profile.samples.length - 1];
+  /** The node itself, or for a builtin or node: internal its nearest caller that is neither. */
+  const chargedTo = (node: ProfileNode): ProfileNode => {
+    let charged = node;
+    while (isRuntime(charged) && parent.has(charged.id))
+      charged = byId.get(parent.get(charged.id)!)!;
+    return charged;
+  };
+  const nameOf = ({ callFrame: { functionName, url, lineNumber } }: ProfileNode) =>
+    `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '')}:${lineNumber + 1}`;
 
   const selfByNode = new Map<number, number>();
   let wallUs = 0;
@@ -92,10 +120,11 @@ function main(): void {
   const byFunction = new Map<string, { group: string; us: number }>();
   for (const [id, us] of selfByNode) {
     const node = byId.get(id)!;
-    const group = groupOf(node);
+    const charged = chargedTo(node);
+    const group = groupOf(charged);
     byGroup.set(group, (byGroup.get(group) ?? 0) + us);
-    const { functionName, url, lineNumber } = node.callFrame;
-    const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '')}:${lineNumber + 1}`;
+    const name =
+      charged === node ? nameOf(node) : `${nameOf(node)} via builtin, from ${nameOf(charged)}`;
     const entry = byFunction.get(name) ?? { group, us: 0 };
     entry.us += us;
     byFunction.set(name, entry);

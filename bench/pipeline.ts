@@ -27,7 +27,7 @@ import { repoRoot } from '../tools/stack/repo-root';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { publishEvents } from './pipeline-events';
-import { rowStats, waitForRows } from './pipeline-rows';
+import { storedRows } from './pipeline-rows';
 import { bareConsumerReference } from './references/bare-consumer-reference';
 import { copyReference } from './references/copy-reference';
 import { naiveBaseline } from './references/naive-baseline';
@@ -100,9 +100,8 @@ async function main(): Promise<void> {
     });
     consumer.start();
     const drainStarted = Date.now();
-    await waitForRows(client, EVENTS);
-    const drainWall = (Date.now() - drainStarted) / 1000;
-    const backlog = await rowStats(client);
+    const backlog = await storedRows(client, EVENTS);
+    const drainWall = (backlog.storedAt - drainStarted) / 1000;
     const drainRate = backlog.count / backlog.span;
     const backlogMemory = memoryOf(consumer.pid);
 
@@ -149,16 +148,14 @@ async function main(): Promise<void> {
     );
     const concurrentStarted = Date.now();
     await publishEvents(producer, eventsTopic, CONCURRENT_EVENTS, 0, 'bench.concurrent');
-    await waitForRows(client, CONCURRENT_EVENTS, "type = 'bench.concurrent'");
-    const concurrentWall = (Date.now() - concurrentStarted) / 1000;
-    const concurrent = await rowStats(client, "type = 'bench.concurrent'");
+    const concurrent = await storedRows(client, CONCURRENT_EVENTS, 'bench.concurrent');
+    const concurrentWall = (concurrent.storedAt - concurrentStarted) / 1000;
 
     // 4. Latency at a steady rate the consumer can sustain (no backlog).
     say(`[4/${steps}] latency: ${fmt(LATENCY_RATE)} events/s for ${LATENCY_SECONDS} s`);
     const pacedCount = LATENCY_RATE * LATENCY_SECONDS;
     await publishEvents(producer, eventsTopic, pacedCount, LATENCY_RATE, 'bench.paced');
-    await waitForRows(client, pacedCount, "type = 'bench.paced'");
-    const paced = await rowStats(client, "type = 'bench.paced'");
+    const paced = await storedRows(client, pacedCount, 'bench.paced');
     const memory = memoryOf(consumer.pid);
 
     // 5. Baseline.
