@@ -9,6 +9,8 @@
  *                          smaller of N and 300,000)
  *   --only backlog         the backlog run and the two references only
  *   --cpu-prof-dir DIR     run the consumer under --cpu-prof, its profile written to DIR on exit
+ *   --io-timing FILE       time the consumer's Kafka requests and pg queries (io-timing-preload.ts),
+ *                          the drain's totals written to FILE on exit
  *   --concurrent-events C  events published at full speed while the consumer runs (default 250,000)
  *   --latency-rate R       events/s for the steady-rate latency run (default 10,000)
  *   --latency-seconds S    length of that run (default 15)
@@ -19,6 +21,7 @@
  */
 import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
@@ -44,6 +47,7 @@ const EVENTS = numberOption('--events', 1_000_000);
 const REFERENCE_EVENTS = numberOption('--reference-events', Math.min(EVENTS, 300_000));
 const ONLY = stringOption('--only', 'all');
 const CPU_PROF_DIR = stringOption('--cpu-prof-dir', '');
+const IO_TIMING_FILE = stringOption('--io-timing', '');
 const CONCURRENT_EVENTS = numberOption('--concurrent-events', 250_000);
 const LATENCY_RATE = numberOption('--latency-rate', 10_000);
 const LATENCY_SECONDS = numberOption('--latency-seconds', 15);
@@ -94,8 +98,13 @@ async function main(): Promise<void> {
     say(`published in ${publishSeconds.toFixed(1)} s (${fmt(EVENTS / publishSeconds)} events/s)`);
     consumer = new AppProcess('consumer', {
       repoRoot: root,
-      env: consumerEnv,
-      nodeArgs: CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [],
+      env: IO_TIMING_FILE
+        ? { ...consumerEnv, BENCH_IO_TIMING_FILE: resolve(IO_TIMING_FILE) }
+        : consumerEnv,
+      nodeArgs: [
+        ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []),
+        ...(IO_TIMING_FILE ? ['--require', join(__dirname, 'io-timing-preload.js')] : []),
+      ],
       onLine: (line) => say(`[consumer] ${line}`),
     });
     consumer.start();
