@@ -7,7 +7,7 @@
  * then writes the first tenth of them again (a redelivery: ON CONFLICT skips them all), and
  * must leave the tables exactly as the baseline, the consumer's own statement, left them.
  * The reference is PostgreSQL's raw COPY of as many rows into a copy of the events table with
- * its indexes (no rollups, no counts, no conflict check), measured before and after the runs.
+ * its indexes (no rollups, no counts, no conflict check), measured once per round.
  */
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +31,8 @@ const spacingMs = numberOption('--spacing-ms', 1);
 /** Starts 100 s before a UTC midnight, so the rows cross a day (two partitions written). */
 const start = new Date(stringOption('--start', '2026-11-23T23:58:20Z'));
 const only = new RegExp(stringOption('--only', '.'));
+/** Runs of the whole list; the summary gives each strategy's median. */
+const rounds = numberOption('--rounds', 1);
 
 interface Pass {
   rows: number;
@@ -93,8 +95,56 @@ async function copyRate(): Promise<number> {
   }
 }
 
-const perRow = (pass: Pass): string =>
-  (pass.rows ? (pass.seconds * 1e6) / pass.rows : 0).toFixed(1);
+const microsPerRow = (pass: Pass): number => (pass.seconds * 1e6) / pass.rows;
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const spread = (values: number[]): string =>
+  values.length > 1 ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}` : '';
+
+/** µs per row of the write and of the redelivery, one entry per round. */
+interface Timings {
+  write: number[];
+  redelivery: number[];
+}
+
+/**
+ * Runs every chosen strategy `rounds` times, each round starting one strategy later so no
+ * strategy always runs first or last, and the COPY reference once per round.
+ */
+async function measure(
+  chosen: Strategy[],
+  rows: PersistableEvent[],
+): Promise<{ timings: Map<Strategy, Timings>; copyRates: number[] }> {
+  const timings = new Map(chosen.map((strategy) => [strategy, { write: [], redelivery: [] }]));
+  const copyRates: number[] = [];
+  let baseline: TableContents | undefined;
+  for (let round = 0; round < rounds; round++) {
+    copyRates.push(await copyRate());
+    say(`round ${round + 1}: raw COPY ${fmt(copyRates[round])} rows/s`);
+    for (let i = 0; i < chosen.length; i++) {
+      const strategy = chosen[(round + i) % chosen.length];
+      const result = await run(strategy, rows);
+      // Round 1 runs the baseline first: every run after it must store the same.
+      baseline ??= result.contents;
+      const differences = contentDifferences(baseline, result.contents);
+      if (differences.length > 0)
+        throw new Error(`${strategy.name} stored other contents: ${differences.join('; ')}`);
+      const timing = timings.get(strategy) as Timings;
+      timing.write.push(microsPerRow(result.write));
+      timing.redelivery.push(microsPerRow(result.redelivery));
+      say(
+        `  ${strategy.name.padEnd(28)} ${fmt(rate(result.write)).padStart(7)} rows/s, ` +
+          `redelivery ${fmt(rate(result.redelivery))} rows/s`,
+      );
+    }
+  }
+  say(`tables, identical for every run: ${JSON.stringify(baseline)}`);
+  return { timings, copyRates };
+}
+
 const rate = (pass: Pass): number => pass.rows / pass.seconds;
 
 async function main(): Promise<void> {
@@ -103,32 +153,33 @@ async function main(): Promise<void> {
     (strategy, index) => index === 0 || only.test(strategy.name),
   );
   say(
-    `${fmt(total)} rows in batches of ${fmt(batchSize)}, then ${redeliverPercent}% again; ` +
-      `events + rollups + counts per batch, each strategy on a fresh database`,
+    `${fmt(total)} rows in batches of ${fmt(batchSize)}, then the first ${redeliverPercent}% ` +
+      `again; events + rollups + counts per batch; each run on a fresh database; ${rounds} round(s)`,
   );
-  const copyBefore = await copyRate();
-  say(`reference: raw COPY into a copy of events with its indexes: ${fmt(copyBefore)} rows/s`);
+  const { timings, copyRates } = await measure(chosen, rows);
+  const copy = median(copyRates);
+  const baseline = median((timings.get(chosen[0]) as Timings).write);
   say(
-    `${'strategy'.padEnd(28)}${'rows/s'.padStart(9)}${'µs/row'.padStart(8)}` +
-      `${'/COPY'.padStart(7)}${'redelivered/s'.padStart(15)}${'µs/row'.padStart(8)}`,
+    `\nmedians of ${rounds} round(s); reference: raw COPY into a copy of events with its ` +
+      `indexes, ${fmt(copy)} rows/s (${(1e6 / copy).toFixed(1)} µs/row)`,
   );
-  let baseline: TableContents | undefined;
-  for (const strategy of chosen) {
-    const result = await run(strategy, rows);
-    baseline ??= result.contents;
-    const differences = contentDifferences(baseline, result.contents);
-    if (differences.length > 0)
-      throw new Error(`${strategy.name} stored other contents: ${differences.join('; ')}`);
+  say(
+    `${'strategy'.padEnd(28)}${'rows/s'.padStart(8)}${'µs/row'.padStart(8)}${'range'.padStart(12)}` +
+      `${'vs base'.padStart(9)}${'/COPY'.padStart(7)}${'redelivered/s'.padStart(15)}` +
+      `${'µs/row'.padStart(8)}`,
+  );
+  for (const [strategy, timing] of timings) {
+    const write = median(timing.write);
+    const redelivery = median(timing.redelivery);
+    const delta = write - baseline;
     say(
-      `${strategy.name.padEnd(28)}${fmt(rate(result.write)).padStart(9)}` +
-        `${perRow(result.write).padStart(8)}` +
-        `${`${Math.round((100 * rate(result.write)) / copyBefore)}%`.padStart(7)}` +
-        `${fmt(rate(result.redelivery)).padStart(15)}${perRow(result.redelivery).padStart(8)}`,
+      `${strategy.name.padEnd(28)}${fmt(1e6 / write).padStart(8)}${write.toFixed(1).padStart(8)}` +
+        `${spread(timing.write).padStart(12)}` +
+        `${`${delta > 0 ? '+' : ''}${delta.toFixed(1)}`.padStart(9)}` +
+        `${`${Math.round((100 * 1e6) / write / copy)}%`.padStart(7)}` +
+        `${fmt(1e6 / redelivery).padStart(15)}${redelivery.toFixed(1).padStart(8)}`,
     );
   }
-  const copyAfter = await copyRate();
-  say(`reference again after the runs: ${fmt(copyAfter)} rows/s (ratios above use the first)`);
-  say(`tables as the baseline's: ${JSON.stringify(baseline)}`);
 }
 
 main().catch((error: unknown) => {
