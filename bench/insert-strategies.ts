@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { DEFAULT_DATABASE_URL } from '@app/config';
 import { PersistableEvent } from '../apps/consumer/src/repositories/event-batch.repository';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
+import { Costs, costMeter } from './insert/costs';
 import { TableContents, contentDifferences, tableContents } from './insert/contents';
 import { productStatement } from './insert/product-statement';
 import { batchesOf, benchRows } from './insert/rows';
@@ -37,6 +38,7 @@ const rounds = numberOption('--rounds', 1);
 interface Pass {
   rows: number;
   seconds: number;
+  costs: Costs;
 }
 
 async function timedPass(
@@ -46,12 +48,14 @@ async function timedPass(
 ): Promise<Pass & { inserted: number }> {
   let inserted = 0;
   let rows = 0;
+  const spent = await costMeter(client);
   const started = performance.now();
   for (const batch of batches) {
     inserted += await strategy.method.write(client, batch);
     rows += batch.length;
   }
-  return { rows, inserted, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  return { rows, inserted, seconds, costs: await spent() };
 }
 
 interface Result {
@@ -104,10 +108,13 @@ const median = (values: number[]): number => {
 const spread = (values: number[]): string =>
   values.length > 1 ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}` : '';
 
-/** µs per row of the write and of the redelivery, one entry per round. */
+/** Per row, one entry per round: wall µs of the write and of the redelivery; the write's costs. */
 interface Timings {
   write: number[];
   redelivery: number[];
+  serverCpu: number[];
+  clientCpu: number[];
+  walBytes: number[];
 }
 
 /**
@@ -118,7 +125,12 @@ async function measure(
   chosen: Strategy[],
   rows: PersistableEvent[],
 ): Promise<{ timings: Map<Strategy, Timings>; copyRates: number[] }> {
-  const timings = new Map(chosen.map((strategy) => [strategy, { write: [], redelivery: [] }]));
+  const timings = new Map<Strategy, Timings>(
+    chosen.map((strategy) => [
+      strategy,
+      { write: [], redelivery: [], serverCpu: [], clientCpu: [], walBytes: [] },
+    ]),
+  );
   const copyRates: number[] = [];
   let baseline: TableContents | undefined;
   for (let round = 0; round < rounds; round++) {
@@ -135,6 +147,10 @@ async function measure(
       const timing = timings.get(strategy) as Timings;
       timing.write.push(microsPerRow(result.write));
       timing.redelivery.push(microsPerRow(result.redelivery));
+      const { costs, rows: written } = result.write;
+      timing.serverCpu.push((costs.serverCpuSeconds * 1e6) / written);
+      timing.clientCpu.push((costs.clientCpuSeconds * 1e6) / written);
+      timing.walBytes.push(costs.walBytes / written);
       say(
         `  ${strategy.name.padEnd(28)} ${fmt(rate(result.write)).padStart(7)} rows/s, ` +
           `redelivery ${fmt(rate(result.redelivery))} rows/s`,
@@ -161,11 +177,14 @@ async function main(): Promise<void> {
   const baseline = median((timings.get(chosen[0]) as Timings).write);
   say(
     `\nmedians of ${rounds} round(s); reference: raw COPY into a copy of events with its ` +
-      `indexes, ${fmt(copy)} rows/s (${(1e6 / copy).toFixed(1)} µs/row)`,
+      `indexes, ${fmt(copy)} rows/s (${(1e6 / copy).toFixed(1)} µs/row)\n` +
+      'per row of the write: wall µs, its range over the rounds and change against the ' +
+      "baseline; CPU µs of the statements' PostgreSQL backend and of this process; WAL bytes",
   );
   say(
     `${'strategy'.padEnd(28)}${'rows/s'.padStart(8)}${'µs/row'.padStart(8)}${'range'.padStart(12)}` +
-      `${'vs base'.padStart(9)}${'/COPY'.padStart(7)}${'redelivered/s'.padStart(15)}` +
+      `${'vs base'.padStart(9)}${'/COPY'.padStart(7)}${'pg CPU'.padStart(8)}` +
+      `${'node CPU'.padStart(9)}${'WAL B'.padStart(7)}${'redelivered/s'.padStart(15)}` +
       `${'µs/row'.padStart(8)}`,
   );
   for (const [strategy, timing] of timings) {
@@ -177,6 +196,9 @@ async function main(): Promise<void> {
         `${spread(timing.write).padStart(12)}` +
         `${`${delta > 0 ? '+' : ''}${delta.toFixed(1)}`.padStart(9)}` +
         `${`${Math.round((100 * 1e6) / write / copy)}%`.padStart(7)}` +
+        `${median(timing.serverCpu).toFixed(1).padStart(8)}` +
+        `${median(timing.clientCpu).toFixed(1).padStart(9)}` +
+        `${fmt(median(timing.walBytes)).padStart(7)}` +
         `${fmt(1e6 / redelivery).padStart(15)}${redelivery.toFixed(1).padStart(8)}`,
     );
   }
