@@ -11,6 +11,8 @@ import { CreateIncidentsAndDeliveries1764000000000 } from './migrations/17640000
 import { CreateRulesAndAuditLog1765000000000 } from './migrations/1765000000000-CreateRulesAndAuditLog';
 import { CreateEventCounts1766000000000 } from './migrations/1766000000000-CreateEventCounts';
 import { CreateGatewaySettings1767000000000 } from './migrations/1767000000000-CreateGatewaySettings';
+import { PartitionEventsByDay1768000000000 } from './migrations/1768000000000-PartitionEventsByDay';
+import { IndexDeliveriesByTime1768000000001 } from './migrations/1768000000001-IndexDeliveriesByTime';
 import { withMigrationLock } from './migration-lock';
 
 export const ENTITIES = [
@@ -29,6 +31,8 @@ export const MIGRATIONS = [
   CreateRulesAndAuditLog1765000000000,
   CreateEventCounts1766000000000,
   CreateGatewaySettings1767000000000,
+  PartitionEventsByDay1768000000000,
+  IndexDeliveriesByTime1768000000001,
 ];
 
 export interface DatabaseOptions {

@@ -8,3 +8,4 @@ export * from './entities/alert-rule.entity';
 export * from './entities/audit-entry.entity';
 export * from './data-source';
 export * from './database.module';
+export * from './retention';

@@ -10,6 +10,7 @@ import type { ChannelType, DeliveryOutcome, LifecycleKind } from '@app/contracts
  */
 @Entity({ name: 'deliveries' })
 @Index('deliveries_incident_at_idx', ['incidentId', 'at'])
+@Index('deliveries_at_idx', ['at'])
 export class DeliveryEntity {
   /** Deterministic per (incident, kind, channel index, attempt): a replay is recognised. */
   @PrimaryColumn('uuid')

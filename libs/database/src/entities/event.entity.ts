@@ -1,12 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Severity } from '@app/contracts';
 
-/** One accepted event. Written only by the consumer, in batches (see EventBatchRepository). */
+/**
+ * One accepted event. Written only by the consumer, in batches (see EventBatchRepository), into
+ * a table partitioned by UTC day of `occurred_at` (PartitionEventsByDay migration), whose key
+ * is (id, occurred_at).
+ */
 @Entity({ name: 'events' })
 @Index('events_occurred_at_idx', ['occurredAt', 'id'])
 @Index('events_type_occurred_at_idx', ['type', 'occurredAt'])
 @Index('events_source_occurred_at_idx', ['source', 'occurredAt'])
-@Index('events_severity_occurred_at_idx', ['severity', 'occurredAt'])
 export class EventEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -20,7 +23,7 @@ export class EventEntity {
   @Column({ type: 'varchar', length: 8 })
   severity: Severity;
 
-  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  @PrimaryColumn({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
 
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
