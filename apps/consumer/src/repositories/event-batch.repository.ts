@@ -26,7 +26,7 @@ WITH inserted AS (
   INSERT INTO events (id, type, source, severity, occurred_at, value, payload, kafka_partition, kafka_offset)
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
                        $6::float8[], $7::jsonb[], $8::int[], $9::bigint[])
-  ON CONFLICT (id) DO NOTHING
+  ON CONFLICT (id, occurred_at) DO NOTHING
   RETURNING type, source, severity, occurred_at, value
 ),
 rollup AS (
@@ -56,19 +56,22 @@ counts AS (
 SELECT count(*)::int AS inserted FROM inserted`;
 
 /**
- * The events of a batch (the first seven columns of INSERT_BATCH_SQL) whose id is stored with
- * other content, by position (1-based). Run after the insert, so a row the batch itself
- * inserted compares equal to itself, and a second row with its id in the same batch does
- * not. jsonb compares by value, so key order and spacing in the original JSON do not matter.
+ * The events of a batch (the first seven columns of INSERT_BATCH_SQL) whose key (id,
+ * occurred_at) is stored with other content, by position (1-based). Run after the insert, so a
+ * row the batch itself inserted compares equal to itself, and a second row with its key in the
+ * same batch does not. jsonb compares by value, so key order and spacing in the original JSON
+ * do not matter. An id stored with another occurred_at is another event (the table is
+ * partitioned by occurred_at, so its key holds it): joining on both columns also finds the
+ * stored row in one partition instead of probing every one.
  */
 const FIND_CONFLICTS_SQL = `
 SELECT i.n::int AS n
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
               $6::float8[], $7::jsonb[])
        WITH ORDINALITY AS i(id, type, source, severity, occurred_at, value, payload, n)
-  JOIN events e ON e.id = i.id
- WHERE (e.type, e.source, e.severity, e.occurred_at, e.value, e.payload)
-       IS DISTINCT FROM (i.type, i.source, i.severity, i.occurred_at, i.value, i.payload)`;
+  JOIN events e ON e.id = i.id AND e.occurred_at = i.occurred_at
+ WHERE (e.type, e.source, e.severity, e.value, e.payload)
+       IS DISTINCT FROM (i.type, i.source, i.severity, i.value, i.payload)`;
 
 @Injectable()
 export class EventBatchRepository {
@@ -85,8 +88,8 @@ export class EventBatchRepository {
   }
 
   /**
-   * Positions (0-based) of the events whose id is stored with a different type, source,
-   * severity, occurredAt, value or payload. Only worth asking when insertBatch skipped some.
+   * Positions (0-based) of the events whose id and occurredAt are stored with a different
+   * type, source, severity, value or payload. Only worth asking when insertBatch skipped some.
    */
   async findConflicts(events: readonly PersistableEvent[]): Promise<number[]> {
     if (events.length === 0) return [];
