@@ -38,3 +38,56 @@ describe('ConsumerConfig EVENT_ID_SECRET', () => {
     expect(loadConfig(ConsumerConfig, { env: SECRET }).eventIdSecret).toBe(SECRET.EVENT_ID_SECRET);
   });
 });
+
+describe('ConsumerConfig retention', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(ConsumerConfig, { env: { ...SECRET, ...env } });
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+  };
+
+  it('defaults to events 30 days, counts and incidents 400, deliveries 90, 7 days ahead, hourly', () => {
+    expect(loadConfig(ConsumerConfig, { env: SECRET })).toMatchObject({
+      eventsRetentionDays: 30,
+      countsRetentionDays: 400,
+      incidentsRetentionDays: 400,
+      deliveriesRetentionDays: 90,
+      partitionsAheadDays: 7,
+      retentionIntervalSeconds: 3600,
+    });
+  });
+
+  it('takes 0 for ever, and refuses negative, fractional and unparsable days', () => {
+    expect(
+      problemsOf({
+        EVENTS_RETENTION_DAYS: '0',
+        COUNTS_RETENTION_DAYS: '0',
+        DELIVERIES_RETENTION_DAYS: '0',
+      }),
+    ).toEqual([]);
+    expect(problemsOf({ INCIDENTS_RETENTION_DAYS: '-1' })).toEqual([
+      'INCIDENTS_RETENTION_DAYS: incidentsRetentionDays must not be less than 0',
+    ]);
+    expect(problemsOf({ EVENTS_PARTITIONS_AHEAD_DAYS: '1.5' })).toEqual([
+      'EVENTS_PARTITIONS_AHEAD_DAYS: partitionsAheadDays must be an integer number',
+    ]);
+    expect(problemsOf({ DELIVERIES_RETENTION_DAYS: 'ninety' })).toHaveLength(1);
+  });
+
+  it('keeps the hour and day counts at least as long as the events', () => {
+    const problem =
+      'COUNTS_RETENTION_DAYS: must be 0 (for ever) or at least EVENTS_RETENTION_DAYS, which must not be 0 then';
+    expect(problemsOf({ EVENTS_RETENTION_DAYS: '60', COUNTS_RETENTION_DAYS: '30' })).toEqual([
+      problem,
+    ]);
+    // Events kept for ever: the counts (400 days unless set) must be too.
+    expect(problemsOf({ EVENTS_RETENTION_DAYS: '0' })).toEqual([
+      problem.replace('COUNTS_RETENTION_DAYS:', 'COUNTS_RETENTION_DAYS (not set):'),
+    ]);
+    expect(problemsOf({ EVENTS_RETENTION_DAYS: '60', COUNTS_RETENTION_DAYS: '60' })).toEqual([]);
+  });
+});

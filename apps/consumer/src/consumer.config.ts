@@ -1,8 +1,29 @@
-import { IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsString, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { DatabaseServiceConfig, Env, EventIdSecretSetting, ToNumber } from '@app/config';
 import { DEFAULT_EVENT_LIMITS } from '@app/contracts';
+import { DEFAULT_RETENTION, RetentionSettings } from '@app/database';
 
-export class ConsumerConfig extends DatabaseServiceConfig {
+/** A century: far beyond any retention, and within what dates can count in days. */
+const MAX_RETENTION_DAYS = 36_500;
+
+/**
+ * Hour and day counts must be kept at least as long as the events: analytics read them for
+ * any range, and past the events retention they are all that is left (docs/api.md).
+ */
+const KeptAtLeastAsLongAsEvents = () =>
+  ValidateBy({
+    name: 'keptAtLeastAsLongAsEvents',
+    validator: {
+      validate: (days: unknown, args) => {
+        const events = (args!.object as ConsumerConfig).eventsRetentionDays;
+        return days === 0 || (events !== 0 && Number(days) >= events);
+      },
+      defaultMessage: () =>
+        'must be 0 (for ever) or at least EVENTS_RETENTION_DAYS, which must not be 0 then',
+    },
+  });
+
+export class ConsumerConfig extends DatabaseServiceConfig implements RetentionSettings {
   @Env('CONSUMER_PORT', 'HTTP port of the consumer (health, metrics)')
   override port = 3001;
 
@@ -78,6 +99,67 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @Min(100)
   @Max(60000)
   retryMaxDelayMs = 10000;
+
+  @Env(
+    'EVENTS_RETENTION_DAYS',
+    'Days events are kept, with their per-minute rollups and counts: older day partitions are dropped (0: for ever)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_DAYS)
+  eventsRetentionDays = DEFAULT_RETENTION.eventsRetentionDays;
+
+  @Env(
+    'EVENTS_PARTITIONS_AHEAD_DAYS',
+    'Day partitions of events made ahead of today by each retention pass',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(366)
+  partitionsAheadDays = DEFAULT_RETENTION.partitionsAheadDays;
+
+  @Env(
+    'COUNTS_RETENTION_DAYS',
+    'Days the hour and day event counts are kept (0: for ever; else at least EVENTS_RETENTION_DAYS)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_DAYS)
+  @KeptAtLeastAsLongAsEvents()
+  countsRetentionDays = DEFAULT_RETENTION.countsRetentionDays;
+
+  @Env(
+    'INCIDENTS_RETENTION_DAYS',
+    'Days resolved incidents are kept after their resolution, with their deliveries (0: for ever); open ones always',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_DAYS)
+  incidentsRetentionDays = DEFAULT_RETENTION.incidentsRetentionDays;
+
+  @Env(
+    'DELIVERIES_RETENTION_DAYS',
+    'Days delivery records are kept, whatever their incident (0: for ever)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_DAYS)
+  deliveriesRetentionDays = DEFAULT_RETENTION.deliveriesRetentionDays;
+
+  @Env(
+    'RETENTION_INTERVAL_SECONDS',
+    'Seconds between two retention passes (partitions ahead, expired data); one also runs at start-up',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  retentionIntervalSeconds = 3600;
 
   /** The notifications pipeline's consumer group: the setting, or derived from `groupId`. */
   effectiveNotificationsGroupId(): string {

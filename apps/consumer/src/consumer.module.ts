@@ -5,6 +5,8 @@ import { HealthModule, MetricsModule } from '@app/observability';
 import { ConsumerConfig } from './consumer.config';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
 import { NotificationsMetrics } from './metrics/notifications.metrics';
+import { RetentionMetrics } from './metrics/retention.metrics';
+import { RetentionService } from './retention/retention.service';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { DeliveryRepository } from './repositories/delivery.repository';
 import { EventBatchRepository } from './repositories/event-batch.repository';
@@ -38,6 +40,8 @@ export class ConsumerModule {
         { provide: ConsumerConfig, useValue: config },
         ConsumerMetrics,
         NotificationsMetrics,
+        RetentionMetrics,
+        RetentionService,
         {
           // One retrier for both pipelines, so the "waiting" gauge sees every waiting batch.
           provide: DependencyRetrier,

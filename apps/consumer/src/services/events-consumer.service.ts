@@ -7,6 +7,7 @@ import { ConsumerMetrics } from '../metrics/consumer.metrics';
 import { EventsPipeline } from '../pipelines/events.pipeline';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { EventBatchRepository } from '../repositories/event-batch.repository';
+import { RetentionService } from '../retention/retention.service';
 import { DependencyRetrier } from '@app/resilience';
 import { pipelineConsumer } from './pipeline-consumer';
 
@@ -18,6 +19,7 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly kafka: Kafka,
     private readonly config: ConsumerConfig,
+    private readonly retention: RetentionService,
     repository: EventBatchRepository,
     deadLetters: DeadLetterPublisher,
     retrier: DependencyRetrier,
@@ -43,6 +45,8 @@ export class EventsConsumerService implements OnApplicationBootstrap, BeforeAppl
       prefix: this.config.kafkaTopicPrefix,
       partitions: { [Topic.Events]: this.config.eventsTopicPartitions },
     });
+    // Before the first batch, so that today's partition of `events` is there for it.
+    await this.retention.start();
     await this.group.start();
   }
 
