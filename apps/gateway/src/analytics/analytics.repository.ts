@@ -160,6 +160,8 @@ export class AnalyticsRepository {
     buckets: readonly SignedBucket[],
     keys: KeyIndex,
   ): Promise<BucketCounts[]> {
+    // With GATEWAY_ANALYTICS_SETTLED_SECONDS=0 every span is read as an open one: none here.
+    if (buckets.length === 0) return [];
     const params: unknown[] = [];
     const counted = countRowsSql({ dimension }, spansOfBuckets(buckets), params);
     // Grouped by bucket only: few groups, where grouping by key too would hash every row.
@@ -173,6 +175,22 @@ export class AnalyticsRepository {
       found.set(`${row.resolution} ${row.at * 1000}`, bucketCountsOf(keys, row.keys, row.counts));
     }
     return buckets.map((b) => found.get(`${b.resolution} ${b.start}`) ?? NO_COUNTS);
+  }
+
+  /**
+   * The start of the first UTC day whose per-minute rollups and counts are all there (epoch
+   * ms): the consumer's retention deletes them a whole day at a time, oldest first, so from
+   * the day of the oldest one left they are complete. Infinity when there are none: then only
+   * hours and days can answer. One step down the counts' primary key, asked afresh every time:
+   * events stored late for an older day move it back at once.
+   */
+  async minutesKeptFrom(): Promise<number> {
+    const [row] = await this.statements.query<{ day: number | null }>(
+      `SELECT (extract(epoch FROM date_trunc('day', min(bucket), 'UTC')) * 1000)::float8 AS day
+         FROM event_counts WHERE resolution = 'minute' AND dimension = 'total'`,
+      [],
+    );
+    return row.day ?? Number.POSITIVE_INFINITY;
   }
 
   /** Incidents opened in the range, by their current status. */

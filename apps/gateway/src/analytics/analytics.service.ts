@@ -8,8 +8,15 @@ import {
   TimeSeriesQueryDto,
 } from './analytics.dto';
 import { AnalyticsRepository, Range } from './analytics.repository';
-import { coveringBuckets, minuteAligned } from './covering-buckets';
-import { bucketCount, fillBuckets, Interval, MAX_POINTS } from './time-buckets';
+import { countableRange, coveringBuckets, minuteAligned } from './covering-buckets';
+import {
+  bucketCount,
+  bucketStart,
+  fillBuckets,
+  Interval,
+  INTERVAL_SECONDS,
+  MAX_POINTS,
+} from './time-buckets';
 
 /** Without from/to, analytics look at the last 24 hours; no range may exceed a year. */
 const DEFAULT_SPAN_MS = 86_400_000;
@@ -21,7 +28,7 @@ export class AnalyticsService {
 
   async summary(query: TimeRangeQueryDto): Promise<SummaryDto> {
     const range = this.range(query);
-    const spans = spansOf(range);
+    const spans = await this.spansOf(range);
     const [bySeverity, byType, topSources, incidentsByStatus] = await Promise.all([
       this.analytics.countsBy('severity', spans, SEVERITIES.length),
       this.analytics.countsBy('type', spans, 50),
@@ -38,10 +45,9 @@ export class AnalyticsService {
   async severityDistribution(query: TimeRangeQueryDto): Promise<SeverityDistributionDto> {
     const range = this.range(query);
     const counts = new Map(
-      (await this.analytics.countsBy('severity', spansOf(range), SEVERITIES.length)).map((c) => [
-        c.key,
-        c.count,
-      ]),
+      (await this.analytics.countsBy('severity', await this.spansOf(range), SEVERITIES.length)).map(
+        (c) => [c.key, c.count],
+      ),
     );
     return {
       ...iso(range),
@@ -61,15 +67,33 @@ export class AnalyticsService {
     // source is only in the per-minute rollups, which coarser buckets would read all the same.
     const coarsest =
       query.type !== undefined && query.source !== undefined ? 'minute' : query.interval;
-    const counts = await this.analytics.series(spansOf(range, coarsest), query.interval, {
-      type: query.type,
-      source: query.source,
-    });
+    const counts = await this.analytics.series(
+      await this.spansOf(range, coarsest),
+      query.interval,
+      {
+        type: query.type,
+        source: query.source,
+      },
+    );
     return {
       interval: query.interval,
       ...iso(range),
       points: fillBuckets(range.from, range.to, query.interval, counts),
     };
+  }
+
+  /**
+   * The stored buckets that answer for the range, none coarser than `coarsest`; an end where
+   * the per-minute data has expired counts to a whole hour (`countableRange`).
+   */
+  private async spansOf(range: Range, coarsest: Interval = 'day') {
+    const minutes = countedMinutes(range);
+    const now = Date.now();
+    // Retention keeps at least yesterday's minutes: ranges from then on need not ask.
+    const minutesFrom =
+      minutes.from.getTime() >= yesterday(now) ? 0 : await this.analytics.minutesKeptFrom();
+    const { from, to } = countableRange(minutes.from.getTime(), minutes.to.getTime(), minutesFrom);
+    return coveringBuckets(from, to, coarsest, now);
   }
 
   private range(query: TimeRangeQueryDto): Range {
@@ -81,16 +105,13 @@ export class AnalyticsService {
   }
 }
 
+/** The start of yesterday, UTC: the oldest minute EVENTS_RETENTION_DAYS (at least 1) keeps. */
+const yesterday = (now: number) => bucketStart(now, 'day') - INTERVAL_SECONDS.day * 1000;
+
 /** The whole minutes the counts answer for: those that start inside the range. */
 function countedMinutes(range: Range): Range {
   const { from, to } = minuteAligned(range.from, range.to);
   return { from: new Date(from), to: new Date(to) };
-}
-
-/** The stored buckets that answer for the range, none coarser than `coarsest`. */
-function spansOf(range: Range, coarsest: Interval = 'day') {
-  const { from, to } = countedMinutes(range);
-  return coveringBuckets(from.getTime(), to.getTime(), coarsest, Date.now());
 }
 
 const iso = (range: Range) => ({ from: range.from.toISOString(), to: range.to.toISOString() });

@@ -1,4 +1,4 @@
-import { BucketSpan, coveringBuckets, minuteAligned } from './covering-buckets';
+import { BucketSpan, countableRange, coveringBuckets, minuteAligned } from './covering-buckets';
 import { INTERVAL_SECONDS, Interval } from './time-buckets';
 
 const at = (iso: string) => Date.parse(iso);
@@ -137,5 +137,45 @@ describe('minuteAligned', () => {
       from: at('2026-11-20T10:00:00Z'),
       to: at('2026-11-20T10:05:00Z'),
     });
+  });
+});
+
+describe('countableRange', () => {
+  const minutesFrom = at('2026-11-05T00:00:00Z');
+  const range = (from: string, to: string) => {
+    const counted = countableRange(at(from), at(to), minutesFrom);
+    return [new Date(counted.from).toISOString(), new Date(counted.to).toISOString()];
+  };
+
+  it('leaves ends where the minutes are kept', () => {
+    expect(range('2026-11-05T00:00:00Z', '2026-11-06T10:17:00Z')).toEqual([
+      '2026-11-05T00:00:00.000Z',
+      '2026-11-06T10:17:00.000Z',
+    ]);
+  });
+
+  it('moves an end before them to the next whole hour: an hour counts when it starts inside the range', () => {
+    expect(range('2026-11-03T10:01:00Z', '2026-11-06T10:17:00Z')).toEqual([
+      '2026-11-03T11:00:00.000Z',
+      '2026-11-06T10:17:00.000Z',
+    ]);
+    expect(range('2026-11-03T10:59:00Z', '2026-11-04T23:01:00Z')).toEqual([
+      '2026-11-03T11:00:00.000Z',
+      '2026-11-05T00:00:00.000Z',
+    ]);
+    expect(range('2026-11-03T10:00:00Z', '2026-11-03T12:00:00Z')).toEqual([
+      '2026-11-03T10:00:00.000Z',
+      '2026-11-03T12:00:00.000Z',
+    ]);
+  });
+
+  it('gives every cover of the moved range whole hours only where minutes are gone', () => {
+    const counted = countableRange(
+      at('2026-11-03T10:31:00Z'),
+      at('2026-11-05T00:07:00Z'),
+      minutesFrom,
+    );
+    const spans = coveringBuckets(counted.from, counted.to);
+    expect(spans.filter((s) => s.resolution === 'minute' && s.from < minutesFrom)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ export interface BucketSpan {
 
 const COARSEST_FIRST: readonly Interval[] = ['day', 'hour', 'minute'];
 const MINUTE_MS = INTERVAL_SECONDS.minute * 1000;
+const HOUR_MS = INTERVAL_SECONDS.hour * 1000;
 const unitMs = (resolution: Interval) => INTERVAL_SECONDS[resolution] * 1000;
 
 /**
@@ -108,4 +109,21 @@ function cheapestCover(
 export function minuteAligned(from: Date, to: Date): { from: number; to: number } {
   const up = (time: number) => Math.ceil(time / MINUTE_MS) * MINUTE_MS;
   return { from: up(from.getTime()), to: up(to.getTime()) };
+}
+
+/**
+ * The part of a minute-aligned range that stored buckets answer exactly when the per-minute
+ * rollups and counts before `minutesFrom` are gone: the consumer's retention deletes them a
+ * whole UTC day at a time, with the events, and keeps the hour and day counts longer. An end
+ * before `minutesFrom` moves to a whole hour as ends move to whole minutes: an hour counts when
+ * it starts inside the range. Left alone, such an end would count as the hour it falls in or as
+ * the next one, whichever cover read fewer buckets.
+ */
+export function countableRange(
+  from: number,
+  to: number,
+  minutesFrom: number,
+): { from: number; to: number } {
+  const up = (time: number) => (time < minutesFrom ? Math.ceil(time / HOUR_MS) * HOUR_MS : time);
+  return { from: up(from), to: up(to) };
 }
