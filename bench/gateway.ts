@@ -22,9 +22,10 @@
  */
 import 'reflect-metadata';
 import { cpus } from 'node:os';
+import { Client } from 'pg';
 import { createScratchDatabase, ScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
-import { eventCountRowsSql } from '@app/database';
+import { addDays, dayOf, ensureDayPartitions, eventCountRowsSql } from '@app/database';
 import { AppProcess } from '../tools/stack/app-process';
 import { repoRoot } from '../tools/stack/repo-root';
 import {
@@ -49,8 +50,22 @@ const KEY = 'bench-read-key-0123456789';
 const CHUNK = 1_000_000;
 const TARGET_P95_MS = 50;
 
+/** A partition for each day the events fall in, as the consumer's retention pass makes them. */
+async function partitionDays(db: ScratchDatabase, from: number, to: number): Promise<void> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const days: number[] = [];
+    for (let day = dayOf(from); day <= to; day = addDays(day, 1)) days.push(day);
+    await ensureDayPartitions(client, days);
+  } finally {
+    await client.end();
+  }
+}
+
 async function load(db: ScratchDatabase, now: number): Promise<number> {
   const started = Date.now();
+  await partitionDays(db, now - DAYS * 86_400_000, now);
   const from = new Date(now - DAYS * 86_400_000).toISOString();
   for (let first = 0; first < EVENTS; first += CHUNK) {
     const last = Math.min(EVENTS, first + CHUNK) - 1;

@@ -3,7 +3,7 @@ import {
   SchemaVariant,
   asMigrated,
   brinOccurredAt,
-  partitionedByDay,
+  unpartitioned,
   withoutIndexes,
 } from './schemas';
 import { WriteMethod, copyStaging, copyStagingPresummed, unnestProduct } from './write-methods';
@@ -27,8 +27,8 @@ export function strategies(productSql: string): Strategy[] {
     strategy('1 baseline', asMigrated, unnestProduct, productSql),
     strategy('2 copy+staging', asMigrated, copyStaging, productSql),
     strategy('3 copy+node sums', asMigrated, copyStagingPresummed, productSql),
-    strategy('4 partitioned', partitionedByDay, unnestProduct, productSql),
-    strategy('4+3 partitioned copy+sums', partitionedByDay, copyStagingPresummed, productSql),
+    strategy('4 unpartitioned', unpartitioned, unnestProduct, productSql),
+    strategy('4+3 unpartitioned copy+sums', unpartitioned, copyStagingPresummed, productSql),
     strategy(
       '5a -type idx',
       withoutIndexes('events_type_occurred_at_idx'),
@@ -42,21 +42,11 @@ export function strategies(productSql: string): Strategy[] {
       productSql,
     ),
     strategy(
-      '5c -severity idx',
-      withoutIndexes('events_severity_occurred_at_idx'),
+      '5c -2 filter idx',
+      withoutIndexes('events_type_occurred_at_idx', 'events_source_occurred_at_idx'),
       unnestProduct,
       productSql,
     ),
-    strategy(
-      '5d -3 filter idx',
-      withoutIndexes(
-        'events_type_occurred_at_idx',
-        'events_source_occurred_at_idx',
-        'events_severity_occurred_at_idx',
-      ),
-      unnestProduct,
-      productSql,
-    ),
-    strategy('5e BRIN occurred_at', brinOccurredAt, unnestProduct, productSql),
+    strategy('5d BRIN occurred_at', brinOccurredAt, unnestProduct, productSql),
   ];
 }

@@ -23,12 +23,15 @@ export interface WriteMethod {
   write(client: Client, rows: readonly PersistableEvent[]): Promise<number>;
 }
 
-/** The product's statement for `schema`: its events conflict target instead of `(id)`. */
+/** The conflict target of the product's events insert. */
+const PRODUCT_CONFLICT = '(id, occurred_at)';
+
+/** The product's statement for `schema`: its events conflict target instead of the product's. */
 function forSchema(productSql: string, schema: SchemaVariant): string {
-  if (schema.eventsConflict === '(id)') return productSql;
+  if (schema.eventsConflict === PRODUCT_CONFLICT) return productSql;
   return swap(
     productSql,
-    'ON CONFLICT (id) DO NOTHING',
+    `ON CONFLICT ${PRODUCT_CONFLICT} DO NOTHING`,
     `ON CONFLICT ${schema.eventsConflict} DO NOTHING`,
   );
 }

@@ -80,6 +80,25 @@ export async function createDayPartition(client: ClientBase, day: UtcDay): Promi
 }
 
 /**
+ * Makes the partition of each of `days` that has none yet (`createDayPartition`), as the
+ * consumer's retention pass would have while their events arrived: for loading events of past
+ * days in bulk (benchmarks, tests). Returns the partitions made.
+ */
+export async function ensureDayPartitions(
+  client: ClientBase,
+  days: readonly UtcDay[],
+): Promise<string[]> {
+  const existing = new Set(await dayPartitions(client));
+  const made: string[] = [];
+  for (const day of new Set(days)) {
+    if (existing.has(day)) continue;
+    await createDayPartition(client, day);
+    made.push(partitionName(day));
+  }
+  return made;
+}
+
+/**
  * Drops the partition of one day, with its rows: no row-by-row DELETE, no dead tuples left for
  * vacuum. Takes an ACCESS EXCLUSIVE lock on `events` for a moment. Returns the planner's
  * estimate of the rows it held (counting them would read them all).
