@@ -187,6 +187,31 @@ describe('gateway: events', () => {
     expect((window.body.items as { id: string }[]).map((e) => e.id)).toEqual([ids[3], ids[2]]);
   });
 
+  it('stores an id reused at another occurredAt as another event, and answers the latest by id', async () => {
+    const source = `reused-${uniqueSuffix()}`;
+    const id = '5d0c3a52-7f0e-4b8e-9d3c-2b1a0f9e8d7c';
+    const sent = await gateway.call(
+      'ingest',
+      'POST',
+      '/api/events',
+      ['2026-11-20T10:00:00Z', '2026-11-22T10:00:00Z'].map((occurredAt) => ({
+        id,
+        type: 'metric.reading',
+        source,
+        occurredAt,
+      })),
+    );
+    expect(sent.status).toBe(202);
+    await eventually(async () => {
+      const all = await gateway.call('read', 'GET', `/api/events/source/${source}?limit=10`);
+      expect(
+        (all.body.items as { id: string; occurredAt: string }[]).map((e) => e.occurredAt),
+      ).toEqual(['2026-11-22T10:00:00.000Z', '2026-11-20T10:00:00.000Z']);
+    });
+    const one = await gateway.call('read', 'GET', `/api/events/${id}`);
+    expect(one.body).toMatchObject({ id, occurredAt: '2026-11-22T10:00:00.000Z' });
+  });
+
   it('answers 400 or an empty page to bad and hostile queries, never 500', async () => {
     expect((await gateway.call('read', 'GET', '/api/events/not-a-uuid')).body.message).toBe(
       'id must be a UUID',

@@ -18,8 +18,14 @@ export interface EventFilter extends TimeRange {
 export class EventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * The event with this id. The key is (id, occurred_at), so an id reused at another time is
+   * another event: the latest one answers. One probe of the key's index per day partition.
+   */
   findById(id: string): Promise<EventEntity | null> {
-    return this.dataSource.getRepository(EventEntity).findOneBy({ id });
+    return this.dataSource
+      .getRepository(EventEntity)
+      .findOne({ where: { id }, order: { occurredAt: 'DESC' } });
   }
 
   /** Newest first by (occurred_at, id), the order of `events_occurred_at_idx`; limit + 1 rows. */
