@@ -97,10 +97,10 @@ describe('the PartitionEventsByDay migration', () => {
   });
 
   const snapshot = async (db: DataSource) => ({
-    events: (await db.query(
+    events: await db.query<Array<Record<string, unknown>>>(
       `SELECT id, type, source, severity, occurred_at, received_at, value, payload,
               kafka_partition, kafka_offset FROM events ORDER BY id`,
-    )) as Array<Record<string, unknown>>,
+    ),
     rollups: await db.query(`SELECT * FROM event_rollups_minute ORDER BY 1, 2, 3, 4`),
     counts: await db.query(`SELECT * FROM event_counts ORDER BY 1, 2, 3, 4`),
   });
@@ -120,17 +120,17 @@ describe('the PartitionEventsByDay migration', () => {
     expect(before.events).toHaveLength(400);
 
     dataSource = await previousSchema(url, MIGRATIONS);
-    const names = (await dataSource.query(
+    const names = await dataSource.query<Array<{ name: string }>>(
       'SELECT name FROM schema_migrations ORDER BY timestamp',
-    )) as Array<{ name: string }>;
+    );
     expect(names.map((row) => row.name)).toEqual(MIGRATIONS.map((m) => new m().name));
     expect(await snapshot(dataSource)).toEqual(before);
     const db = dataSource;
 
     // Each row in its day's partition within 400 days back .. 7 ahead, the rest in the default.
-    const placed = (await db.query(
+    const placed = await db.query<Array<{ partition: string; occurred_at: Date }>>(
       `SELECT tableoid::regclass::text AS partition, occurred_at FROM events`,
-    )) as Array<{ partition: string; occurred_at: Date }>;
+    );
     for (const row of placed) {
       const day = dayOf(row.occurred_at.getTime());
       const partitioned = day >= TODAY - 400 * DAY_MS && day <= TODAY + 7 * DAY_MS;
@@ -146,20 +146,22 @@ describe('the PartitionEventsByDay migration', () => {
     expect(inDefault).toHaveLength(150);
 
     // Every partition, the default one included, has the key and the three secondary indexes.
-    const indexes = (await db.query(
+    const indexes = await db.query<
+      Array<{ partition: string; indexes: number; has_unique: boolean }>
+    >(
       `SELECT c.relname AS partition, count(x.indexrelid)::int AS indexes,
               bool_or(x.indisunique) AS has_unique
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
          LEFT JOIN pg_index x ON x.indrelid = c.oid
         WHERE i.inhparent = 'events'::regclass GROUP BY c.relname`,
-    )) as Array<{ partition: string; indexes: number; has_unique: boolean }>;
+    );
     expect(indexes.length).toBeGreaterThanOrEqual(10);
     for (const partition of indexes) {
       expect(partition).toMatchObject({ indexes: 4, has_unique: true });
     }
-    const parentIndexes = (await db.query(
+    const parentIndexes = await db.query<Array<{ indexname: string; indexdef: string }>>(
       `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events' ORDER BY indexname`,
-    )) as Array<{ indexname: string; indexdef: string }>;
+    );
     expect(parentIndexes.map((row) => row.indexname)).toEqual([
       'events_occurred_at_idx',
       'events_pkey',
@@ -188,13 +190,11 @@ describe('the PartitionEventsByDay migration', () => {
     // The consumer's statement writes new events, rollups and counts on the new table.
     const fresh = eventsOfThePast().slice(0, 50);
     expect(await repository.insertBatch(fresh)).toBe(50);
-    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM events`)) as Array<{
-      n: number;
-    }>;
+    const [{ n }] = await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM events`);
     expect(n).toBe(451);
-    const [{ total }] = (await db.query(
+    const [{ total }] = await db.query<Array<{ total: number }>>(
       `SELECT sum(event_count)::int AS total FROM event_rollups_minute`,
-    )) as Array<{ total: number }>;
+    );
     expect(total).toBe(451);
   });
 
@@ -216,13 +216,13 @@ describe('the PartitionEventsByDay migration', () => {
     const before = await snapshot(db);
     await undo();
     expect(await snapshot(db)).toEqual(before);
-    const [table] = (await db.query(
+    const [table] = await db.query<Array<{ kind: string }>>(
       `SELECT relkind::text AS kind FROM pg_class WHERE oid = 'events'::regclass`,
-    )) as Array<{ kind: string }>;
+    );
     expect(table.kind).toBe('r');
-    const indexes = (await db.query(
+    const indexes = await db.query<Array<{ indexname: string }>>(
       `SELECT indexname FROM pg_indexes WHERE tablename = 'events' ORDER BY indexname`,
-    )) as Array<{ indexname: string }>;
+    );
     expect(indexes.map((row) => row.indexname)).toEqual([
       'events_occurred_at_idx',
       'events_pkey',
