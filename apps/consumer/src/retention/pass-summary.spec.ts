@@ -1,13 +1,8 @@
-import type { RetentionPassReport } from '@app/database';
+import { emptyPassReport, RetentionPassReport } from '@app/database';
 import { passSummary } from './pass-summary';
 
 const quiet: RetentionPassReport = {
-  outcome: 'done',
-  problems: [],
-  created: [],
-  moved: 0,
-  dropped: [],
-  droppedRowsEstimate: 0,
+  ...emptyPassReport(),
   deleted: { events: 0, event_counts: 0 },
   durationMs: 12,
 };

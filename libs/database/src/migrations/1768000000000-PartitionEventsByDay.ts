@@ -14,6 +14,20 @@ const AHEAD_DAYS = 7;
  */
 const PARTITIONED_PAST_DAYS = 400;
 
+/** The columns of `events`, as the first migration made them; the key is added apart. */
+const COLUMN_DEFINITIONS = `
+        id uuid NOT NULL,
+        type varchar(128) NOT NULL,
+        source varchar(128) NOT NULL,
+        severity varchar(8) NOT NULL
+          CONSTRAINT events_severity_check CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+        occurred_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        value double precision,
+        payload jsonb,
+        kafka_partition integer,
+        kafka_offset bigint`;
+
 const COLUMNS =
   'id, type, source, severity, occurred_at, received_at, value, payload, kafka_partition, kafka_offset';
 
@@ -44,19 +58,7 @@ export class PartitionEventsByDay1768000000000 implements MigrationInterface {
                  events_source_occurred_at_idx, events_severity_occurred_at_idx`);
 
     await db.query(`
-      CREATE TABLE events (
-        id uuid NOT NULL,
-        type varchar(128) NOT NULL,
-        source varchar(128) NOT NULL,
-        severity varchar(8) NOT NULL
-          CONSTRAINT events_severity_check CHECK (severity IN ('low', 'medium', 'high', 'critical')),
-        occurred_at timestamptz NOT NULL,
-        received_at timestamptz NOT NULL DEFAULT now(),
-        value double precision,
-        payload jsonb,
-        kafka_partition integer,
-        kafka_offset bigint
-      ) PARTITION BY RANGE (occurred_at)`);
+      CREATE TABLE events (${COLUMN_DEFINITIONS}) PARTITION BY RANGE (occurred_at)`);
     // Rows whose day has no partition: the far past and future (occurredAt may be 1970-9999).
     await db.query(`CREATE TABLE events_default PARTITION OF events DEFAULT`);
     for (const day of partitionDays(days, Date.now())) {
@@ -93,19 +95,7 @@ export class PartitionEventsByDay1768000000000 implements MigrationInterface {
     await db.query(`
       DROP INDEX events_occurred_at_idx, events_type_occurred_at_idx, events_source_occurred_at_idx`);
     await db.query(`
-      CREATE TABLE events (
-        id uuid PRIMARY KEY,
-        type varchar(128) NOT NULL,
-        source varchar(128) NOT NULL,
-        severity varchar(8) NOT NULL
-          CONSTRAINT events_severity_check CHECK (severity IN ('low', 'medium', 'high', 'critical')),
-        occurred_at timestamptz NOT NULL,
-        received_at timestamptz NOT NULL DEFAULT now(),
-        value double precision,
-        payload jsonb,
-        kafka_partition integer,
-        kafka_offset bigint
-      )`);
+      CREATE TABLE events (${COLUMN_DEFINITIONS}, PRIMARY KEY (id))`);
     await db.query(`INSERT INTO events (${COLUMNS}) SELECT ${COLUMNS} FROM events_partitioned`);
     await db.query(`CREATE INDEX events_occurred_at_idx ON events (occurred_at, id)`);
     await db.query(`CREATE INDEX events_type_occurred_at_idx ON events (type, occurred_at)`);

@@ -63,16 +63,7 @@ export async function runRetentionPass(
   const started = Date.now();
   const now = options.now ?? started;
   const stopped = options.stopped ?? (() => false);
-  const report: RetentionPassReport = {
-    outcome: 'done',
-    problems: [],
-    created: [],
-    moved: 0,
-    dropped: [],
-    droppedRowsEstimate: 0,
-    deleted: {},
-    durationMs: 0,
-  };
+  const report = emptyPassReport();
   const client = new Client({
     connectionString: url,
     application_name: options.applicationName ?? 'eventmon-retention',
@@ -129,6 +120,20 @@ export async function runRetentionPass(
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A pass that did nothing (yet). */
+export function emptyPassReport(): RetentionPassReport {
+  return {
+    outcome: 'done',
+    problems: [],
+    created: [],
+    moved: 0,
+    dropped: [],
+    droppedRowsEstimate: 0,
+    deleted: {},
+    durationMs: 0,
+  };
 }
 
 function skipped(report: RetentionPassReport, why: string, started: number): RetentionPassReport {
