@@ -12,7 +12,12 @@ import {
   RetentionSettings,
   runRetentionPass,
 } from '@app/database';
+import { baseUrlOf } from '../support/app-harness';
+import { startConsumer } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
+import { uniqueSuffix } from '../support/integration-env';
+import { scrapeMetric } from '../support/metrics';
 import { storeEvents, StoredEventSpec } from '../support/stored-events';
 
 /**
@@ -322,5 +327,36 @@ describe('the retention pass', () => {
     const report = await pass();
     expect(report.outcome).toBe('skipped');
     expect(report.problems).toEqual(['events is not partitioned (the migrations are behind)']);
+  });
+
+  it('is run by the consumer at start-up, with its metrics', async () => {
+    const old = addDays(TODAY, -40) + DAY_MS / 2;
+    await partitionedDay(dayOf(old));
+    await storeEvents(db.url, [event(old), event(NOW - 35 * DAY_MS)]);
+    const consumer = startConsumer(`retention-${uniqueSuffix()}-`, db.url, {
+      EVENTS_RETENTION_DAYS: '30',
+      COUNTS_RETENTION_DAYS: '400',
+      INCIDENTS_RETENTION_DAYS: '400',
+      DELIVERIES_RETENTION_DAYS: '90',
+    });
+    try {
+      const url = await baseUrlOf(consumer);
+      await eventually(async () =>
+        expect(
+          await scrapeMetric(url, 'eventmon_retention_passes_total', { outcome: 'done' }),
+        ).toBe(1),
+      );
+      expect(await scrapeMetric(url, 'eventmon_retention_partitions_dropped_total')).toBe(1);
+      expect(
+        await scrapeMetric(url, 'eventmon_retention_rows_deleted_total', { table: 'events' }),
+      ).toBe(1);
+      expect(
+        await scrapeMetric(url, 'eventmon_retention_last_pass_timestamp_seconds'),
+      ).toBeGreaterThan(NOW / 1000);
+      expect(await count('SELECT count(*) AS n FROM events')).toBe(0);
+      expect([...(await partitions()).keys()]).not.toContain(partitionName(dayOf(old)));
+    } finally {
+      await consumer.stop();
+    }
   });
 });

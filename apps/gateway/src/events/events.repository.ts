@@ -42,6 +42,9 @@ export class EventsRepository {
     if (filter.from) query.andWhere('e.occurred_at >= :from', { from: filter.from });
     if (filter.to) query.andWhere('e.occurred_at < :to', { to: filter.to });
     if (filter.before) {
+      // The bare bound lets the planner leave out the day partitions after the cursor's; the
+      // row comparison alone would not.
+      query.andWhere('e.occurred_at <= :beforeAt', { beforeAt: filter.before.occurredAt });
       query.andWhere('(e.occurred_at, e.id) < (:beforeAt, :beforeId)', {
         beforeAt: filter.before.occurredAt,
         beforeId: filter.before.id,
