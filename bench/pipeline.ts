@@ -30,7 +30,14 @@ import { repoRoot } from '../tools/stack/repo-root';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { publishEvents } from './pipeline-events';
-import { storedRows } from './pipeline-rows';
+import { storedRows, waitForRows } from './pipeline-rows';
+import {
+  cpuSplitLines,
+  cpuSplitMeter,
+  listeningPid,
+  localPort,
+  MeasuredProcess,
+} from './process-cpu';
 import { bareConsumerReference } from './references/bare-consumer-reference';
 import { copyReference } from './references/copy-reference';
 import { naiveBaseline } from './references/naive-baseline';
@@ -59,6 +66,23 @@ const COPY_SHARE_TARGET = 0.5;
 const ratio = (rate: number, reference: number) => (rate / reference).toFixed(2);
 const ms = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
 const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+/** The processes whose CPU the backlog drain is split into (a server elsewhere is shown as such). */
+function pipelineProcesses(
+  infra: { kafkaBrokers: string; databaseUrl: string },
+  consumerPid: number | undefined,
+): MeasuredProcess[] {
+  const serverPid = (hostAndPort: string) => {
+    const port = localPort(hostAndPort);
+    return port === undefined ? undefined : listeningPid(port);
+  };
+  return [
+    { name: 'consumer', pid: consumerPid },
+    { name: 'Kafka broker', pid: serverPid(infra.kafkaBrokers.split(',')[0]) },
+    { name: 'PostgreSQL, every process', pid: serverPid(new URL(infra.databaseUrl).host) },
+    { name: 'bench (idle load generator, polling)', pid: process.pid, alone: true },
+  ];
+}
 
 async function main(): Promise<void> {
   if (ONLY !== 'all' && ONLY !== 'backlog') throw new Error(`--only takes "backlog", not ${ONLY}`);
@@ -109,7 +133,11 @@ async function main(): Promise<void> {
     });
     consumer.start();
     const drainStarted = Date.now();
+    // The CPU split counts from the first stored row: the consumer's start-up is not per-event.
+    const storedFirst = await waitForRows(client, 1, undefined, 20);
+    const drainCpu = cpuSplitMeter(pipelineProcesses(infra, consumer.pid));
     const backlog = await storedRows(client, EVENTS);
+    const drainSplit = drainCpu();
     const drainWall = (backlog.storedAt - drainStarted) / 1000;
     const drainRate = backlog.count / backlog.span;
     const backlogMemory = memoryOf(consumer.pid);
@@ -143,6 +171,11 @@ async function main(): Promise<void> {
     say(
       `consumer memory after the backlog          peak RSS ${backlogMemory.peakMb.toFixed(0)} MiB, then ${backlogMemory.rssMb.toFixed(0)} MiB`,
     );
+    const splitEvents = backlog.count - storedFirst;
+    say(
+      `where the drain's CPU went, from the first stored row to the last (${fmt(splitEvents)} events, ${((drainSplit.wallSeconds * 1e6) / splitEvents).toFixed(1)} µs of wall per event):`,
+    );
+    for (const line of cpuSplitLines(drainSplit, splitEvents)) say(line);
     say(
       `target >= ${fmt(DRAIN_TARGET)} events/s persisted by one consumer (backlog run): ${met(drainRate >= DRAIN_TARGET)}`,
     );
