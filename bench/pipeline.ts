@@ -20,7 +20,8 @@
  * Everything runs on this machine: broker, database, consumer and the load generator.
  */
 import 'reflect-metadata';
-import { cpus, totalmem } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { Topic, topicName } from '@app/contracts';
@@ -30,6 +31,7 @@ import { repoRoot } from '../tools/stack/repo-root';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { publishEvents } from './pipeline-events';
+import { describeMemorySample, MemorySample } from './memory-preload';
 import { storedRows, waitForRows } from './pipeline-rows';
 import {
   cpuSplitLines,
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
   const db = await createScratchDatabase(infra.databaseUrl, 'pipeline');
   const client = new Client({ connectionString: db.url });
   const eventsTopic = topicName(Topic.Events, prefix);
+  const memoryFile = join(tmpdir(), `${prefix}consumer-memory.json`);
+  const peakMemory = () => JSON.parse(readFileSync(memoryFile, 'utf8')) as MemorySample;
   const consumerEnv = {
     ...process.env,
     KAFKA_BROKERS: infra.kafkaBrokers,
@@ -122,10 +126,13 @@ async function main(): Promise<void> {
     say(`published in ${publishSeconds.toFixed(1)} s (${fmt(EVENTS / publishSeconds)} events/s)`);
     consumer = new AppProcess('consumer', {
       repoRoot: root,
-      env: IO_TIMING_FILE
-        ? { ...consumerEnv, BENCH_IO_TIMING_FILE: resolve(IO_TIMING_FILE) }
-        : consumerEnv,
+      env: {
+        ...consumerEnv,
+        BENCH_MEMORY_FILE: memoryFile,
+        ...(IO_TIMING_FILE && { BENCH_IO_TIMING_FILE: resolve(IO_TIMING_FILE) }),
+      },
       nodeArgs: [
+        ...['--require', join(__dirname, 'memory-preload.js')],
         ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []),
         ...(IO_TIMING_FILE ? ['--require', join(__dirname, 'io-timing-preload.js')] : []),
       ],
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
     const drainWall = (backlog.storedAt - drainStarted) / 1000;
     const drainRate = backlog.count / backlog.span;
     const backlogMemory = memoryOf(consumer.pid);
+    const backlogPeak = peakMemory();
 
     // 2. References on the same machine, right after the drain, the consumer idle: what
     // kafkajs alone and PostgreSQL alone do with the same messages and rows.
@@ -171,6 +179,7 @@ async function main(): Promise<void> {
     say(
       `consumer memory after the backlog          peak RSS ${backlogMemory.peakMb.toFixed(0)} MiB, then ${backlogMemory.rssMb.toFixed(0)} MiB`,
     );
+    say(`  at the highest sampled RSS: ${describeMemorySample(backlogPeak)}`);
     const splitEvents = backlog.count - storedFirst;
     say(
       `where the drain's CPU went, from the first stored row to the last (${fmt(splitEvents)} events, ${((drainSplit.wallSeconds * 1e6) / splitEvents).toFixed(1)} µs of wall per event):`,
@@ -223,6 +232,7 @@ async function main(): Promise<void> {
     say(
       `consumer memory                            peak RSS ${memory.peakMb.toFixed(0)} MiB, at the end ${memory.rssMb.toFixed(0)} MiB`,
     );
+    say(`  at the highest sampled RSS: ${describeMemorySample(peakMemory())}`);
     say(
       `naive baseline (1 insert per message)      ${fmt(naive.rate)} events/s   (${fmt(naive.count)} events in ${naive.seconds.toFixed(1)} s)`,
     );
@@ -231,6 +241,7 @@ async function main(): Promise<void> {
     await consumer?.stop();
     await producer.disconnect();
     await client.end();
+    rmSync(memoryFile, { force: true });
     await db.drop();
     await deleteTopicsWithPrefix(kafka, prefix);
     await infra.stop();
