@@ -1,7 +1,7 @@
 import {
   DeadLetterSource,
   DeadLetterStage,
-  decodeEventMessage,
+  decodeStorableEvent,
   EventIdDeriver,
   EventLimits,
 } from '@app/contracts';
@@ -26,12 +26,13 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
   ) {}
 
   decode(message: DeadLetterSource): MessageDecoding<DecodedEvent> {
-    const result = decodeEventMessage(message, this.limits, this.eventIds);
+    const result = decodeStorableEvent(message, this.limits, this.eventIds);
     if (!result.ok) return result;
     return {
       ok: true,
       row: {
         event: result.event,
+        payloadJson: result.payloadJson,
         partition: message.partition,
         offset: message.offset,
         legacy: result.legacy,

@@ -7,6 +7,11 @@ import { eventCountRowsSql } from '@app/database';
 /** A validated event and where it was read from. */
 export interface PersistableEvent {
   event: NormalizedEvent;
+  /**
+   * event.payload as JSON text, when the decoder made it already (decodeStorableEvent): sent
+   * as it is instead of serialising the payload a second time.
+   */
+  payloadJson?: string | null;
   partition: number;
   offset: string;
 }
@@ -110,17 +115,20 @@ export class EventBatchRepository {
 /** One array parameter per column of INSERT_BATCH_SQL, expanded there by UNNEST. */
 function columnsOf(events: readonly PersistableEvent[]): unknown[][] {
   const columns = [[], [], [], [], [], [], [], [], []] as unknown[][];
-  for (const { event, partition, offset } of events) {
+  for (const { event, payloadJson, partition, offset } of events) {
     columns[0].push(event.id);
     columns[1].push(event.type);
     columns[2].push(event.source);
     columns[3].push(event.severity);
     columns[4].push(event.occurredAt.toISOString());
     columns[5].push(event.value);
-    // SQL NULL for "no payload", not the JSON value null.
-    columns[6].push(event.payload === null ? null : JSON.stringify(event.payload));
+    columns[6].push(payloadJson !== undefined ? payloadJson : jsonOf(event.payload));
     columns[7].push(partition);
     columns[8].push(offset);
   }
   return columns;
 }
+
+// SQL NULL for "no payload", not the JSON value null.
+const jsonOf = (payload: NormalizedEvent['payload']) =>
+  payload === null ? null : JSON.stringify(payload);
