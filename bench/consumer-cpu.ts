@@ -3,8 +3,9 @@
  * CPU per event, in process, without a broker or a database: a partition batch of the
  * pipeline bench's messages through decodeBatch (the events pipeline's decode), the
  * repository's parameters, and pg's serialisation of them into the Bind message, as the
- * consumer does for every batch. Prints CPU µs per event of each part (median of the rounds),
- * and how much of the heap a batch holds until its statement returns.
+ * consumer does for every batch. Prints CPU µs per event of each part (median of the rounds;
+ * with --expose-gc, each round starts after a full collection, so none pays for another's
+ * garbage).
  *
  * It measures what the CPU profile of `bench:pipeline` points at, with none of the
  * run-to-run noise of the whole pipeline on 2 shared cores: a change to the decoder or to
@@ -76,11 +77,8 @@ async function main(): Promise<void> {
   );
   const messages = kafkaMessages(BATCH);
   const parts = { decode: [] as number[], parameters: [] as number[], serialise: [] as number[] };
-  const held: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    params = [];
     gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
     const t0 = cpuMs();
     const decoded = decodeBatch('events', 0, messages, pipeline, 'consumer/bench');
     const t1 = cpuMs();
@@ -88,9 +86,6 @@ async function main(): Promise<void> {
     const t2 = cpuMs();
     const bind = serialize.bind({ values: params.map(prepareValue) });
     const t3 = cpuMs();
-    // What the batch holds while its statement runs: the decoded rows and the parameters.
-    gc?.();
-    held.push((process.memoryUsage().heapUsed - heapBefore) / BATCH);
     if (decoded.accepted.length !== BATCH || bind.length < BATCH)
       throw new Error(`${decoded.accepted.length} of ${BATCH} accepted`);
     const perEvent = (ms: number) => (ms * 1000) / BATCH;
@@ -104,8 +99,6 @@ async function main(): Promise<void> {
   say(`  repository parameters               ${stats(parts.parameters)}`);
   say(`  pg prepareValue + Bind message      ${stats(parts.serialise)}`);
   say(`  total                               ${stats(total)}`);
-  if (gc) say(`heap held per event until the statement returns: ${median(held).toFixed(0)} bytes`);
-  else say('(run with node --expose-gc to see the heap a batch holds)');
 }
 
 main().catch((error: unknown) => {

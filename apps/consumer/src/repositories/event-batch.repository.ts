@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NormalizedEvent } from '@app/contracts';
 import { eventCountRowsSql } from '@app/database';
+import {
+  binaryTextArray,
+  JSONB_OID,
+  NULL_ELEMENT,
+  plainArrayLiteral,
+  quotedArrayLiteral,
+} from './postgres-arrays';
 
 /** A validated event and where it was read from. */
 export interface PersistableEvent {
@@ -112,21 +119,45 @@ export class EventBatchRepository {
   }
 }
 
-/** One array parameter per column of INSERT_BATCH_SQL, expanded there by UNNEST. */
-function columnsOf(events: readonly PersistableEvent[]): unknown[][] {
-  const columns = [[], [], [], [], [], [], [], [], []] as unknown[][];
-  for (const { event, payloadJson, partition, offset } of events) {
-    columns[0].push(event.id);
-    columns[1].push(event.type);
-    columns[2].push(event.source);
-    columns[3].push(event.severity);
-    columns[4].push(event.occurredAt.toISOString());
-    columns[5].push(event.value);
-    columns[6].push(payloadJson !== undefined ? payloadJson : jsonOf(event.payload));
-    columns[7].push(partition);
-    columns[8].push(offset);
+/**
+ * One array parameter per column of INSERT_BATCH_SQL, expanded there by UNNEST, built without
+ * pg's per-element quoting (see postgres-arrays.ts): text and jsonb in binary, the rest as
+ * literals of texts that need no escaping.
+ */
+function columnsOf(events: readonly PersistableEvent[]): unknown[] {
+  const n = events.length;
+  const ids = new Array<string>(n);
+  const types = new Array<string>(n);
+  const sources = new Array<string>(n);
+  const severities = new Array<string>(n);
+  const occurredAt = new Array<string>(n);
+  const values = new Array<number | typeof NULL_ELEMENT>(n);
+  const payloads = new Array<string | null>(n);
+  const partitions = new Array<number>(n);
+  const offsets = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const { event, payloadJson, partition, offset } = events[i];
+    ids[i] = event.id;
+    types[i] = event.type;
+    sources[i] = event.source;
+    severities[i] = event.severity;
+    occurredAt[i] = event.occurredAt.toISOString();
+    values[i] = event.value ?? NULL_ELEMENT;
+    payloads[i] = payloadJson !== undefined ? payloadJson : jsonOf(event.payload);
+    partitions[i] = partition;
+    offsets[i] = offset;
   }
-  return columns;
+  return [
+    quotedArrayLiteral(ids),
+    binaryTextArray(types),
+    binaryTextArray(sources),
+    binaryTextArray(severities),
+    quotedArrayLiteral(occurredAt),
+    plainArrayLiteral(values),
+    binaryTextArray(payloads, JSONB_OID),
+    plainArrayLiteral(partitions),
+    quotedArrayLiteral(offsets),
+  ];
 }
 
 // SQL NULL for "no payload", not the JSON value null.
