@@ -11,6 +11,9 @@
  *   --cpu-prof-dir DIR     run the consumer under --cpu-prof, its profile written to DIR on exit
  *   --io-timing FILE       time the consumer's Kafka requests and pg queries (io-timing-preload.ts),
  *                          the drain's totals written to FILE on exit
+ *   --consumer-node-args A options for the consumer's node, space-separated (e.g. V8's
+ *                          "--max-semi-space-size=8"); the consumer's settings (CONSUMER_*)
+ *                          come from this process's environment
  *   --concurrent-events C  events published at full speed while the consumer runs (default 250,000)
  *   --latency-rate R       events/s for the steady-rate latency run (default 10,000)
  *   --latency-seconds S    length of that run (default 15)
@@ -57,6 +60,7 @@ const REFERENCE_EVENTS = numberOption('--reference-events', Math.min(EVENTS, 300
 const ONLY = stringOption('--only', 'all');
 const CPU_PROF_DIR = stringOption('--cpu-prof-dir', '');
 const IO_TIMING_FILE = stringOption('--io-timing', '');
+const CONSUMER_NODE_ARGS = stringOption('--consumer-node-args', '').split(' ').filter(Boolean);
 const CONCURRENT_EVENTS = numberOption('--concurrent-events', 250_000);
 const LATENCY_RATE = numberOption('--latency-rate', 10_000);
 const LATENCY_SECONDS = numberOption('--latency-seconds', 15);
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
         ...(IO_TIMING_FILE && { BENCH_IO_TIMING_FILE: resolve(IO_TIMING_FILE) }),
       },
       nodeArgs: [
+        ...CONSUMER_NODE_ARGS,
         ...['--require', join(__dirname, 'memory-preload.js')],
         ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []),
         ...(IO_TIMING_FILE ? ['--require', join(__dirname, 'io-timing-preload.js')] : []),
