@@ -6,7 +6,11 @@ import {
   EventLimits,
 } from '@app/contracts';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
-import { EventBatchRepository, PersistableEvent } from '../repositories/event-batch.repository';
+import {
+  EventBatchRepository,
+  PersistableEvent,
+  persistableEvent,
+} from '../repositories/event-batch.repository';
 import { BatchOutcome, BatchPipeline, MessageDecoding, RowConflict } from './batch-pipeline';
 
 export interface DecodedEvent extends PersistableEvent {
@@ -28,15 +32,10 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
   decode(message: DeadLetterSource): MessageDecoding<DecodedEvent> {
     const result = decodeStorableEvent(message, this.limits, this.eventIds);
     if (!result.ok) return result;
+    const { event, payloadJson, legacy } = result;
     return {
       ok: true,
-      row: {
-        event: result.event,
-        payloadJson: result.payloadJson,
-        partition: message.partition,
-        offset: message.offset,
-        legacy: result.legacy,
-      },
+      row: { ...persistableEvent(event, message.partition, message.offset, payloadJson), legacy },
     };
   }
 
@@ -52,7 +51,7 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
     const indexes = await this.repository.findConflicts(rows);
     return indexes.map((index) => ({
       index,
-      reason: `id ${rows[index].event.id} already stored with different content`,
+      reason: `id ${rows[index].id} already stored with different content`,
     }));
   }
 

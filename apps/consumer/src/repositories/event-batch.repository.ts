@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { NormalizedEvent } from '@app/contracts';
+import { NormalizedEvent, Severity } from '@app/contracts';
 import { eventCountRowsSql } from '@app/database';
 import {
   binaryTextArray,
@@ -11,16 +11,47 @@ import {
   quotedArrayLiteral,
 } from './postgres-arrays';
 
-/** A validated event and where it was read from. */
+/**
+ * A validated event as the batch statement stores it, one field a column, and where it was
+ * read from. Flat, and holding the texts the statement sends: the consumer keeps thousands
+ * of these while a statement runs, long enough for whatever they reference to be promoted to
+ * V8's old generation, so they reference no parsed payload, Date or Kafka message.
+ */
 export interface PersistableEvent {
-  event: NormalizedEvent;
-  /**
-   * event.payload as JSON text, when the decoder made it already (decodeStorableEvent): sent
-   * as it is instead of serialising the payload a second time.
-   */
-  payloadJson?: string | null;
+  id: string;
+  type: string;
+  source: string;
+  severity: Severity;
+  /** ISO-8601 in UTC, as Date.prototype.toISOString writes it. */
+  occurredAt: string;
+  value: number | null;
+  /** The payload as JSON text; null when the event has none (SQL NULL, not JSON null). */
+  payloadJson: string | null;
   partition: number;
   offset: string;
+}
+
+/**
+ * The row of a normalised event read at (partition, offset). `payloadJson` is the decoder's
+ * text of the payload when it made one (decodeStorableEvent), so it is not serialised twice.
+ */
+export function persistableEvent(
+  event: NormalizedEvent,
+  partition: number,
+  offset: string,
+  payloadJson: string | null = event.payload === null ? null : JSON.stringify(event.payload),
+): PersistableEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    severity: event.severity,
+    occurredAt: event.occurredAt.toISOString(),
+    value: event.value,
+    payloadJson,
+    partition,
+    offset,
+  };
 }
 
 /**
@@ -136,16 +167,16 @@ function columnsOf(events: readonly PersistableEvent[]): unknown[] {
   const partitions = new Array<number>(n);
   const offsets = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const { event, payloadJson, partition, offset } = events[i];
+    const event = events[i];
     ids[i] = event.id;
     types[i] = event.type;
     sources[i] = event.source;
     severities[i] = event.severity;
-    occurredAt[i] = event.occurredAt.toISOString();
+    occurredAt[i] = event.occurredAt;
     values[i] = event.value ?? NULL_ELEMENT;
-    payloads[i] = payloadJson !== undefined ? payloadJson : jsonOf(event.payload);
-    partitions[i] = partition;
-    offsets[i] = offset;
+    payloads[i] = event.payloadJson;
+    partitions[i] = event.partition;
+    offsets[i] = event.offset;
   }
   return [
     quotedArrayLiteral(ids),
@@ -159,7 +190,3 @@ function columnsOf(events: readonly PersistableEvent[]): unknown[] {
     quotedArrayLiteral(offsets),
   ];
 }
-
-// SQL NULL for "no payload", not the JSON value null.
-const jsonOf = (payload: NormalizedEvent['payload']) =>
-  payload === null ? null : JSON.stringify(payload);

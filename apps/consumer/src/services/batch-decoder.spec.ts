@@ -42,7 +42,8 @@ describe('decodeBatch', () => {
   });
 
   it('gives an accepted message its source back, for a dead letter if the database refuses it', () => {
-    const message = { ...kafkaMessage(7, 'good'), headers: { trace: Buffer.from('t-1') } };
+    const message = kafkaMessage(7, 'good');
+    message.headers = { trace: Buffer.from('t-1') };
     const [accepted] = decodeBatch('events', 2, [message], pipeline, 'consumer/test').accepted;
 
     expect(accepted.row).toBe('row 7');
