@@ -15,7 +15,7 @@ import { BatchOutcome, BatchPipeline, MessageDecoding, RowConflict } from './bat
 
 export interface DecodedEvent extends PersistableEvent {
   /** Received in the legacy `{event_type, event_payload}` shape (counted, then stored as v1). */
-  legacy: boolean;
+  legacy?: true;
 }
 
 /** `events` -> the `events` table and its per-minute rollups. */
@@ -32,11 +32,15 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
   decode(message: DeadLetterSource): MessageDecoding<DecodedEvent> {
     const result = decodeStorableEvent(message, this.limits, this.eventIds);
     if (!result.ok) return result;
-    const { event, payloadJson, legacy } = result;
-    return {
-      ok: true,
-      row: { ...persistableEvent(event, message.partition, message.offset, payloadJson), legacy },
-    };
+    const row: DecodedEvent = persistableEvent(
+      result.event,
+      message.partition,
+      message.offset,
+      result.payloadJson,
+    );
+    // Only on the rare legacy row: every other row keeps the one shape persistableEvent makes.
+    if (result.legacy) row.legacy = true;
+    return { ok: true, row };
   }
 
   store(rows: DecodedEvent[]): Promise<number> {
