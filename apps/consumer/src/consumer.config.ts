@@ -41,6 +41,35 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @Min(64 * 1024)
   maxBytesPerPartition = 2 * 1024 * 1024;
 
+  /**
+   * kafkajs holds one fetch per broker until every batch of it is stored, so this bounds what
+   * the consumer holds in flight: the messages, their decoded rows and the statements'
+   * parameters, several times the fetched bytes in memory.
+   */
+  @Env(
+    'CONSUMER_MAX_FETCH_BYTES',
+    'Most bytes of one fetch, all partitions together: what the consumer holds in flight per broker',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(64 * 1024)
+  maxFetchBytes = 12 * 1024 * 1024;
+
+  /**
+   * Set in V8 at start-up (see heap-growth.ts). V8's own heuristics let the heap grow to about
+   * three times what a full collection kept before the next one: a consumer draining a backlog
+   * turns over its batches' memory fast, and peaked at 410-440 MiB for 80 MiB of live heap.
+   */
+  @Env(
+    'CONSUMER_HEAP_GROWTH_PERCENT',
+    "How far V8's heap may grow past what its last full garbage collection kept, in % (0: V8's own heuristics)",
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  heapGrowthPercent = 50;
+
   @Env('EVENT_MAX_MESSAGE_BYTES', 'Largest accepted event message; larger ones are dead-lettered')
   @ToNumber()
   @IsInt()

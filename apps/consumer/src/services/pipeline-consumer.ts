@@ -50,7 +50,7 @@ export function pipelineConsumer(
       maxWaitTimeInMs: 250,
       partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
       maxBytesPerPartition: config.maxBytesPerPartition,
-      maxBytes: config.maxBytesPerPartition * config.partitionsConsumedConcurrently * 2,
+      maxBytes: config.maxFetchBytes,
     },
     commit: { kind: 'after-each-batch' },
     retrier,
