@@ -45,7 +45,8 @@ describe('ConsumerConfig fetch and memory bounds', () => {
 
   it('bounds a fetch and the heap growth by default', () => {
     const config = load({});
-    expect(config.maxFetchBytes).toBe(12 * 1024 * 1024);
+    expect(config.maxBytesPerPartition).toBe(1024 * 1024);
+    expect(config.maxFetchBytes).toBe(6 * 1024 * 1024);
     expect(config.heapGrowthPercent).toBe(50);
   });
 

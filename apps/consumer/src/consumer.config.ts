@@ -35,11 +35,17 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @Max(64)
   partitionsConsumedConcurrently = 3;
 
+  /**
+   * 1 MiB batches in 6 MiB fetches drained a backlog as fast as 2 MiB in 12 MiB (57,200
+   * against 55,800 events/s, two runs each, within noise) in 200 MiB of RSS instead of 250-260
+   * (bench:pipeline, docs/benchmarks.md). A batch is then ~3,900 events, one statement of
+   * ~150 ms.
+   */
   @Env('CONSUMER_MAX_BATCH_BYTES', 'Most bytes fetched per partition per batch')
   @ToNumber()
   @IsInt()
   @Min(64 * 1024)
-  maxBytesPerPartition = 2 * 1024 * 1024;
+  maxBytesPerPartition = 1024 * 1024;
 
   /**
    * kafkajs holds one fetch per broker until every batch of it is stored, so this bounds what
@@ -53,7 +59,7 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @ToNumber()
   @IsInt()
   @Min(64 * 1024)
-  maxFetchBytes = 12 * 1024 * 1024;
+  maxFetchBytes = 6 * 1024 * 1024;
 
   /**
    * Set in V8 at start-up (see heap-growth.ts). V8's own heuristics let the heap grow to about
