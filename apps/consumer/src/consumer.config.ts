@@ -28,6 +28,11 @@ export class ConsumerConfig extends DatabaseServiceConfig {
   @MinLength(1)
   notificationsGroupId = '';
 
+  /**
+   * Three statements at once keep PostgreSQL's share of two cores busy; six (every partition
+   * of the events topic at once) drained no faster (51,000-54,000 events/s against
+   * 55,000-56,000, bench:pipeline 2026-12-05).
+   */
   @Env('CONSUMER_CONCURRENCY', 'Partitions processed at once by one consumer process')
   @ToNumber()
   @IsInt()
@@ -65,6 +70,8 @@ export class ConsumerConfig extends DatabaseServiceConfig {
    * Set in V8 at start-up (see heap-growth.ts). V8's own heuristics let the heap grow to about
    * three times what a full collection kept before the next one: a consumer draining a backlog
    * turns over its batches' memory fast, and peaked at 410-440 MiB for 80 MiB of live heap.
+   * At 50 a 500,000-event drain peaks at ~200 MiB for ~2 µs more CPU per event in the
+   * collector; 100 gives ~230 MiB for ~1 µs (bench:pipeline, docs/benchmarks.md).
    */
   @Env(
     'CONSUMER_HEAP_GROWTH_PERCENT',
