@@ -47,7 +47,13 @@ function decodedEvents(from: number, count: number): PersistableEvent[] {
       deriveId,
     );
     if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
-    return persistableEvent(decoded.event, partition, offset, decoded.payloadJson);
+    return persistableEvent(
+      decoded.event,
+      partition,
+      offset,
+      decoded.payloadJson,
+      decoded.occurredAtIso,
+    );
   });
 }
 

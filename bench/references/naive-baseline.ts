@@ -66,7 +66,13 @@ export async function naiveBaseline(
           // Awaited first: `stored += await ...` would read `stored` before the await and lose
           // increments made meanwhile by the other partitions.
           const inserted = await repository.insertBatch([
-            persistableEvent(decoded.event, partition, message.offset, decoded.payloadJson),
+            persistableEvent(
+              decoded.event,
+              partition,
+              message.offset,
+              decoded.payloadJson,
+              decoded.occurredAtIso,
+            ),
           ]);
           stored += inserted;
         }

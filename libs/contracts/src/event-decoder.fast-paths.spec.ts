@@ -131,6 +131,40 @@ describe('payload: measured and kept as JSON text once', () => {
   });
 });
 
+describe('occurredAt: the ISO text the writer stores', () => {
+  const isoOf = (value: unknown) => {
+    const result = decodeStorableEvent(message(value), DEFAULT_EVENT_LIMITS, deriveEventId);
+    if (!result.ok) throw new Error(result.reasons.join('; '));
+    return result.occurredAtIso;
+  };
+
+  it('is toISOString of the decoded time, whatever the producer wrote', () => {
+    expect(isoOf({ type: 'a', occurredAt: '2026-11-23T10:15:00.250+01:00' })).toBe(
+      '2026-11-23T09:15:00.250Z',
+    );
+    expect(isoOf({ type: 'a', occurredAt: '2026-11-23T10:15Z' })).toBe('2026-11-23T10:15:00.000Z');
+    expect(isoOf({ type: 'a', occurredAt: '2026-11-23T10:15:00.250z' })).toBe(
+      '2026-11-23T10:15:00.250Z',
+    );
+    expect(isoOf({ type: 'a', occurredAt: '2026-11-23T10:15:00.2501Z' })).toBe(
+      '2026-11-23T10:15:00.250Z',
+    );
+    expect(isoOf({ type: 'a' })).toBe('2026-01-01T00:00:00.000Z'); // the Kafka timestamp
+    expect(isoOf({ event_type: 'a' })).toBe('2026-01-01T00:00:00.000Z'); // legacy: Kafka's too
+  });
+
+  it("is the producer's own text when toISOString wrote it, over years 1970-9999", () => {
+    const from = Date.UTC(1970, 0, 1);
+    const to = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    // 2,000 instants spread over the range, odd steps so every field takes many values.
+    const step = Math.floor((to - from) / 2_000) + 7_919;
+    for (let time = from; time <= to; time += step) {
+      const iso = new Date(time).toISOString();
+      expect(isoOf({ type: 'a', occurredAt: iso })).toBe(iso);
+    }
+  });
+});
+
 describe('unknown fields', () => {
   it('lists them in the order of the message, keys like __proto__ and 0 included', () => {
     expect(reasonsOf('{"type":"a","__proto__":{"x":1},"zz":1,"0":2}')).toEqual([

@@ -45,6 +45,8 @@ export type StorableDecodeResult =
        * payload a second time.
        */
       payloadJson: string | null;
+      /** event.occurredAt as Date.prototype.toISOString writes it (UTC, milliseconds). */
+      occurredAtIso: string;
     }
   | { ok: false; reasons: string[] };
 
@@ -74,16 +76,48 @@ export function decodeEventMessage(
   limits: EventLimits,
   deriveId: EventIdDeriver,
 ): DecodeResult {
-  const result = decodeStorableEvent(message, limits, deriveId);
+  const result = decodeMessage(message, limits, deriveId);
   return result.ok ? { ok: true, event: result.event, legacy: result.legacy } : result;
 }
 
-/** decodeEventMessage for a writer: the same checks and answers, and the payload's JSON text. */
+/**
+ * decodeEventMessage for a writer: the same checks and answers, and the texts it stores, the
+ * payload's JSON and the time in ISO form.
+ */
 export function decodeStorableEvent(
   message: RawEventMessage,
   limits: EventLimits,
   deriveId: EventIdDeriver,
 ): StorableDecodeResult {
+  const result = decodeMessage(message, limits, deriveId);
+  if (!result.ok) return result;
+  const { event, legacy, payloadJson, canonicalTime } = result;
+  return {
+    ok: true,
+    event,
+    legacy,
+    payloadJson,
+    // Producers that write times with toISOString send the very text it would give back.
+    occurredAtIso: canonicalTime ?? event.occurredAt.toISOString(),
+  };
+}
+
+/** What both decoders share; canonicalTime is occurredAt's text when toISOString would write it. */
+type DecodedMessage =
+  | {
+      ok: true;
+      event: NormalizedEvent;
+      legacy: boolean;
+      payloadJson: string | null;
+      canonicalTime: string | undefined;
+    }
+  | { ok: false; reasons: string[] };
+
+function decodeMessage(
+  message: RawEventMessage,
+  limits: EventLimits,
+  deriveId: EventIdDeriver,
+): DecodedMessage {
   const parsed = parseJsonObject(message.value, limits);
   if (!parsed.ok) return parsed;
   const { object, text } = parsed;
@@ -134,6 +168,10 @@ export function decodeStorableEvent(
     ok: true,
     legacy: isLegacy,
     payloadJson: payloadJson ?? null,
+    canonicalTime:
+      occurredAt && isCanonicalUtc(object.occurredAt as string)
+        ? (object.occurredAt as string)
+        : undefined,
     event: {
       id: id ?? deriveId(message.topic, message.partition, message.offset),
       type: type!,
@@ -304,6 +342,17 @@ function isRealCalendarDate(iso: string): boolean {
   return day <= 28 || day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/**
+ * Whether a time checkOccurredAt accepted is written as toISOString writes it: YYYY-MM-DD,
+ * T, HH:MM:SS, a dot, three digits and Z. The pattern already put digits everywhere else, and
+ * the fields were checked to be a real instant in years 1970-9999.
+ */
+function isCanonicalUtc(iso: string): boolean {
+  return iso.length === 24 && iso.charCodeAt(19) === DOT && iso.charCodeAt(23) === UPPER_Z;
+}
+
+const DOT = 0x2e;
+const UPPER_Z = 0x5a;
 const COLON = 0x3a;
 const DIGIT_ZERO = 0x30;
 

@@ -37,6 +37,7 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
       message.partition,
       message.offset,
       result.payloadJson,
+      result.occurredAtIso,
     );
     // Only on the rare legacy row: every other row keeps the one shape persistableEvent makes.
     if (result.legacy) row.legacy = true;

@@ -32,21 +32,22 @@ export interface PersistableEvent {
 }
 
 /**
- * The row of a normalised event read at (partition, offset). `payloadJson` is the decoder's
- * text of the payload when it made one (decodeStorableEvent), so it is not serialised twice.
+ * The row of a normalised event read at (partition, offset). `payloadJson` and `occurredAt`
+ * are the decoder's texts when it made them (decodeStorableEvent), so they are not made twice.
  */
 export function persistableEvent(
   event: NormalizedEvent,
   partition: number,
   offset: string,
   payloadJson: string | null = event.payload === null ? null : JSON.stringify(event.payload),
+  occurredAt: string = event.occurredAt.toISOString(),
 ): PersistableEvent {
   return {
     id: event.id,
     type: event.type,
     source: event.source,
     severity: event.severity,
-    occurredAt: event.occurredAt.toISOString(),
+    occurredAt,
     value: event.value,
     payloadJson,
     partition,
