@@ -12,7 +12,7 @@ const ESM_PACKAGES = ['@nestjs'];
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testRegex: '(apps|libs|tools)/.*\\.spec\\.ts$',
+  testRegex: '(apps|libs|tools|bench)/.*\\.spec\\.ts$',
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
     '^.+\\.m?js$': '<rootDir>/tools/jest/esm-package-transform.js',

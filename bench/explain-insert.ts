@@ -9,10 +9,11 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { DEFAULT_EVENT_LIMITS, decodeEventMessage, keyedEventIds } from '@app/contracts';
+import { DEFAULT_EVENT_LIMITS, decodeStorableEvent, keyedEventIds } from '@app/contracts';
 import {
   EventBatchRepository,
   PersistableEvent,
+  persistableEvent,
 } from '../apps/consumer/src/repositories/event-batch.repository';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { eventMessage, kafkaPositionOf } from './pipeline-events';
@@ -33,7 +34,7 @@ function decodedEvents(from: number, count: number): PersistableEvent[] {
     const position = kafkaPositionOf(index);
     const partition = position.partition;
     const offset = String(position.offset);
-    const decoded = decodeEventMessage(
+    const decoded = decodeStorableEvent(
       {
         topic: 'events',
         partition,
@@ -46,7 +47,13 @@ function decodedEvents(from: number, count: number): PersistableEvent[] {
       deriveId,
     );
     if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
-    return { event: decoded.event, partition, offset };
+    return persistableEvent(
+      decoded.event,
+      partition,
+      offset,
+      decoded.payloadJson,
+      decoded.occurredAtIso,
+    );
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * Preloaded into the consumer by `bench:pipeline --io-timing FILE` (`node --require`): times
- * every request of its kafkajs consumers (Fetch, OffsetCommit, Heartbeat, ...) and every pg
+ * every request of its kafkajs consumers (Fetch, OffsetCommit, Heartbeat, ..., by group) and every pg
  * query, without touching the product, and when the process exits writes to FILE where the
  * wall time of the drain went: per Kafka API and per statement, the count, total and longest,
  * between the start of the first and the end of the last write of events.
@@ -30,8 +30,13 @@ function patchKafka(): void {
   );
   Kafka.prototype.consumer = function (this: Kafka, config: ConsumerConfig) {
     const created = consumer.call(this, config);
+    // By group: the idle notifications group's Fetch calls are long polls of maxWaitTimeInMs.
     created.on(created.events.REQUEST, ({ payload }) =>
-      timings.push([`kafka ${payload.apiName}`, payload.sentAt, payload.duration]),
+      timings.push([
+        `kafka ${payload.apiName} (${config.groupId})`,
+        payload.sentAt,
+        payload.duration,
+      ]),
     );
     return created;
   };

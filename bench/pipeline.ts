@@ -11,6 +11,9 @@
  *   --cpu-prof-dir DIR     run the consumer under --cpu-prof, its profile written to DIR on exit
  *   --io-timing FILE       time the consumer's Kafka requests and pg queries (io-timing-preload.ts),
  *                          the drain's totals written to FILE on exit
+ *   --consumer-node-args A options for the consumer's node, space-separated (e.g. V8's
+ *                          "--max-semi-space-size=8"); the consumer's settings (CONSUMER_*)
+ *                          come from this process's environment
  *   --concurrent-events C  events published at full speed while the consumer runs (default 250,000)
  *   --latency-rate R       events/s for the steady-rate latency run (default 10,000)
  *   --latency-seconds S    length of that run (default 15)
@@ -20,7 +23,8 @@
  * Everything runs on this machine: broker, database, consumer and the load generator.
  */
 import 'reflect-metadata';
-import { cpus, totalmem } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { Topic, topicName } from '@app/contracts';
@@ -30,7 +34,15 @@ import { repoRoot } from '../tools/stack/repo-root';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { publishEvents } from './pipeline-events';
-import { storedRows } from './pipeline-rows';
+import { describeMemorySample, MemorySample } from './memory-preload';
+import { storedRows, waitForRows } from './pipeline-rows';
+import {
+  cpuSplitLines,
+  cpuSplitMeter,
+  listeningPid,
+  localPort,
+  MeasuredProcess,
+} from './process-cpu';
 import { bareConsumerReference } from './references/bare-consumer-reference';
 import { copyReference } from './references/copy-reference';
 import { naiveBaseline } from './references/naive-baseline';
@@ -48,6 +60,7 @@ const REFERENCE_EVENTS = numberOption('--reference-events', Math.min(EVENTS, 300
 const ONLY = stringOption('--only', 'all');
 const CPU_PROF_DIR = stringOption('--cpu-prof-dir', '');
 const IO_TIMING_FILE = stringOption('--io-timing', '');
+const CONSUMER_NODE_ARGS = stringOption('--consumer-node-args', '').split(' ').filter(Boolean);
 const CONCURRENT_EVENTS = numberOption('--concurrent-events', 250_000);
 const LATENCY_RATE = numberOption('--latency-rate', 10_000);
 const LATENCY_SECONDS = numberOption('--latency-seconds', 15);
@@ -59,6 +72,23 @@ const COPY_SHARE_TARGET = 0.5;
 const ratio = (rate: number, reference: number) => (rate / reference).toFixed(2);
 const ms = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
 const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+/** The processes whose CPU the backlog drain is split into (a server elsewhere is shown as such). */
+function pipelineProcesses(
+  infra: { kafkaBrokers: string; databaseUrl: string },
+  consumerPid: number | undefined,
+): MeasuredProcess[] {
+  const serverPid = (hostAndPort: string) => {
+    const port = localPort(hostAndPort);
+    return port === undefined ? undefined : listeningPid(port);
+  };
+  return [
+    { name: 'consumer', pid: consumerPid },
+    { name: 'Kafka broker', pid: serverPid(infra.kafkaBrokers.split(',')[0]) },
+    { name: 'PostgreSQL, every process', pid: serverPid(new URL(infra.databaseUrl).host) },
+    { name: 'bench (idle load generator, polling)', pid: process.pid, alone: true },
+  ];
+}
 
 async function main(): Promise<void> {
   if (ONLY !== 'all' && ONLY !== 'backlog') throw new Error(`--only takes "backlog", not ${ONLY}`);
@@ -76,6 +106,8 @@ async function main(): Promise<void> {
   const db = await createScratchDatabase(infra.databaseUrl, 'pipeline');
   const client = new Client({ connectionString: db.url });
   const eventsTopic = topicName(Topic.Events, prefix);
+  const memoryFile = join(tmpdir(), `${prefix}consumer-memory.json`);
+  const peakMemory = () => JSON.parse(readFileSync(memoryFile, 'utf8')) as MemorySample;
   const consumerEnv = {
     ...process.env,
     KAFKA_BROKERS: infra.kafkaBrokers,
@@ -98,10 +130,14 @@ async function main(): Promise<void> {
     say(`published in ${publishSeconds.toFixed(1)} s (${fmt(EVENTS / publishSeconds)} events/s)`);
     consumer = new AppProcess('consumer', {
       repoRoot: root,
-      env: IO_TIMING_FILE
-        ? { ...consumerEnv, BENCH_IO_TIMING_FILE: resolve(IO_TIMING_FILE) }
-        : consumerEnv,
+      env: {
+        ...consumerEnv,
+        BENCH_MEMORY_FILE: memoryFile,
+        ...(IO_TIMING_FILE && { BENCH_IO_TIMING_FILE: resolve(IO_TIMING_FILE) }),
+      },
       nodeArgs: [
+        ...CONSUMER_NODE_ARGS,
+        ...['--require', join(__dirname, 'memory-preload.js')],
         ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []),
         ...(IO_TIMING_FILE ? ['--require', join(__dirname, 'io-timing-preload.js')] : []),
       ],
@@ -109,10 +145,15 @@ async function main(): Promise<void> {
     });
     consumer.start();
     const drainStarted = Date.now();
+    // The CPU split counts from the first stored row: the consumer's start-up is not per-event.
+    const storedFirst = await waitForRows(client, 1, undefined, 20);
+    const drainCpu = cpuSplitMeter(pipelineProcesses(infra, consumer.pid));
     const backlog = await storedRows(client, EVENTS);
+    const drainSplit = drainCpu();
     const drainWall = (backlog.storedAt - drainStarted) / 1000;
     const drainRate = backlog.count / backlog.span;
     const backlogMemory = memoryOf(consumer.pid);
+    const backlogPeak = peakMemory();
 
     // 2. References on the same machine, right after the drain, the consumer idle: what
     // kafkajs alone and PostgreSQL alone do with the same messages and rows.
@@ -143,6 +184,12 @@ async function main(): Promise<void> {
     say(
       `consumer memory after the backlog          peak RSS ${backlogMemory.peakMb.toFixed(0)} MiB, then ${backlogMemory.rssMb.toFixed(0)} MiB`,
     );
+    say(`  at the highest sampled RSS: ${describeMemorySample(backlogPeak)}`);
+    const splitEvents = backlog.count - storedFirst;
+    say(
+      `where the drain's CPU went, from the first stored row to the last (${fmt(splitEvents)} events, ${((drainSplit.wallSeconds * 1e6) / splitEvents).toFixed(1)} µs of wall per event):`,
+    );
+    for (const line of cpuSplitLines(drainSplit, splitEvents)) say(line);
     say(
       `target >= ${fmt(DRAIN_TARGET)} events/s persisted by one consumer (backlog run): ${met(drainRate >= DRAIN_TARGET)}`,
     );
@@ -190,6 +237,7 @@ async function main(): Promise<void> {
     say(
       `consumer memory                            peak RSS ${memory.peakMb.toFixed(0)} MiB, at the end ${memory.rssMb.toFixed(0)} MiB`,
     );
+    say(`  at the highest sampled RSS: ${describeMemorySample(peakMemory())}`);
     say(
       `naive baseline (1 insert per message)      ${fmt(naive.rate)} events/s   (${fmt(naive.count)} events in ${naive.seconds.toFixed(1)} s)`,
     );
@@ -198,6 +246,7 @@ async function main(): Promise<void> {
     await consumer?.stop();
     await producer.disconnect();
     await client.end();
+    rmSync(memoryFile, { force: true });
     await db.drop();
     await deleteTopicsWithPrefix(kafka, prefix);
     await infra.stop();

@@ -6,9 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s everywhere Node runs on Linux. */
-const TICKS_PER_SECOND = 100;
+import { parseProcStat, TICKS_PER_SECOND } from '../process-cpu';
 
 export interface Costs {
   serverCpuSeconds: number;
@@ -17,12 +15,8 @@ export interface Costs {
 }
 
 /** utime + stime of a process on this machine (the database runs here: the bench's own). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which may itself hold spaces, closed by its last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
+const processCpuSeconds = (pid: number): number =>
+  parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).ownTicks / TICKS_PER_SECOND;
 
 /** Starts counting; the returned function gives what was spent since. */
 export async function costMeter(client: Client): Promise<() => Promise<Costs>> {

@@ -14,8 +14,8 @@ const RESOLUTIONS = [
   ['day', DAY_MS],
 ] as const;
 
-const truncate = (time: Date, unitMs: number): string =>
-  new Date(Math.floor(time.getTime() / unitMs) * unitMs).toISOString();
+const truncate = (isoTime: string, unitMs: number): string =>
+  new Date(Math.floor(Date.parse(isoTime) / unitMs) * unitMs).toISOString();
 
 interface Rollup {
   bucket: string;
@@ -32,7 +32,7 @@ interface Rollup {
 /** One array per column of event_rollups_minute's insert, bucket to value_max. */
 export function rollupColumns(rows: readonly PersistableEvent[]): unknown[][] {
   const rollups = new Map<string, Rollup>();
-  for (const { event } of rows) {
+  for (const event of rows) {
     const bucket = truncate(event.occurredAt, MINUTE_MS);
     const key = `${bucket}\u0000${event.type}\u0000${event.source}\u0000${event.severity}`;
     let rollup = rollups.get(key);
@@ -86,7 +86,7 @@ export function countColumns(rows: readonly PersistableEvent[]): unknown[][] {
     if (row) row[4]++;
     else counts.set(id, [resolution, dimension, bucket, key, 1]);
   };
-  for (const { event } of rows) {
+  for (const event of rows) {
     for (const [resolution, unitMs] of RESOLUTIONS) {
       const bucket = truncate(event.occurredAt, unitMs);
       add(resolution, 'type', bucket, event.type);

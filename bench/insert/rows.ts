@@ -1,5 +1,8 @@
 /** The rows every strategy of `bench:insert` writes: the same events, in the same batches. */
-import { PersistableEvent } from '../../apps/consumer/src/repositories/event-batch.repository';
+import {
+  PersistableEvent,
+  persistableEvent,
+} from '../../apps/consumer/src/repositories/event-batch.repository';
 import { pipelineEvent } from '../pipeline-events';
 import { DEFAULT_TOPIC_SPECS, Topic } from '@app/contracts';
 import { copyTextField } from '../references/copy-reference';
@@ -15,15 +18,15 @@ const PARTITIONS = DEFAULT_TOPIC_SPECS[Topic.Events].partitions;
 export function benchRows(count: number, start: Date, spacingMs: number): PersistableEvent[] {
   return Array.from({ length: count }, (_, index) => {
     const event = pipelineEvent(index);
-    return {
-      event: {
+    return persistableEvent(
+      {
         ...event,
         occurredAt: new Date(start.getTime() + index * spacingMs),
         value: event.value ?? null,
       },
-      partition: index % PARTITIONS,
-      offset: String(Math.floor(index / PARTITIONS)),
-    };
+      index % PARTITIONS,
+      String(Math.floor(index / PARTITIONS)),
+    );
   });
 }
 
@@ -36,17 +39,17 @@ export function batchesOf<T>(rows: readonly T[], size: number): T[][] {
 
 /** The batch as COPY text, columns in the order of the events INSERT (received_at defaults). */
 export function copyText(rows: readonly PersistableEvent[]): Buffer {
-  const lines = rows.map(({ event, partition, offset }) =>
+  const lines = rows.map((row) =>
     [
-      event.id,
-      event.type,
-      event.source,
-      event.severity,
-      event.occurredAt.toISOString(),
-      event.value,
-      event.payload === null ? null : JSON.stringify(event.payload),
-      partition,
-      offset,
+      row.id,
+      row.type,
+      row.source,
+      row.severity,
+      row.occurredAt,
+      row.value,
+      row.payloadJson,
+      row.partition,
+      row.offset,
     ]
       .map(copyTextField)
       .join('\t'),
@@ -59,8 +62,8 @@ export function daysOf(rows: readonly PersistableEvent[]): Date[] {
   const dayMs = 86_400_000;
   let first = Infinity;
   let last = -Infinity;
-  for (const { event } of rows) {
-    const day = Math.floor(event.occurredAt.getTime() / dayMs);
+  for (const { occurredAt } of rows) {
+    const day = Math.floor(Date.parse(occurredAt) / dayMs);
     first = Math.min(first, day);
     last = Math.max(last, day);
   }

@@ -30,7 +30,7 @@ function fetchSettingsOf(env: NodeJS.ProcessEnv) {
   return {
     partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
     maxBytesPerPartition: config.maxBytesPerPartition,
-    maxBytes: config.maxBytesPerPartition * config.partitionsConsumedConcurrently * 2,
+    maxBytes: config.maxFetchBytes,
     maxWaitTimeInMs: 250,
   };
 }

@@ -1,10 +1,13 @@
 /** The consumer as people first write it: one message, one statement, autocommit. */
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { DEFAULT_EVENT_LIMITS, decodeEventMessage, keyedEventIds, Topic } from '@app/contracts';
+import { DEFAULT_EVENT_LIMITS, decodeStorableEvent, keyedEventIds, Topic } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
 import { ensureTopics } from '@app/kafka';
-import { EventBatchRepository } from '../../apps/consumer/src/repositories/event-batch.repository';
+import {
+  EventBatchRepository,
+  persistableEvent,
+} from '../../apps/consumer/src/repositories/event-batch.repository';
 import { createScratchDatabase } from '../../tools/infra/scratch-database';
 import { publishEvents } from '../pipeline-events';
 import { ReferenceRate, referenceRate } from './reference-rate';
@@ -47,7 +50,7 @@ export async function naiveBaseline(
       partitionsConsumedConcurrently: 3,
       eachMessage: async ({ partition, message }) => {
         started ||= Date.now();
-        const decoded = decodeEventMessage(
+        const decoded = decodeStorableEvent(
           {
             topic,
             partition,
@@ -63,7 +66,13 @@ export async function naiveBaseline(
           // Awaited first: `stored += await ...` would read `stored` before the await and lose
           // increments made meanwhile by the other partitions.
           const inserted = await repository.insertBatch([
-            { event: decoded.event, partition, offset: message.offset },
+            persistableEvent(
+              decoded.event,
+              partition,
+              message.offset,
+              decoded.payloadJson,
+              decoded.occurredAtIso,
+            ),
           ]);
           stored += inserted;
         }

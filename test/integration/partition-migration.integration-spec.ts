@@ -4,6 +4,7 @@ import { dataSourceOptions, DAY_MS, dayOf, MIGRATIONS, partitionName } from '@ap
 import {
   EventBatchRepository,
   PersistableEvent,
+  persistableEvent,
 } from '../../apps/consumer/src/repositories/event-batch.repository';
 import { withDatabaseName } from '../../tools/infra/scratch-database';
 import { requiredEnv, uniqueSuffix } from '../support/integration-env';
@@ -56,19 +57,21 @@ function eventsOfThePast(): PersistableEvent[] {
     NOW + 3 * DAY_MS,
     FAR_FUTURE,
   ];
-  return Array.from({ length: 400 }, (_, i) => ({
-    event: {
-      id: randomUUID(),
-      type: `type.${i % 5}`,
-      source: `source-${i % 7}`,
-      severity: SEVERITIES[i % 4],
-      occurredAt: new Date(times[i % times.length] + i * 1000),
-      value: i % 3 === 0 ? i / 4 : null,
-      payload: i % 2 === 0 ? { i, nested: { list: [1, 'two', null] }, text: 'é"\\' } : null,
-    },
-    partition: i % 6,
-    offset: String(1000 + i),
-  }));
+  return Array.from({ length: 400 }, (_, i) =>
+    persistableEvent(
+      {
+        id: randomUUID(),
+        type: `type.${i % 5}`,
+        source: `source-${i % 7}`,
+        severity: SEVERITIES[i % 4],
+        occurredAt: new Date(times[i % times.length] + i * 1000),
+        value: i % 3 === 0 ? i / 4 : null,
+        payload: i % 2 === 0 ? { i, nested: { list: [1, 'two', null] }, text: 'é"\\' } : null,
+      },
+      i % 6,
+      String(1000 + i),
+    ),
+  );
 }
 
 describe('the PartitionEventsByDay migration', () => {
@@ -179,11 +182,11 @@ describe('the PartitionEventsByDay migration', () => {
     expect(await snapshot(db)).toEqual(countsBefore);
     // Same key, other content: a conflict; same id at another time: a new event.
     const [stored] = events;
-    const changed = { ...stored, event: { ...stored.event, severity: 'critical' as const } };
-    expect(stored.event.severity).not.toBe('critical');
+    const changed = { ...stored, severity: 'critical' as const };
+    expect(stored.severity).not.toBe('critical');
     expect(await repository.insertBatch([changed])).toBe(0);
     expect(await repository.findConflicts([events[1], changed])).toEqual([1]);
-    const later = { ...stored, event: { ...stored.event, occurredAt: new Date(NOW) } };
+    const later = { ...stored, occurredAt: new Date(NOW).toISOString() };
     expect(await repository.insertBatch([later])).toBe(1);
     expect(await repository.findConflicts([later])).toEqual([]);
 

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Severity } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
-import { EventBatchRepository } from '../../apps/consumer/src/repositories/event-batch.repository';
+import {
+  EventBatchRepository,
+  persistableEvent,
+} from '../../apps/consumer/src/repositories/event-batch.repository';
 
 export interface StoredEventSpec {
   type: string;
@@ -26,11 +29,15 @@ export async function storeEvents(databaseUrl: string, events: StoredEventSpec[]
     const repository = new EventBatchRepository(dataSource);
     for (let first = 0; first < events.length; first += 500) {
       await repository.insertBatch(
-        events.slice(first, first + 500).map((event, index) => ({
-          event: { id: randomUUID(), value: null, payload: null, ...event },
-          partition: 0,
-          offset: String(first + index),
-        })),
+        events
+          .slice(first, first + 500)
+          .map((event, index) =>
+            persistableEvent(
+              { id: randomUUID(), value: null, payload: null, ...event },
+              0,
+              String(first + index),
+            ),
+          ),
       );
     }
   } finally {

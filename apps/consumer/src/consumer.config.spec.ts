@@ -91,3 +91,26 @@ describe('ConsumerConfig retention', () => {
     expect(problemsOf({ EVENTS_RETENTION_DAYS: '60', COUNTS_RETENTION_DAYS: '60' })).toEqual([]);
   });
 });
+
+describe('ConsumerConfig fetch and memory bounds', () => {
+  const load = (env: Record<string, string>) =>
+    loadConfig(ConsumerConfig, { env: { ...SECRET, ...env } });
+
+  it('bounds a fetch and the heap growth by default', () => {
+    const config = load({});
+    expect(config.maxBytesPerPartition).toBe(1024 * 1024);
+    expect(config.maxFetchBytes).toBe(6 * 1024 * 1024);
+    expect(config.heapGrowthPercent).toBe(50);
+  });
+
+  it('takes CONSUMER_MAX_FETCH_BYTES and CONSUMER_HEAP_GROWTH_PERCENT, 0 leaving V8 alone', () => {
+    const config = load({ CONSUMER_MAX_FETCH_BYTES: '4194304', CONSUMER_HEAP_GROWTH_PERCENT: '0' });
+    expect(config.maxFetchBytes).toBe(4 * 1024 * 1024);
+    expect(config.heapGrowthPercent).toBe(0);
+  });
+
+  it('refuses a fetch smaller than 64 KiB and a negative growth', () => {
+    expect(() => load({ CONSUMER_MAX_FETCH_BYTES: '1000' })).toThrow(ConfigError);
+    expect(() => load({ CONSUMER_HEAP_GROWTH_PERCENT: '-5' })).toThrow(ConfigError);
+  });
+});

@@ -49,6 +49,11 @@ export class ConsumerConfig extends DatabaseServiceConfig implements RetentionSe
   @MinLength(1)
   notificationsGroupId = '';
 
+  /**
+   * Three statements at once keep PostgreSQL's share of two cores busy; six (every partition
+   * of the events topic at once) drained no faster (51,000-54,000 events/s against
+   * 55,000-56,000, bench:pipeline 2026-12-05).
+   */
   @Env('CONSUMER_CONCURRENCY', 'Partitions processed at once by one consumer process')
   @ToNumber()
   @IsInt()
@@ -56,11 +61,48 @@ export class ConsumerConfig extends DatabaseServiceConfig implements RetentionSe
   @Max(64)
   partitionsConsumedConcurrently = 3;
 
+  /**
+   * 1 MiB batches in 6 MiB fetches drained a backlog as fast as 2 MiB in 12 MiB (57,200
+   * against 55,800 events/s, two runs each, within noise) in 200 MiB of RSS instead of 250-260
+   * (bench:pipeline, docs/benchmarks.md). A batch is then ~3,900 events, one statement of
+   * ~150 ms.
+   */
   @Env('CONSUMER_MAX_BATCH_BYTES', 'Most bytes fetched per partition per batch')
   @ToNumber()
   @IsInt()
   @Min(64 * 1024)
-  maxBytesPerPartition = 2 * 1024 * 1024;
+  maxBytesPerPartition = 1024 * 1024;
+
+  /**
+   * kafkajs holds one fetch per broker until every batch of it is stored, so this bounds what
+   * the consumer holds in flight: the messages, their decoded rows and the statements'
+   * parameters, several times the fetched bytes in memory.
+   */
+  @Env(
+    'CONSUMER_MAX_FETCH_BYTES',
+    'Most bytes of one fetch, all partitions together: what the consumer holds in flight per broker',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(64 * 1024)
+  maxFetchBytes = 6 * 1024 * 1024;
+
+  /**
+   * Set in V8 at start-up (see heap-growth.ts). V8's own heuristics let the heap grow to about
+   * three times what a full collection kept before the next one: a consumer draining a backlog
+   * turns over its batches' memory fast, and peaked at 410-440 MiB for 80 MiB of live heap.
+   * At 50 a 500,000-event drain peaks at ~200 MiB for ~2 µs more CPU per event in the
+   * collector; 100 gives ~230 MiB for ~1 µs (bench:pipeline, docs/benchmarks.md).
+   */
+  @Env(
+    'CONSUMER_HEAP_GROWTH_PERCENT',
+    "How far V8's heap may grow past what its last full garbage collection kept, in % (0: V8's own heuristics)",
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  heapGrowthPercent = 50;
 
   @Env('EVENT_MAX_MESSAGE_BYTES', 'Largest accepted event message; larger ones are dead-lettered')
   @ToNumber()

@@ -12,7 +12,6 @@ import {
   Severity,
   TYPE_PATTERN,
   UNKNOWN_SOURCE,
-  UUID_PATTERN,
 } from './event';
 import { EventIdDeriver } from './event-id';
 import { isNestedDeeperThan } from './json-depth';
@@ -33,6 +32,23 @@ export interface RawEventMessage {
 
 export type DecodeResult =
   { ok: true; event: NormalizedEvent; legacy: boolean } | { ok: false; reasons: string[] };
+
+/** DecodeResult, with what storing the event needs beyond the event itself. */
+export type StorableDecodeResult =
+  | {
+      ok: true;
+      event: NormalizedEvent;
+      legacy: boolean;
+      /**
+       * The payload as JSON text (null when there is none): the text measured against
+       * maxPayloadBytes, which the consumer stores as it is instead of serialising the
+       * payload a second time.
+       */
+      payloadJson: string | null;
+      /** event.occurredAt as Date.prototype.toISOString writes it (UTC, milliseconds). */
+      occurredAtIso: string;
+    }
+  | { ok: false; reasons: string[] };
 
 const V1_FIELDS = new Set([
   'version',
@@ -60,14 +76,55 @@ export function decodeEventMessage(
   limits: EventLimits,
   deriveId: EventIdDeriver,
 ): DecodeResult {
+  const result = decodeMessage(message, limits, deriveId);
+  return result.ok ? { ok: true, event: result.event, legacy: result.legacy } : result;
+}
+
+/**
+ * decodeEventMessage for a writer: the same checks and answers, and the texts it stores, the
+ * payload's JSON and the time in ISO form.
+ */
+export function decodeStorableEvent(
+  message: RawEventMessage,
+  limits: EventLimits,
+  deriveId: EventIdDeriver,
+): StorableDecodeResult {
+  const result = decodeMessage(message, limits, deriveId);
+  if (!result.ok) return result;
+  const { event, legacy, payloadJson, canonicalTime } = result;
+  return {
+    ok: true,
+    event,
+    legacy,
+    payloadJson,
+    // Producers that write times with toISOString send the very text it would give back.
+    occurredAtIso: canonicalTime ?? event.occurredAt.toISOString(),
+  };
+}
+
+/** What both decoders share; canonicalTime is occurredAt's text when toISOString would write it. */
+type DecodedMessage =
+  | {
+      ok: true;
+      event: NormalizedEvent;
+      legacy: boolean;
+      payloadJson: string | null;
+      canonicalTime: string | undefined;
+    }
+  | { ok: false; reasons: string[] };
+
+function decodeMessage(
+  message: RawEventMessage,
+  limits: EventLimits,
+  deriveId: EventIdDeriver,
+): DecodedMessage {
   const parsed = parseJsonObject(message.value, limits);
   if (!parsed.ok) return parsed;
   const { object, text } = parsed;
 
   const isLegacy = 'event_type' in object && !('type' in object);
   const reasons: string[] = [];
-  const allowed = isLegacy ? LEGACY_FIELDS : V1_FIELDS;
-  const unknown = Object.keys(object).filter((field) => !allowed.has(field));
+  const unknown = unknownFields(object, isLegacy ? LEGACY_FIELDS : V1_FIELDS);
   if (unknown.length > 0) {
     const listed = unknown.slice(0, MAX_REPORTED_UNKNOWN_FIELDS).map((f) => JSON.stringify(f));
     const more = unknown.length - listed.length;
@@ -87,7 +144,7 @@ export function decodeEventMessage(
     : { type: object.type, payload: object.payload, typeField: 'type', payloadField: 'payload' };
 
   const type = checkType(fields.type, fields.typeField, reasons);
-  const payload = checkPayload(fields.payload, fields.payloadField, limits, reasons);
+  const payloadJson = checkPayload(fields.payload, fields.payloadField, limits, reasons);
   const id = isLegacy ? undefined : checkId(object.id, reasons);
   const source = isLegacy ? undefined : checkSource(object.source, reasons);
   const severity = isLegacy ? DEFAULT_SEVERITY : checkSeverity(object.severity, reasons);
@@ -106,9 +163,15 @@ export function decodeEventMessage(
   }
 
   if (reasons.length > 0) return { ok: false, reasons };
+  const payload = payloadJson === undefined ? null : (fields.payload as NormalizedEvent['payload']);
   return {
     ok: true,
     legacy: isLegacy,
+    payloadJson: payloadJson ?? null,
+    canonicalTime:
+      occurredAt && isCanonicalUtc(object.occurredAt as string)
+        ? (object.occurredAt as string)
+        : undefined,
     event: {
       id: id ?? deriveId(message.topic, message.partition, message.offset),
       type: type!,
@@ -116,7 +179,7 @@ export function decodeEventMessage(
       severity: severity!,
       occurredAt: occurredAt ?? kafkaTimestamp(message.timestamp),
       value,
-      payload: payload ?? null,
+      payload,
     },
   };
 }
@@ -184,11 +247,35 @@ function checkType(value: unknown, field: string, reasons: string[]): string | u
 
 function checkId(value: unknown, reasons: string[]): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) {
+  const letters = typeof value === 'string' ? uuidLetters(value) : 'not a uuid';
+  if (letters === 'not a uuid') {
     reasons.push(`"id" must be a UUID string, got ${describe(value)}`);
     return undefined;
   }
-  return value.toLowerCase();
+  return letters === 'upper' ? (value as string).toLowerCase() : (value as string);
+}
+
+const DASH = 0x2d;
+
+/**
+ * What UUID_PATTERN.test(text) answers, and whether the text holds an upper-case hex digit to
+ * lower: one pass over the 36 characters, no regex, no copy of a text already in lower case
+ * (this runs per event).
+ */
+function uuidLetters(text: string): 'not a uuid' | 'lower' | 'upper' {
+  if (text.length !== 36) return 'not a uuid';
+  let letters: 'lower' | 'upper' = 'lower';
+  for (let i = 0; i < 36; i++) {
+    const code = text.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== DASH) return 'not a uuid';
+    } else if (code >= 0x41 && code <= 0x46) {
+      letters = 'upper'; // A-F
+    } else if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
+      return 'not a uuid'; // neither 0-9 nor a-f
+    }
+  }
+  return letters;
 }
 
 function checkSource(value: unknown, reasons: string[]): string | undefined {
@@ -237,15 +324,43 @@ function checkOccurredAt(value: unknown, reasons: string[]): Date | undefined {
   return new Date(millis);
 }
 
-/** Date.parse rolls 2026-02-31 over to March; a producer sending that has a bug worth reporting. */
-function isRealCalendarDate(isoDateTime: string): boolean {
-  const [year, month, day, hour, minute, second = 0] = isoDateTime
-    .slice(0, 19)
-    .split(/[-T:]/)
-    .map(Number);
+/**
+ * Date.parse rolls 2026-02-31 over to March; a producer sending that has a bug worth reporting.
+ * Only called on text ISO_DATE_TIME_PATTERN matched, which fixes where each field sits
+ * (YYYY-MM-DDTHH:MM, then :SS when the 17th character is a colon): the digits are read in
+ * place, without splitting the text (this runs per event).
+ */
+function isRealCalendarDate(iso: string): boolean {
+  const year = digitsAt(iso, 0, 4);
+  const month = digitsAt(iso, 5, 2);
+  const day = digitsAt(iso, 8, 2);
+  const hour = digitsAt(iso, 11, 2);
+  const minute = digitsAt(iso, 14, 2);
+  const second = iso.charCodeAt(16) === COLON ? digitsAt(iso, 17, 2) : 0;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
   // Every month has 28 days; only later days need the calendar (this runs per event).
   return day <= 28 || day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Whether a time checkOccurredAt accepted is written as toISOString writes it: YYYY-MM-DD,
+ * T, HH:MM:SS, a dot, three digits and Z. The pattern already put digits everywhere else, and
+ * the fields were checked to be a real instant in years 1970-9999.
+ */
+function isCanonicalUtc(iso: string): boolean {
+  return iso.length === 24 && iso.charCodeAt(19) === DOT && iso.charCodeAt(23) === UPPER_Z;
+}
+
+const DOT = 0x2e;
+const UPPER_Z = 0x5a;
+const COLON = 0x3a;
+const DIGIT_ZERO = 0x30;
+
+/** The number written by `count` ASCII digits of `text` from `at` (checked to be digits). */
+function digitsAt(text: string, at: number, count: number): number {
+  let number = 0;
+  for (let i = at; i < at + count; i++) number = number * 10 + text.charCodeAt(i) - DIGIT_ZERO;
+  return number;
 }
 
 function checkValue(value: unknown, reasons: string[]): number | null {
@@ -257,12 +372,13 @@ function checkValue(value: unknown, reasons: string[]): number | null {
   return value;
 }
 
+/** The payload's JSON text when it is present and valid, else undefined (with a reason if invalid). */
 function checkPayload(
   value: unknown,
   field: string,
   limits: EventLimits,
   reasons: string[],
-): Record<string, unknown> | string | undefined {
+): string | undefined {
   if (value === undefined || value === null) return undefined;
   const isObject = typeof value === 'object' && !Array.isArray(value);
   if (typeof value !== 'string' && !isObject) {
@@ -270,14 +386,16 @@ function checkPayload(
     return undefined;
   }
   // The whole message was checked to nest at most MAX_MESSAGE_DEPTH levels: stringify is safe.
-  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  const json = JSON.stringify(value);
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most payloads need no byte count.
+  const bytes = json.length * 3 <= limits.maxPayloadBytes ? 0 : Buffer.byteLength(json, 'utf8');
   if (bytes > limits.maxPayloadBytes) {
     reasons.push(
       `"${field}" is ${bytes} bytes as JSON, over the limit of ${limits.maxPayloadBytes} bytes`,
     );
     return undefined;
   }
-  return value as Record<string, unknown> | string;
+  return json;
 }
 
 /**
@@ -310,6 +428,20 @@ function unstorableReason(text: string, path: string): string | undefined {
   }
   return undefined;
 }
+
+/** The fields of `object` that `allowed` does not name; no array is made when all are known. */
+function unknownFields(
+  object: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+): readonly string[] {
+  let unknown: string[] | undefined;
+  for (const field in object) {
+    if (!allowed.has(field)) (unknown ??= []).push(field);
+  }
+  return unknown ?? NONE;
+}
+
+const NONE: readonly string[] = [];
 
 function sourceFromKey(key: Buffer | null): string {
   if (!key || key.length === 0) return UNKNOWN_SOURCE;

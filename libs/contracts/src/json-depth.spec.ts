@@ -19,6 +19,14 @@ describe('isNestedDeeperThan', () => {
     expect(isNestedDeeperThan(json, 1)).toBe(true);
   });
 
+  it('tells many shallow brackets from deep ones', () => {
+    const siblings = `[${Array.from({ length: 50 }, () => '[{}]').join(',')}]`;
+    for (const json of [siblings, Buffer.from(siblings)]) {
+      expect(isNestedDeeperThan(json, 3)).toBe(false);
+      expect(isNestedDeeperThan(json, 2)).toBe(true);
+    }
+  });
+
   it('scans 100,000 levels in one pass without recursion', () => {
     expect(isNestedDeeperThan(arrays(100_000), 99_999)).toBe(true);
     expect(isNestedDeeperThan(arrays(100_000), 100_000)).toBe(false);

@@ -5,8 +5,8 @@ export type MessageDecoding<Row> = { ok: true; row: Row } | { ok: false; reasons
 
 /** A decoded row, with the raw message kept in case the database refuses it later. */
 export interface AcceptedMessage<Row> {
-  row: Row;
-  original: DeadLetterSource;
+  readonly row: Row;
+  readonly original: DeadLetterSource;
 }
 
 /** A row `store` skipped because another row holds its key with different content. */

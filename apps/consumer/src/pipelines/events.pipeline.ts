@@ -1,17 +1,21 @@
 import {
   DeadLetterSource,
   DeadLetterStage,
-  decodeEventMessage,
+  decodeStorableEvent,
   EventIdDeriver,
   EventLimits,
 } from '@app/contracts';
 import { ConsumerMetrics } from '../metrics/consumer.metrics';
-import { EventBatchRepository, PersistableEvent } from '../repositories/event-batch.repository';
+import {
+  EventBatchRepository,
+  PersistableEvent,
+  persistableEvent,
+} from '../repositories/event-batch.repository';
 import { BatchOutcome, BatchPipeline, MessageDecoding, RowConflict } from './batch-pipeline';
 
 export interface DecodedEvent extends PersistableEvent {
   /** Received in the legacy `{event_type, event_payload}` shape (counted, then stored as v1). */
-  legacy: boolean;
+  legacy?: true;
 }
 
 /** `events` -> the `events` table and its per-minute rollups. */
@@ -26,17 +30,18 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
   ) {}
 
   decode(message: DeadLetterSource): MessageDecoding<DecodedEvent> {
-    const result = decodeEventMessage(message, this.limits, this.eventIds);
+    const result = decodeStorableEvent(message, this.limits, this.eventIds);
     if (!result.ok) return result;
-    return {
-      ok: true,
-      row: {
-        event: result.event,
-        partition: message.partition,
-        offset: message.offset,
-        legacy: result.legacy,
-      },
-    };
+    const row: DecodedEvent = persistableEvent(
+      result.event,
+      message.partition,
+      message.offset,
+      result.payloadJson,
+      result.occurredAtIso,
+    );
+    // Only on the rare legacy row: every other row keeps the one shape persistableEvent makes.
+    if (result.legacy) row.legacy = true;
+    return { ok: true, row };
   }
 
   store(rows: DecodedEvent[]): Promise<number> {
@@ -51,7 +56,7 @@ export class EventsPipeline implements BatchPipeline<DecodedEvent> {
     const indexes = await this.repository.findConflicts(rows);
     return indexes.map((index) => ({
       index,
-      reason: `id ${rows[index].event.id} already stored with different content`,
+      reason: `id ${rows[index].id} already stored with different content`,
     }));
   }
 

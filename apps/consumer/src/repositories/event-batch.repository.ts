@@ -1,14 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { NormalizedEvent } from '@app/contracts';
+import { NormalizedEvent, Severity } from '@app/contracts';
 import { eventCountRowsSql } from '@app/database';
+import {
+  binaryTextArray,
+  JSONB_OID,
+  NULL_ELEMENT,
+  plainArrayLiteral,
+  quotedArrayLiteral,
+} from './postgres-arrays';
 
-/** A validated event and where it was read from. */
+/**
+ * A validated event as the batch statement stores it, one field a column, and where it was
+ * read from. Flat, and holding the texts the statement sends: the consumer keeps thousands
+ * of these while a statement runs, long enough for whatever they reference to be promoted to
+ * V8's old generation, so they reference no parsed payload, Date or Kafka message.
+ */
 export interface PersistableEvent {
-  event: NormalizedEvent;
+  id: string;
+  type: string;
+  source: string;
+  severity: Severity;
+  /** ISO-8601 in UTC, as Date.prototype.toISOString writes it. */
+  occurredAt: string;
+  value: number | null;
+  /** The payload as JSON text; null when the event has none (SQL NULL, not JSON null). */
+  payloadJson: string | null;
   partition: number;
   offset: string;
+}
+
+/**
+ * The row of a normalised event read at (partition, offset). `payloadJson` and `occurredAt`
+ * are the decoder's texts when it made them (decodeStorableEvent), so they are not made twice.
+ */
+export function persistableEvent(
+  event: NormalizedEvent,
+  partition: number,
+  offset: string,
+  payloadJson: string | null = event.payload === null ? null : JSON.stringify(event.payload),
+  occurredAt: string = event.occurredAt.toISOString(),
+): PersistableEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    severity: event.severity,
+    occurredAt,
+    value: event.value,
+    payloadJson,
+    partition,
+    offset,
+  };
 }
 
 /**
@@ -110,20 +154,43 @@ export class EventBatchRepository {
   }
 }
 
-/** One array parameter per column of INSERT_BATCH_SQL, expanded there by UNNEST. */
-function columnsOf(events: readonly PersistableEvent[]): unknown[][] {
-  const columns = [[], [], [], [], [], [], [], [], []] as unknown[][];
-  for (const { event, partition, offset } of events) {
-    columns[0].push(event.id);
-    columns[1].push(event.type);
-    columns[2].push(event.source);
-    columns[3].push(event.severity);
-    columns[4].push(event.occurredAt.toISOString());
-    columns[5].push(event.value);
-    // SQL NULL for "no payload", not the JSON value null.
-    columns[6].push(event.payload === null ? null : JSON.stringify(event.payload));
-    columns[7].push(partition);
-    columns[8].push(offset);
+/**
+ * One array parameter per column of INSERT_BATCH_SQL, expanded there by UNNEST, built without
+ * pg's per-element quoting (see postgres-arrays.ts): text and jsonb in binary, the rest as
+ * literals of texts that need no escaping.
+ */
+function columnsOf(events: readonly PersistableEvent[]): unknown[] {
+  const n = events.length;
+  const ids = new Array<string>(n);
+  const types = new Array<string>(n);
+  const sources = new Array<string>(n);
+  const severities = new Array<string>(n);
+  const occurredAt = new Array<string>(n);
+  const values = new Array<number | typeof NULL_ELEMENT>(n);
+  const payloads = new Array<string | null>(n);
+  const partitions = new Array<number>(n);
+  const offsets = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const event = events[i];
+    ids[i] = event.id;
+    types[i] = event.type;
+    sources[i] = event.source;
+    severities[i] = event.severity;
+    occurredAt[i] = event.occurredAt;
+    values[i] = event.value ?? NULL_ELEMENT;
+    payloads[i] = event.payloadJson;
+    partitions[i] = event.partition;
+    offsets[i] = event.offset;
   }
-  return columns;
+  return [
+    quotedArrayLiteral(ids),
+    binaryTextArray(types),
+    binaryTextArray(sources),
+    binaryTextArray(severities),
+    quotedArrayLiteral(occurredAt),
+    plainArrayLiteral(values),
+    binaryTextArray(payloads, JSONB_OID),
+    plainArrayLiteral(partitions),
+    quotedArrayLiteral(offsets),
+  ];
 }

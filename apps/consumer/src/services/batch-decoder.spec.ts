@@ -40,4 +40,21 @@ describe('decodeBatch', () => {
     expect(poison.headers[DeadLetterHeader.OriginalOffset]).toBe('1');
     expect(bad.headers[DeadLetterHeader.Stage]).toBe('validation');
   });
+
+  it('gives an accepted message its source back, for a dead letter if the database refuses it', () => {
+    const message = kafkaMessage(7, 'good');
+    message.headers = { trace: Buffer.from('t-1') };
+    const [accepted] = decodeBatch('events', 2, [message], pipeline, 'consumer/test').accepted;
+
+    expect(accepted.row).toBe('row 7');
+    expect(accepted.original).toEqual({
+      topic: 'events',
+      partition: 2,
+      offset: '7',
+      timestamp: '1',
+      key: Buffer.from('k'),
+      value: Buffer.from('good'),
+      headers: { trace: Buffer.from('t-1') },
+    });
+  });
 });
