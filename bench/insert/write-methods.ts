@@ -108,20 +108,23 @@ function presummedStatement(productSql: string, schema: SchemaVariant): string {
   let sql = fromStaging(productSql, schema);
   sql = swap(
     sql,
-    /\),\s*rollup AS \(/,
-    `),\nwhole AS (SELECT count(*) = $1::int AS all_new FROM inserted),\nrollup AS (`,
+    /\),\s*(?=(?:--[^\n]*\n)*minutes AS \()/,
+    `),\nwhole AS (SELECT count(*) = $1::int AS all_new FROM inserted),\n`,
   );
   sql = swap(
     sql,
     /SELECT date_trunc\('minute', occurred_at\)[\s\S]*?FROM inserted(?=\s+GROUP BY 1, 2, 3, 4)/,
     (perRow) => `SELECT * FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[],
                         $6::bigint[], $7::bigint[], $8::float8[], $9::float8[], $10::float8[])
+          AS sums(bucket, type, source, severity, event_count, value_count, value_sum,
+                  value_min, value_max)
    WHERE ${ALL_NEW}
   UNION ALL
   ${perRow}
   WHERE NOT ${ALL_NEW}`,
   );
-  const perRowCounts = eventCountRowsSql('inserted', 'e.occurred_at', 'count(*)');
+  // The product sums its counts from the batch's per-minute groups (the `minutes` CTE).
+  const perRowCounts = eventCountRowsSql('minutes', 'e.bucket', 'sum(e.event_count)');
   return swap(
     sql,
     perRowCounts,
