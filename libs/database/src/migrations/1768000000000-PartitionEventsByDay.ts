@@ -1,6 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-
-const DAY_MS = 86_400_000;
+// The partition names are a contract with the consumer's retention pass, which only drops and
+// recognises partitions named by partitionName: one definition serves both.
+import { addDays, dayOf, isoDate, partitionName } from '../retention/utc-days';
 
 /** Day partitions made ahead of today, as the consumer's default EVENTS_PARTITIONS_AHEAD_DAYS. */
 const AHEAD_DAYS = 7;
@@ -64,7 +65,7 @@ export class PartitionEventsByDay1768000000000 implements MigrationInterface {
     for (const day of partitionDays(days, Date.now())) {
       await db.query(
         `CREATE TABLE ${partitionName(day)} PARTITION OF events
-           FOR VALUES FROM ('${isoDate(day)} 00:00:00+00') TO ('${isoDate(day + DAY_MS)} 00:00:00+00')`,
+           FOR VALUES FROM ('${isoDate(day)} 00:00:00+00') TO ('${isoDate(addDays(day, 1))} 00:00:00+00')`,
       );
     }
 
@@ -127,14 +128,10 @@ async function daysWithRows(db: QueryRunner): Promise<number[]> {
 
 /** Yesterday, today and the days ahead, and every day holding rows from PARTITIONED_PAST_DAYS on. */
 function partitionDays(daysWithRows: number[], now: number): number[] {
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const first = today - PARTITIONED_PAST_DAYS * DAY_MS;
-  const last = today + AHEAD_DAYS * DAY_MS;
+  const today = dayOf(now);
+  const first = addDays(today, -PARTITIONED_PAST_DAYS);
+  const last = addDays(today, AHEAD_DAYS);
   const days = new Set(daysWithRows.filter((day) => day >= first && day <= last));
-  for (let day = today - DAY_MS; day <= last; day += DAY_MS) days.add(day);
+  for (let day = addDays(today, -1); day <= last; day = addDays(day, 1)) days.add(day);
   return [...days].sort((a, b) => a - b);
 }
-
-const isoDate = (day: number) => new Date(day).toISOString().slice(0, 10);
-
-const partitionName = (day: number) => `events_p${isoDate(day).replace(/-/g, '')}`;
