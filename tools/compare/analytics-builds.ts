@@ -15,12 +15,18 @@ import { BuildSettings, BuildUnderTest } from './build-under-test';
 import { compareInfrastructure } from './compare-infrastructure';
 import { compareDeadLetters, readDeadLetters } from './dead-letter-compare';
 import { compareGateways } from './http-compare';
-import { createEventTopics, endOffsets, publishMessages, rewindGroup } from './kafka-io';
+import {
+  createEventTopics,
+  endOffsets,
+  publishBacklog,
+  publishSends,
+  rewindGroup,
+} from './kafka-io';
 import { buildMessageSet, DAY_MS, dayStart, MessageSet } from './message-set';
 import { CompareOptions, parseOptions } from './options';
 import { fmt, printDeadLetters, printTables, printUrls, say, writeReport } from './report';
 import { SeededRandom } from './seeded-random';
-import { compareTable, COMPARED_TABLES } from './table-compare';
+import { compareTable, COMPARED_TABLES, differingRows } from './table-compare';
 import { plannedRequests } from './url-plan';
 
 const PARTITIONS = 6;
@@ -83,7 +89,10 @@ async function main(): Promise<number> {
   try {
     await Promise.all(builds.map((build) => build.createDatabase()));
     await publishToBoth(builds, set);
-    await Promise.all(builds.map((build) => consume(build)));
+    const consumerFailures = (await Promise.all(builds.map((build) => consume(build, set)))).filter(
+      (failure): failure is string => failure !== undefined,
+    );
+    await sameOffsets(builds);
     if (options.tamper) await tamper(newBuild, set);
 
     const tables = [];
@@ -117,9 +126,11 @@ async function main(): Promise<number> {
     if (options.reportFile) writeReport(options.reportFile, { tables, deadLetters, urls });
 
     const identical =
-      tables.every((table) => table.differingRows === 0) &&
+      consumerFailures.length === 0 &&
+      tables.every((table) => differingRows(table) === 0) &&
       deadLetters.differing === 0 &&
       urls.differences.length === 0;
+    for (const failure of consumerFailures) say(`\n${failure}`);
     say(
       `\nRESULT: ${identical ? 'identical' : 'DIFFERENCES FOUND'}: ${fmt(urls.compared)} URLs (${fmt(urls.identical)} identical, ${fmt(urls.differences.length)} differing), ${tables.length} tables and the dead letters compared, in ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
@@ -152,7 +163,7 @@ function describeRun(options: CompareOptions, set: MessageSet): void {
     .map(([kind, count]) => `${kind} ${fmt(count)}`)
     .join(', ');
   say(
-    `message set: seed ${options.seed}, anchor ${new Date(options.anchor).toISOString()}, ${fmt(set.messages.length)} messages (${counts})`,
+    `message set: seed ${options.seed}, anchor ${new Date(options.anchor).toISOString()}, a backlog of ${fmt(set.messages.length)} messages (${counts}), then ${set.live.sends.length} live sends of ${fmt(set.live.sends.flat().length)} messages`,
   );
   say(
     `both builds run with ${Object.entries(RETENTION_ENV)
@@ -174,7 +185,7 @@ async function publishToBoth(builds: readonly BuildUnderTest[], set: MessageSet)
   await Promise.all(
     builds.map(async (build) => {
       await createEventTopics(build.kafka, build.topicPrefix, PARTITIONS);
-      await publishMessages(build.kafka, build.eventsTopic, set.messages);
+      await publishBacklog(build.kafka, build.eventsTopic, set.messages);
     }),
   );
   const planned = Array<number>(PARTITIONS).fill(0);
@@ -192,22 +203,58 @@ async function publishToBoth(builds: readonly BuildUnderTest[], set: MessageSet)
   );
 }
 
+/** Milliseconds between two live sends: the consumer has stored one before the next comes. */
+const LIVE_PAUSE_MS = 250;
+
 /**
- * Everything once, then the second part of two partitions again (the group rewound while its
- * consumer is stopped), so redelivered offsets meet their stored rows.
+ * The backlog; then the second part of two partitions again (the group rewound while its
+ * consumer is stopped), so redelivered offsets meet their stored rows; then live traffic in
+ * small batches. Undefined when every step completed, else what went wrong (the comparison
+ * goes on with what was stored: a stuck consumer shows in the answers too).
  */
-async function consume(build: BuildUnderTest): Promise<void> {
-  const first = await build.consumeEverything();
-  const ends = await endOffsets(build.kafka, build.eventsTopic);
-  const rewound = new Map(
-    REWOUND_PARTITIONS.map((p) => [p, Math.floor(ends[p] * REWOUND_SHARE)] as const),
+async function consume(build: BuildUnderTest, set: MessageSet): Promise<string | undefined> {
+  const step = (text: string) => say(`[${build.label}] ${text}`);
+  let doing = 'storing the backlog';
+  try {
+    build.startConsumer();
+    const first = await build.waitUntilPersisted();
+    step(
+      `consumer stored the backlog: ${fmt(first.rows)} events, ${fmt(first.deadLetters)} dead letters, in ${first.seconds.toFixed(1)} s`,
+    );
+    await build.stopConsumer();
+    const ends = await endOffsets(build.kafka, build.eventsTopic);
+    const rewound = new Map(
+      REWOUND_PARTITIONS.map((p) => [p, Math.floor(ends[p] * REWOUND_SHARE)] as const),
+    );
+    await rewindGroup(build.kafka, build.groupId, build.eventsTopic, rewound);
+    const replayed = REWOUND_PARTITIONS.reduce((sum, p) => sum + ends[p] - rewound.get(p)!, 0);
+    doing = `reading ${fmt(replayed)} messages of partitions ${REWOUND_PARTITIONS.join(', ')} again`;
+    build.startConsumer();
+    const again = await build.waitUntilPersisted();
+    step(
+      `${doing}: ${fmt(again.rows)} events, ${fmt(again.deadLetters)} dead letters after ${again.seconds.toFixed(1)} s`,
+    );
+    doing = `storing ${fmt(set.live.sends.length)} live sends of 1 to 4 messages`;
+    await publishSends(build.kafka, build.eventsTopic, set.live.sends, LIVE_PAUSE_MS);
+    const live = await build.waitUntilPersisted();
+    step(`${doing}: ${fmt(live.rows)} events, ${fmt(live.deadLetters)} dead letters`);
+    return undefined;
+  } catch (error) {
+    const failure = `${build.label} consumer failed ${doing}: ${(error as Error).message}`;
+    say(`[${build.label}] CONSUMER FAILED ${doing}: ${(error as Error).message}`);
+    return failure;
+  } finally {
+    await build.stopConsumer();
+  }
+}
+
+/** Both topics hold the same messages at the same offsets once the live sends are in. */
+async function sameOffsets(builds: readonly BuildUnderTest[]): Promise<void> {
+  const [a, b] = await Promise.all(
+    builds.map((build) => endOffsets(build.kafka, build.eventsTopic)),
   );
-  await rewindGroup(build.kafka, build.groupId, build.eventsTopic, rewound);
-  const again = await build.consumeEverything();
-  const replayed = REWOUND_PARTITIONS.reduce((sum, p) => sum + ends[p] - rewound.get(p)!, 0);
-  say(
-    `[${build.label}] consumer stored ${fmt(first.rows)} events, ${fmt(first.deadLetters)} dead letters in ${first.seconds.toFixed(1)} s; read ${fmt(replayed)} messages of partitions ${REWOUND_PARTITIONS.join(', ')} again: ${fmt(again.rows)} events, ${fmt(again.deadLetters)} dead letters after ${again.seconds.toFixed(1)} s`,
-  );
+  if (a.join() !== b.join())
+    throw new Error(`end offsets differ: old ${a.join()}, new ${b.join()}`);
 }
 
 /** The check of the tool itself: one count of one day, one higher in the new database. */
@@ -273,6 +320,7 @@ async function idsToAsk(set: MessageSet, builds: readonly BuildUnderTest[]): Pro
       ...set.ids.redelivered,
       ...set.ids.reused,
       ...set.ids.edge,
+      ...set.live.ids,
       ...stored,
       unknown,
       set.ids.sample[0].toUpperCase(),

@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { Topic, topicName } from '@app/contracts';
 import { withDatabaseName } from '../infra/scratch-database';
 import { AppName, AppProcess } from '../stack/app-process';
-import { waitUntilPersisted } from './drain';
+import { Drained, waitUntilPersisted } from './drain';
 import { kafkaClient } from './kafka-io';
 
 export interface BuildSettings {
@@ -92,9 +92,19 @@ export class BuildUnderTest {
     await onServer(this.settings.serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 
-  /** Runs the consumer until it has stored (or dead-lettered) everything, then stops it. */
-  async consumeEverything(): Promise<{ seconds: number; rows: number; deadLetters: number }> {
-    const consumer = this.start('consumer', { CONSUMER_PORT: String(this.settings.consumerPort) });
+  startConsumer(): void {
+    this.start('consumer', { CONSUMER_PORT: String(this.settings.consumerPort) });
+  }
+
+  /** SIGTERM: the consumer finishes its batch and commits, as in any deployment. */
+  stopConsumer(): Promise<void> {
+    return this.stop('consumer');
+  }
+
+  /** Waits until the running consumer has stored or dead-lettered everything published. */
+  async waitUntilPersisted(): Promise<Drained> {
+    const consumer = this.processes.get('consumer');
+    if (!consumer) throw new Error(`${this.label}: no consumer running`);
     const db = new Client({ connectionString: this.databaseUrl });
     await db.connect();
     try {
@@ -107,9 +117,12 @@ export class BuildUnderTest {
         timeoutMs: this.settings.drainTimeoutMs,
         stillRunning: () => this.failureOf('consumer', consumer),
       });
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message}; the consumer's last lines:\n${this.lastLines('consumer')}`,
+      );
     } finally {
       await db.end();
-      await this.stop('consumer');
     }
   }
 
@@ -124,7 +137,7 @@ export class BuildUnderTest {
     const deadline = Date.now() + 90_000;
     for (;;) {
       const failure = this.failureOf('gateway', gateway);
-      if (failure) throw new Error(failure);
+      if (failure) throw new Error(`${failure}; its last lines:\n${this.lastLines('gateway')}`);
       const status = await fetch(`${this.gatewayUrl}/health/ready`).then(
         (response) => response.status,
         () => 0,
@@ -171,10 +184,14 @@ export class BuildUnderTest {
     this.processes.delete(app);
   }
 
-  /** Undefined while the process runs; else what it said last. */
+  /** Undefined while the process runs. */
   private failureOf(app: AppName, child: AppProcess): string | undefined {
     if (child.running) return undefined;
-    return `${this.label} ${app} exited; its last lines:\n${(this.lines.get(app) ?? []).join('\n')}`;
+    return `${this.label} ${app} exited`;
+  }
+
+  private lastLines(app: AppName): string {
+    return (this.lines.get(app) ?? []).map((line) => `  ${line.slice(0, 600)}`).join('\n');
   }
 }
 

@@ -14,25 +14,36 @@ export interface DrainWatch {
   stillRunning: () => string | undefined;
 }
 
+export interface Drained {
+  seconds: number;
+  rows: number;
+  deadLetters: number;
+}
+
 const POLL_MS = 1000;
+/**
+ * Lag that has not moved for this long is a consumer stuck on a batch: a backlog moves every
+ * second, and the consumer retries a failing statement at most 10 s apart
+ * (CONSUMER_RETRY_MAX_MS) and restarts a stalled Kafka consumer after 60 s.
+ */
+const STALLED_MS = 75_000;
 
 /**
  * Done when the group has committed every message and two polls a second apart see the same
  * rows and dead letters: the consumer commits a batch only after its statement and its dead
  * letters, and the second look makes sure nothing is still on its way.
  */
-export async function waitUntilPersisted(
-  watch: DrainWatch,
-): Promise<{ seconds: number; rows: number; deadLetters: number }> {
+export async function waitUntilPersisted(watch: DrainWatch): Promise<Drained> {
   const started = Date.now();
   let previous = '';
+  let changedAt = started;
   for (;;) {
     const failure = watch.stillRunning();
     if (failure) throw new Error(failure);
     const [lag, rows, deadLetters] = await Promise.all([
       // A broker still loading the group's coordinator answers with a retriable error.
       groupLag(watch.kafka, watch.groupId, watch.topic).catch((error: { retriable?: boolean }) => {
-        if (error.retriable) return Number.POSITIVE_INFINITY;
+        if (error.retriable) return Number.NaN;
         throw error;
       }),
       watch.db
@@ -42,14 +53,16 @@ export async function waitUntilPersisted(
         ends.reduce((sum, end) => sum + end, 0),
       ),
     ]);
-    const state = `${rows} ${deadLetters}`;
+    const state = `${lag} ${rows} ${deadLetters}`;
     if (lag === 0 && state === previous) {
       return { seconds: (Date.now() - started) / 1000, rows, deadLetters };
     }
-    previous = lag === 0 ? state : '';
-    if (Date.now() - started > watch.timeoutMs) {
+    if (state !== previous) changedAt = Date.now();
+    previous = state;
+    const waited = Date.now() - started;
+    if (Date.now() - changedAt > STALLED_MS || waited > watch.timeoutMs) {
       throw new Error(
-        `not drained after ${watch.timeoutMs / 1000} s: lag ${lag}, ${rows} rows, ${deadLetters} dead letters`,
+        `${waited > watch.timeoutMs ? 'not done' : 'stalled'} after ${(waited / 1000).toFixed(0)} s: lag ${lag}, ${rows} rows, ${deadLetters} dead letters`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -1,7 +1,7 @@
 /** What the comparison does with a build's broker: its topics, the message set, the DLQ. */
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { DEFAULT_TOPIC_SPECS, Topic, topicName } from '@app/contracts';
-import { PlannedMessage } from './message-set';
+import { PlannedMessage } from './planned-message';
 
 export const kafkaClient = (brokers: string, clientId: string): Kafka =>
   new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -42,35 +42,45 @@ export async function createEventTopics(
 
 const SEND_BATCH = 1000;
 
+const toKafka = (message: PlannedMessage) => ({
+  partition: message.partition,
+  key: message.key,
+  value: message.value,
+  timestamp: String(message.timestamp),
+});
+
 /**
- * Publishes the messages in order, one send at a time, each to the partition it names: every
- * broker then holds each message at the same offset, which is what the ids of events sent
- * without one are derived from.
+ * Publishes the sends in order, one at a time, each message to the partition it names, with a
+ * pause after each: every broker then holds each message at the same offset, which is what
+ * the ids of events sent without one are derived from.
  */
-export async function publishMessages(
+export async function publishSends(
   kafka: Kafka,
   topic: string,
-  messages: readonly PlannedMessage[],
+  sends: readonly (readonly PlannedMessage[])[],
+  pauseMs = 0,
 ): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
-    for (let start = 0; start < messages.length; start += SEND_BATCH) {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: messages.slice(start, start + SEND_BATCH).map((message) => ({
-          partition: message.partition,
-          key: message.key,
-          value: message.value,
-          timestamp: String(message.timestamp),
-        })),
-      });
+    for (const messages of sends) {
+      await producer.send({ topic, acks: -1, messages: messages.map(toKafka) });
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   } finally {
     await producer.disconnect();
   }
 }
+
+/** A backlog as sends of SEND_BATCH messages, published back to back. */
+export const publishBacklog = (kafka: Kafka, topic: string, messages: readonly PlannedMessage[]) =>
+  publishSends(
+    kafka,
+    topic,
+    Array.from({ length: Math.ceil(messages.length / SEND_BATCH) }, (_, i) =>
+      messages.slice(i * SEND_BATCH, (i + 1) * SEND_BATCH),
+    ),
+  );
 
 /** The high watermark of each partition, by partition number. */
 export async function endOffsets(kafka: Kafka, topic: string): Promise<number[]> {

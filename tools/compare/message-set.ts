@@ -6,31 +6,16 @@
 import { boundaryEvents, EdgeBody, edgeEvents } from './edge-events';
 import { AWKWARD_SOURCES, legacyEvent, versionOneEvent } from './event-bodies';
 import { invalidMessages } from './invalid-messages';
+import { LiveTrickle, liveTrickle } from './live-trickle';
 import { SeededRandom } from './seeded-random';
+import { MessageKind, partitionOf, PlannedMessage } from './planned-message';
+
+export type { MessageKind, PlannedMessage } from './planned-message';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 
 export const dayStart = (time: number): number => Math.floor(time / DAY_MS) * DAY_MS;
-
-export type MessageKind =
-  | 'event'
-  | 'legacy'
-  | 'edge'
-  | 'redelivery'
-  | 'conflict'
-  | 'near-duplicate'
-  | 'id-reuse'
-  | 'invalid';
-
-export interface PlannedMessage {
-  partition: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  /** Kafka timestamp, epoch ms. */
-  timestamp: number;
-  kind: MessageKind;
-}
 
 export interface MessageSetOptions {
   seed: number;
@@ -63,8 +48,11 @@ export interface DataWindows {
 export interface MessageSet {
   options: MessageSetOptions;
   windows: DataWindows;
+  /** The backlog: published before the consumers start. */
   messages: PlannedMessage[];
-  counts: Record<MessageKind, number>;
+  counts: Partial<Record<MessageKind, number>>;
+  /** Published once the consumers have stored the backlog. */
+  live: LiveTrickle;
   ids: {
     /** Stored ids of events sent with one, a deterministic sample. */
     sample: string[];
@@ -86,13 +74,6 @@ interface Entry {
 }
 
 const MINUTE_MS = 60_000;
-
-/** FNV-1a of the key: a source's events stay on one partition, in order, as in Kafka. */
-function partitionOf(key: string, partitions: number): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(key, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash % partitions;
-}
 
 /** More events by day than by night (UTC), like most services. */
 function diurnalTime(random: SeededRandom, from: number, to: number): number {
@@ -269,20 +250,8 @@ export function buildMessageSet(options: MessageSetOptions): MessageSet {
     .sort((a, b) => a.entry.order - b.entry.order || a.index - b.index)
     .map(({ entry }) => entry);
   const messages = published.map((entry) => toMessage(entry, random, options.partitions));
-  const counts = Object.fromEntries(
-    (
-      [
-        'event',
-        'legacy',
-        'edge',
-        'redelivery',
-        'conflict',
-        'near-duplicate',
-        'id-reuse',
-        'invalid',
-      ] as const
-    ).map((kind) => [kind, messages.filter((m) => m.kind === kind).length]),
-  ) as Record<MessageKind, number>;
+  const counts: Partial<Record<MessageKind, number>> = {};
+  for (const message of messages) counts[message.kind] = (counts[message.kind] ?? 0) + 1;
 
   const withIds = entries.filter((e) => e.kind === 'event' && e.event?.id !== undefined);
   const sample = Array.from({ length: 60 }, () => random.pick(withIds).event!.id!);
@@ -291,6 +260,7 @@ export function buildMessageSet(options: MessageSetOptions): MessageSet {
     windows,
     messages,
     counts,
+    live: liveTrickle(random, options.anchor, options.partitions),
     ids: {
       sample,
       conflicts,

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { DeadLetterComparison } from './dead-letter-compare';
 import { UrlComparison, UrlDifference } from './http-compare';
-import { TableComparison } from './table-compare';
+import { differingRows, TableComparison } from './table-compare';
 
 export const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 export const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -17,16 +17,18 @@ const clip = (value: unknown, chars = SHOWN_CHARS) => {
 };
 
 export function printTables(tables: readonly TableComparison[]): void {
-  say('\n== stored tables, row for row');
+  say('\n== stored tables, row for row (by key)');
   for (const table of tables) {
     const verdict =
-      table.differingRows === 0 ? 'identical' : `${fmt(table.differingRows)} rows differ`;
+      differingRows(table) === 0
+        ? 'identical'
+        : `${fmt(table.onlyOld)} only in old, ${fmt(table.onlyNew)} only in new, ${fmt(table.changed)} with other values`;
     say(
       `${table.name.padEnd(22)} ${fmt(table.oldRows).padStart(9)} rows old, ${fmt(table.newRows).padStart(9)} new: ${verdict}`,
     );
     for (const difference of table.differences) {
-      say(`  row ${fmt(difference.position)}: old ${clip(difference.old)}`);
-      say(`  ${' '.repeat(4 + fmt(difference.position).length)} new ${clip(difference.new)}`);
+      say(`  old ${clip(difference.old)}`);
+      say(`  new ${clip(difference.new)}`);
     }
   }
 }
