@@ -125,15 +125,20 @@ async function main(): Promise<number> {
     printUrls(urls);
     if (options.reportFile) writeReport(options.reportFile, { tables, deadLetters, urls });
 
-    const identical =
-      consumerFailures.length === 0 &&
+    const sameData =
       tables.every((table) => differingRows(table) === 0) &&
       deadLetters.differing === 0 &&
       urls.differences.length === 0;
     for (const failure of consumerFailures) say(`\n${failure}`);
+    const verdict = !sameData
+      ? 'DIFFERENCES FOUND'
+      : consumerFailures.length > 0
+        ? 'identical answers and tables, but a consumer FAILED'
+        : 'identical';
     say(
-      `\nRESULT: ${identical ? 'identical' : 'DIFFERENCES FOUND'}: ${fmt(urls.compared)} URLs (${fmt(urls.identical)} identical, ${fmt(urls.differences.length)} differing), ${tables.length} tables and the dead letters compared, in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `\nRESULT: ${verdict}: ${fmt(urls.compared)} URLs (${fmt(urls.identical)} identical, ${fmt(urls.differences.length)} differing), ${tables.length} tables and the dead letters compared, in ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
+    const identical = sameData && consumerFailures.length === 0;
     return identical ? 0 : 1;
   } finally {
     await Promise.all(builds.map((build) => build.stopAll()));
@@ -215,6 +220,7 @@ const LIVE_PAUSE_MS = 250;
 async function consume(build: BuildUnderTest, set: MessageSet): Promise<string | undefined> {
   const step = (text: string) => say(`[${build.label}] ${text}`);
   let doing = 'storing the backlog';
+  let livePublished = false;
   try {
     build.startConsumer();
     const first = await build.waitUntilPersisted();
@@ -235,14 +241,17 @@ async function consume(build: BuildUnderTest, set: MessageSet): Promise<string |
       `${doing}: ${fmt(again.rows)} events, ${fmt(again.deadLetters)} dead letters after ${again.seconds.toFixed(1)} s`,
     );
     doing = `storing ${fmt(set.live.sends.length)} live sends of 1 to 4 messages`;
+    livePublished = true;
     await publishSends(build.kafka, build.eventsTopic, set.live.sends, LIVE_PAUSE_MS);
     const live = await build.waitUntilPersisted();
     step(`${doing}: ${fmt(live.rows)} events, ${fmt(live.deadLetters)} dead letters`);
     return undefined;
   } catch (error) {
-    const failure = `${build.label} consumer failed ${doing}: ${(error as Error).message}`;
     say(`[${build.label}] CONSUMER FAILED ${doing}: ${(error as Error).message}`);
-    return failure;
+    // The other build's topic gets them: both must hold the same messages at the same offsets.
+    if (!livePublished) await publishSends(build.kafka, build.eventsTopic, set.live.sends);
+    const reason = (error as Error).message.split('; the consumer')[0];
+    return `${build.label} consumer failed ${doing}: ${reason}`;
   } finally {
     await build.stopConsumer();
   }

@@ -12,7 +12,7 @@ const MINUTE_MS = 60_000;
 /**
  * Values as JSON number texts a double holds but no sum of others reproduces exactly, written
  * as producers may write them: each is the only value of its rollup row (a source and a minute
- * of its own), so its sum is itself in both builds. 1e400 is no double: dead-lettered.
+ * of its own), so its sum is itself in both builds.
  */
 const EDGE_VALUES = [
   '0',
@@ -30,7 +30,6 @@ const EDGE_VALUES = [
   '-5e-324',
   '2.2250738585072014e-308',
   '1e-400',
-  '1e400',
 ] as const;
 
 const nested = (depth: number): unknown => {

@@ -91,6 +91,11 @@ export function invalidMessages(): InvalidMessage[] {
       value: json({ type: 'host.memory', value: '12' }),
     },
     { label: 'value a bool', key: 'client-10', value: json({ type: 'host.memory', value: true }) },
+    {
+      label: 'value beyond a double',
+      key: 'client-10',
+      value: text('{"type":"host.memory","value":1e400}'),
+    },
     { label: 'payload a number', key: 'client-11', value: json({ type: 'a.b', payload: 5 }) },
     { label: 'payload an array', key: 'client-11', value: json({ type: 'a.b', payload: [1, 2] }) },
     {
