@@ -3,7 +3,7 @@
  * sent without one are derived from) and the PostgreSQL server: given, or started here, fresh,
  * and stopped at the end.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalKafkaBroker } from '../infra/kafka-broker';
@@ -27,6 +27,9 @@ export async function compareInfrastructure(
   };
   try {
     const dir = mkdtempSync(join(tmpdir(), 'eventmon-compare-'));
+    // mkdtemp makes it 0700; run as root, PostgreSQL's initdb runs as a user of its own, which
+    // must reach the data directory inside.
+    chmodSync(dir, 0o755);
     stops.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
     const [oldPort, newPort, postgresPort] = options.localPorts;
     const broker = async (port: number, name: string) => {
