@@ -7,7 +7,9 @@
  *         (what the consumer's batches would have built), in time order as the consumer
  *         writes them. 50 types; 1,000 sources of very unequal chattiness.
  *   [2/2] load test: the real gateway process; for each route, --concurrency clients send
- *         requests back to back for --seconds; prints p50/p95/max latency and requests/s.
+ *         requests back to back for --seconds; prints p50/p95/max latency and requests/s, and
+ *         the CPU time the gateway and PostgreSQL (every process) spent per request: latency
+ *         and rate move with whatever else the 2 shared cores run, CPU per request much less.
  *
  *   --events N        events to load (default 10,000,000)
  *   --seconds S       load per route (default 10)
@@ -27,6 +29,7 @@ import { createScratchDatabase, ScratchDatabase } from '../tools/infra/scratch-d
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { addDays, dayOf, ensureDayPartitions, eventCountRowsSql } from '@app/database';
 import { AppProcess } from '../tools/stack/app-process';
+import { cpuSplitMeter, CpuSplit, localServerPid, MeasuredProcess } from './process-cpu';
 import { repoRoot } from '../tools/stack/repo-root';
 import {
   fmt,
@@ -156,18 +159,19 @@ interface RouteResult {
   latencies: number[];
   errors: Map<number, number>;
   seconds: number;
+  cpu: CpuSplit;
 }
 
 /** CONCURRENCY clients, each sending the next path back to back until time is up. */
-async function drive(base: string, route: Route): Promise<RouteResult> {
+async function drive(
+  base: string,
+  route: Route,
+  measured: readonly MeasuredProcess[],
+): Promise<RouteResult> {
   const { name, analytics, nextPath } = route;
-  const result: RouteResult = {
-    name,
-    analytics,
-    latencies: [],
-    errors: new Map(),
-    seconds: SECONDS,
-  };
+  const latencies: number[] = [];
+  const errors = new Map<number, number>();
+  const cpu = cpuSplitMeter(measured);
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, client) => {
@@ -178,14 +182,22 @@ async function drive(base: string, route: Route): Promise<RouteResult> {
           headers: { 'x-api-key': KEY },
         });
         previous = await response.json();
-        result.latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-        if (!response.ok)
-          result.errors.set(response.status, (result.errors.get(response.status) ?? 0) + 1);
+        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        if (!response.ok) errors.set(response.status, (errors.get(response.status) ?? 0) + 1);
       }
     }),
   );
-  result.latencies.sort((a, b) => a - b);
-  return result;
+  latencies.sort((a, b) => a - b);
+  return { name, analytics, latencies, errors, seconds: SECONDS, cpu: cpu() };
+}
+
+/** `gateway 1.21 + PostgreSQL 0.43 ms`: CPU per request of each measured process. */
+function cpuPerRequest(result: RouteResult): string {
+  const requests = result.latencies.length;
+  const parts = result.cpu.processes.map(({ name, pid, seconds }) =>
+    pid === undefined ? `${name} elsewhere` : `${name} ${((seconds * 1000) / requests).toFixed(2)}`,
+  );
+  return `CPU/request ${parts.join(' + ')} ms`;
 }
 
 async function main(): Promise<void> {
@@ -253,9 +265,13 @@ async function main(): Promise<void> {
       },
       ...analyticsRoutes(now),
     ];
+    const measured: MeasuredProcess[] = [
+      { name: 'gateway', pid: gateway.pid },
+      { name: 'PostgreSQL', pid: localServerPid(new URL(db.url).host) },
+    ];
     const results: RouteResult[] = [];
     for (const route of routes.filter((r) => ROUTES.test(r.name))) {
-      results.push(await drive(base, route));
+      results.push(await drive(base, route, measured));
     }
     // Read before the summary is printed: the gateway still holds every cache it filled.
     const memory = memoryOf(gateway.pid);
@@ -267,7 +283,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       const errors = [...r.errors].map(([status, n]) => `${n} x ${status}`).join(', ');
       say(
-        `${r.name.padEnd(58)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s${errors ? `, errors: ${errors}` : ''}`,
+        `${r.name.padEnd(58)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s, ${cpuPerRequest(r)}${errors ? `, errors: ${errors}` : ''}`,
       );
     }
     say(

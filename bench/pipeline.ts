@@ -36,13 +36,7 @@ import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { publishEvents } from './pipeline-events';
 import { describeMemorySample, MemorySample } from './memory-preload';
 import { storedRows, waitForRows } from './pipeline-rows';
-import {
-  cpuSplitLines,
-  cpuSplitMeter,
-  listeningPid,
-  localPort,
-  MeasuredProcess,
-} from './process-cpu';
+import { cpuSplitLines, cpuSplitMeter, localServerPid, MeasuredProcess } from './process-cpu';
 import { bareConsumerReference } from './references/bare-consumer-reference';
 import { copyReference } from './references/copy-reference';
 import { naiveBaseline } from './references/naive-baseline';
@@ -78,14 +72,10 @@ function pipelineProcesses(
   infra: { kafkaBrokers: string; databaseUrl: string },
   consumerPid: number | undefined,
 ): MeasuredProcess[] {
-  const serverPid = (hostAndPort: string) => {
-    const port = localPort(hostAndPort);
-    return port === undefined ? undefined : listeningPid(port);
-  };
   return [
     { name: 'consumer', pid: consumerPid },
-    { name: 'Kafka broker', pid: serverPid(infra.kafkaBrokers.split(',')[0]) },
-    { name: 'PostgreSQL, every process', pid: serverPid(new URL(infra.databaseUrl).host) },
+    { name: 'Kafka broker', pid: localServerPid(infra.kafkaBrokers.split(',')[0]) },
+    { name: 'PostgreSQL, every process', pid: localServerPid(new URL(infra.databaseUrl).host) },
     { name: 'bench (idle load generator, polling)', pid: process.pid, alone: true },
   ];
 }

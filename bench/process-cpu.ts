@@ -235,6 +235,12 @@ export function cpuSplitMeter(processes: readonly MeasuredProcess[]): () => CpuS
   };
 }
 
+/** The process serving `host:port` on this machine; undefined when the server is elsewhere. */
+export function localServerPid(hostAndPort: string): number | undefined {
+  const port = localPort(hostAndPort);
+  return port === undefined ? undefined : listeningPid(port);
+}
+
 /** The port of a server this machine runs, from `host:port`; undefined when it is elsewhere. */
 export function localPort(hostAndPort: string): number | undefined {
   const { hostname, port } = new URL(`tcp://${hostAndPort}`);

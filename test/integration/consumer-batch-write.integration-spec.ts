@@ -101,4 +101,15 @@ describe('consumer: the batch statement stores every text as sent', () => {
     );
     expect(await repository.findConflicts(changed)).toEqual([3, 10]);
   });
+
+  it('stores multi-byte payloads followed by payload-less events (the consumer once stopped on them)', async () => {
+    await db.query('TRUNCATE events, event_rollups_minute, event_counts');
+    const events: NormalizedEvent[] = [
+      event(30, { payload: { name: 'Zoë', city: 'Köln', note: 'ééééé' } }),
+      ...[31, 32, 33, 34].map((index) => event(index, { payload: null })),
+    ];
+    const rows = events.map((e, index) => persistableEvent(e, 0, String(index)));
+    expect(await repository.insertBatch(rows)).toBe(rows.length);
+    expect((await stored()).map((row) => row.payload)).toEqual(events.map((e) => e.payload));
+  });
 });

@@ -204,6 +204,9 @@ describe('gateway: rules', () => {
       id: 'bt',
       condition: { aggregate: 'count', operator: '>=', threshold: 5 },
     });
+    // The rule's own message reaches the recorder a moment after the 201: counted from there,
+    // any later message would be the backtest's.
+    await eventually(() => expect(onTopic('bt')).toMatchObject({ id: 'bt' }));
     const before = rulesTopic.messages.length;
     const answer = await gateway.call(
       'read',

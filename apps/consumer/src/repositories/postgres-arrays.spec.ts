@@ -67,6 +67,18 @@ describe('binaryTextArray', () => {
     expect(trailing).toBe(0);
   });
 
+  it('keeps room for the NULLs after multi-byte texts used up the estimate', () => {
+    // The estimate counts one byte a character; 'é' takes two, so after these the buffer is
+    // full and each NULL's 4 bytes must grow it (the consumer stopped on such a batch).
+    for (const prefix of [TEXT_OID, JSONB_OID] as const) {
+      const texts = ['"é"', 'ééé', null, null, null];
+      const { elements, trailing } = readBinaryArray(binaryTextArray(texts, prefix));
+      const skip = prefix === JSONB_OID ? 1 : 0;
+      expect(elements.map((e) => e?.subarray(skip).toString('utf8') ?? null)).toEqual(texts);
+      expect(trailing).toBe(0);
+    }
+  });
+
   it('writes an empty array', () => {
     expect(readBinaryArray(binaryTextArray([])).header.length).toBe(0);
   });

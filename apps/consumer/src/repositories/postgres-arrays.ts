@@ -45,6 +45,8 @@ export function binaryTextArray(
   let at = HEADER_BYTES;
   for (const value of values) {
     if (value === null) {
+      // Multi-byte texts before it may have used the room the estimate left for its length.
+      if (buffer.length - at < 4) buffer = grown(buffer, at, 4);
       buffer.writeInt32BE(NULL_LENGTH, at);
       at += 4;
       continue;

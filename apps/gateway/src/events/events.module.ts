@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventPartitions } from './event-partitions';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
@@ -6,6 +7,6 @@ import { LegacyEventController } from './legacy-event.controller';
 
 @Module({
   controllers: [EventsController, LegacyEventController],
-  providers: [EventsService, EventsRepository],
+  providers: [EventsService, EventsRepository, EventPartitions],
 })
 export class EventsModule {}

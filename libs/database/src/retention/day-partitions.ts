@@ -5,20 +5,35 @@ import { addDays, dayOfPartition, isoDate, partitionName, UtcDay } from './utc-d
 export const DEFAULT_PARTITION = 'events_default';
 
 /**
- * The days that have a partition of `events`, or undefined when `events` is not a partitioned
- * table (the migrations have not reached PartitionEventsByDay: nothing to maintain yet).
- * Partitions named otherwise than `partitionName` (the DEFAULT one, one attached by hand) are
- * left out, so that retention never drops them.
+ * One row: whether `events` is a partitioned table, and the names of its partitions. Read by
+ * `dayPartitions` here and by the gateway through its own connection pool.
  */
+export const EVENTS_PARTITIONS_SQL = `SELECT p.relkind = 'p' AS partitioned,
+       ARRAY(SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+              WHERE i.inhparent = p.oid) AS partitions
+  FROM pg_class p WHERE p.oid = to_regclass('events')`;
+
+export interface EventsPartitionsRow {
+  partitioned: boolean;
+  partitions: string[];
+}
+
+/**
+ * The days that have a partition of `events`, from the row of `EVENTS_PARTITIONS_SQL`, or
+ * undefined when `events` is not a partitioned table (the migrations have not reached
+ * PartitionEventsByDay: nothing to maintain yet). Partitions named otherwise than
+ * `partitionName` (the DEFAULT one, one attached by hand) are left out, so that retention never
+ * drops them.
+ */
+export function daysOfPartitions(row: EventsPartitionsRow | undefined): UtcDay[] | undefined {
+  if (!row?.partitioned) return undefined;
+  return row.partitions.map(dayOfPartition).filter((day) => day !== undefined);
+}
+
+/** `daysOfPartitions` read through a pg client. */
 export async function dayPartitions(client: ClientBase): Promise<UtcDay[] | undefined> {
-  const { rows } = await client.query<{ partitioned: boolean; partitions: string[] }>(
-    `SELECT p.relkind = 'p' AS partitioned,
-            ARRAY(SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                   WHERE i.inhparent = p.oid) AS partitions
-       FROM pg_class p WHERE p.oid = to_regclass('events')`,
-  );
-  if (!rows[0]?.partitioned) return undefined;
-  return rows[0].partitions.map(dayOfPartition).filter((day) => day !== undefined);
+  const { rows } = await client.query<EventsPartitionsRow>(EVENTS_PARTITIONS_SQL);
+  return daysOfPartitions(rows[0]);
 }
 
 /**
