@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka } from 'kafkajs';
-import { Client } from 'pg';
+import { databaseClient } from './database-client';
 import { Topic, topicName } from '@app/contracts';
 import { onMaintenanceDatabase, withDatabaseName } from '../infra/scratch-database';
 import { AppName, AppProcess } from '../stack/app-process';
@@ -108,7 +108,7 @@ export class BuildUnderTest {
   async waitUntilPersisted(): Promise<Drained> {
     const consumer = this.processes.get('consumer');
     if (!consumer) throw new Error(`${this.label}: no consumer running`);
-    const db = new Client({ connectionString: this.databaseUrl });
+    const db = databaseClient(this.databaseUrl);
     await db.connect();
     try {
       return await waitUntilPersisted({
