@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { databaseClient } from './database-client';
 import { BuildSettings, BuildUnderTest } from './build-under-test';
 import { compareInfrastructure } from './compare-infrastructure';
 import { compareDeadLetters, readDeadLetters } from './dead-letter-compare';
@@ -86,6 +86,26 @@ async function main(): Promise<number> {
     ),
   ] as const;
   const [oldBuild, newBuild] = builds;
+  // Once, whether the run ends or is interrupted (both paths wait for the same cleaning).
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await Promise.all(builds.map((build) => build.stopAll()));
+      if (options.keep) {
+        say(`databases kept: ${oldBuild.databaseUrl} ${newBuild.databaseUrl}`);
+      } else {
+        await Promise.all(builds.map((build) => build.dropDatabase().catch(() => undefined)));
+      }
+      await infrastructure.stop();
+    })());
+  // The services run in process groups of their own (AppProcess): Ctrl-C reaches only this
+  // process, which stops them before it exits instead of leaving them behind.
+  const interrupted = () => {
+    say('\ninterrupted: stopping the services');
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await Promise.all(builds.map((build) => build.createDatabase()));
     await publishToBoth(builds, set);
@@ -141,13 +161,9 @@ async function main(): Promise<number> {
     const identical = sameData && consumerFailures.length === 0;
     return identical ? 0 : 1;
   } finally {
-    await Promise.all(builds.map((build) => build.stopAll()));
-    if (options.keep) {
-      say(`databases kept: ${oldBuild.databaseUrl} ${newBuild.databaseUrl}`);
-    } else {
-      await Promise.all(builds.map((build) => build.dropDatabase().catch(() => undefined)));
-    }
-    await infrastructure.stop();
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
+    await cleanUp();
   }
 }
 
@@ -268,7 +284,7 @@ async function sameOffsets(builds: readonly BuildUnderTest[]): Promise<void> {
 
 /** The check of the tool itself: one count of one day, one higher in the new database. */
 async function tamper(build: BuildUnderTest, set: MessageSet): Promise<void> {
-  const db = new Client({ connectionString: build.databaseUrl });
+  const db = databaseClient(build.databaseUrl);
   await db.connect();
   try {
     const day = new Date(dayStart(set.windows.anchor - DAY_MS)).toISOString();
@@ -309,7 +325,7 @@ async function waitForDeadLetterTail(build: BuildUnderTest, expected: number): P
 async function idsToAsk(set: MessageSet, builds: readonly BuildUnderTest[]): Promise<string[]> {
   const stored: string[] = [];
   for (const build of builds) {
-    const db = new Client({ connectionString: build.databaseUrl });
+    const db = databaseClient(build.databaseUrl);
     await db.connect();
     try {
       const { rows } = await db.query<{ id: string }>(

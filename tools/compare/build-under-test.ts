@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka } from 'kafkajs';
-import { Client } from 'pg';
+import { databaseClient } from './database-client';
 import { Topic, topicName } from '@app/contracts';
-import { withDatabaseName } from '../infra/scratch-database';
+import { onMaintenanceDatabase, withDatabaseName } from '../infra/scratch-database';
 import { AppName, AppProcess } from '../stack/app-process';
 import { Drained, waitUntilPersisted } from './drain';
 import { kafkaClient } from './kafka-io';
@@ -78,7 +78,7 @@ export class BuildUnderTest {
   /** A fresh database with the build's own schema: its migrations, run by its migrate.js. */
   async createDatabase(): Promise<void> {
     const name = new URL(this.databaseUrl).pathname.slice(1);
-    await onServer(this.settings.serverUrl, `CREATE DATABASE ${name}`);
+    await onMaintenanceDatabase(this.settings.serverUrl, `CREATE DATABASE ${name}`);
     const migrate = join(this.settings.dir, 'dist', 'libs', 'database', 'src', 'migrate.js');
     const output = await run(process.execPath, [migrate], {
       ...process.env,
@@ -89,7 +89,10 @@ export class BuildUnderTest {
 
   async dropDatabase(): Promise<void> {
     const name = new URL(this.databaseUrl).pathname.slice(1);
-    await onServer(this.settings.serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await onMaintenanceDatabase(
+      this.settings.serverUrl,
+      `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`,
+    );
   }
 
   startConsumer(): void {
@@ -105,7 +108,7 @@ export class BuildUnderTest {
   async waitUntilPersisted(): Promise<Drained> {
     const consumer = this.processes.get('consumer');
     if (!consumer) throw new Error(`${this.label}: no consumer running`);
-    const db = new Client({ connectionString: this.databaseUrl });
+    const db = databaseClient(this.databaseUrl);
     await db.connect();
     try {
       return await waitUntilPersisted({
@@ -192,16 +195,6 @@ export class BuildUnderTest {
 
   private lastLines(app: AppName): string {
     return (this.lines.get(app) ?? []).map((line) => `  ${line.slice(0, 600)}`).join('\n');
-  }
-}
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const admin = new Client({ connectionString: withDatabaseName(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
   }
 }
 

@@ -62,52 +62,28 @@ const EDGE_PAYLOADS: readonly { payload?: unknown; raw?: string }[] = [
  * returned bodies carry JSON text where `raw` is set (see EdgeBody).
  */
 export function edgeEvents(random: SeededRandom, start: number): EdgeBody[] {
-  const events: EdgeBody[] = [];
   let minute = 0;
-  const next = (source: string) => {
-    const at = start + minute++ * MINUTE_MS + random.int(0, 59_999);
+  /** An event of its own source and minute, with one more field: as a value, or as JSON text. */
+  const edge = (
+    type: string,
+    severity: string,
+    field: string,
+    value: { json?: string; value?: unknown },
+  ) => {
+    const at = start + minute * MINUTE_MS + random.int(0, 59_999);
     const id = random.uuid();
-    return { id, at, source };
+    const source = `${type.replace('.', '-')}-${minute++}`;
+    const head = { id, type, source, severity, occurredAt: new Date(at).toISOString() };
+    return value.json === undefined
+      ? { body: { ...head, [field]: value.value }, key: source, timestamp: at, id }
+      : { body: head, rawJson: withRaw(head, field, value.json), key: source, timestamp: at, id };
   };
-  EDGE_VALUES.forEach((value, i) => {
-    const { id, at, source } = next(`edge-value-${i}`);
-    const head = {
-      id,
-      type: 'edge.value',
-      source,
-      severity: 'medium',
-      occurredAt: new Date(at).toISOString(),
-    };
-    events.push({
-      body: head,
-      rawJson: withRaw(head, 'value', value),
-      key: source,
-      timestamp: at,
-      id,
-    });
-  });
-  EDGE_PAYLOADS.forEach(({ payload, raw }, i) => {
-    const { id, at, source } = next(`edge-payload-${i}`);
-    const head = {
-      id,
-      type: 'edge.payload',
-      source,
-      severity: 'low',
-      occurredAt: new Date(at).toISOString(),
-    };
-    events.push(
-      raw === undefined
-        ? { body: { ...head, payload }, key: source, timestamp: at, id }
-        : {
-            body: head,
-            rawJson: withRaw(head, 'payload', raw),
-            key: source,
-            timestamp: at,
-            id,
-          },
-    );
-  });
-  return events;
+  return [
+    ...EDGE_VALUES.map((json) => edge('edge.value', 'medium', 'value', { json })),
+    ...EDGE_PAYLOADS.map(({ payload, raw }) =>
+      edge('edge.payload', 'low', 'payload', { json: raw, value: payload }),
+    ),
+  ];
 }
 
 /** Times exactly on and just before bucket boundaries, where [from, to) ranges cut. */

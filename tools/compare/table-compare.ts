@@ -4,6 +4,7 @@
  * stable order, read through a cursor a chunk at a time.
  */
 import { Client } from 'pg';
+import { databaseClient } from './database-client';
 
 export interface TableQuery {
   name: string;
@@ -142,7 +143,7 @@ class RowReader {
     url: string,
     private readonly sql: string,
   ) {
-    this.client = new Client({ connectionString: url });
+    this.client = databaseClient(url);
   }
 
   async open(): Promise<void> {

@@ -13,7 +13,8 @@ export function withDatabaseName(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function onMaintenanceDatabase(serverUrl: string, sql: string): Promise<void> {
+/** Runs one statement on the server's `postgres` database: CREATE or DROP DATABASE. */
+export async function onMaintenanceDatabase(serverUrl: string, sql: string): Promise<void> {
   const admin = new Client({ connectionString: withDatabaseName(serverUrl, 'postgres') });
   await admin.connect();
   try {
