@@ -9,6 +9,7 @@ import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
+import { otherConnections } from './events/listing-statements';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RulesModule } from './rules/rules.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
@@ -40,7 +41,7 @@ export class GatewayModule {
         }),
         databaseModule({
           url: config.databaseUrl,
-          poolSize: config.databasePoolSize,
+          poolSize: otherConnections(config.databasePoolSize),
           applicationName: 'eventmon-gateway',
         }),
         HealthModule.forRoot({ database: true }),

@@ -53,17 +53,27 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: ['error', 'warn', 'migration'],
-    extra: {
-      max: options.poolSize ?? 10,
-      application_name: options.applicationName ?? 'eventmon',
-      // Fail a connection attempt quickly during an outage so callers can back off and retry.
-      connectionTimeoutMillis: 5000,
-      // Every query here is bounded (a page, a batch, a few thousand count rows). With
-      // parallel workers allowed, the planner's often tenfold range estimates make it start
-      // them for a UNION ALL of count scans: about 50 ms to launch on a 2-core machine, for
-      // work that takes 3 to 10 ms in one process.
-      options: '-c max_parallel_workers_per_gather=0',
-    },
+    extra: poolSettings(options),
+  };
+}
+
+/**
+ * node-postgres pool settings every pool of the product's uses. `serverSettings` are extra
+ * `name=value` PostgreSQL settings for this pool's connections only.
+ */
+export function poolSettings(options: DatabaseOptions, serverSettings: string[] = []) {
+  return {
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'eventmon',
+    // Fail a connection attempt quickly during an outage so callers can back off and retry.
+    connectionTimeoutMillis: 5000,
+    // Every query here is bounded (a page, a batch, a few thousand count rows). With
+    // parallel workers allowed, the planner's often tenfold range estimates make it start
+    // them for a UNION ALL of count scans: about 50 ms to launch on a 2-core machine, for
+    // work that takes 3 to 10 ms in one process.
+    options: ['max_parallel_workers_per_gather=0', ...serverSettings]
+      .map((setting) => `-c ${setting}`)
+      .join(' '),
   };
 }
 

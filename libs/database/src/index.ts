@@ -9,3 +9,4 @@ export * from './entities/audit-entry.entity';
 export * from './data-source';
 export * from './database.module';
 export * from './retention';
+export * from './generic-plan-statements';

@@ -4,9 +4,10 @@ import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 import { LegacyEventController } from './legacy-event.controller';
+import { listingStatementsProvider } from './listing-statements';
 
 @Module({
   controllers: [EventsController, LegacyEventController],
-  providers: [EventsService, EventsRepository, EventPartitions],
+  providers: [EventsService, EventsRepository, EventPartitions, listingStatementsProvider],
 })
 export class EventsModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Severity } from '@app/contracts';
-import { EventEntity } from '@app/database';
+import { EventEntity, GenericPlanStatements } from '@app/database';
 import type { TimeRange } from '../common/time-range';
 import { EventPartitions } from './event-partitions';
 import { newestFirstWindows, TimeWindow } from './newest-first-windows';
@@ -21,6 +21,7 @@ export class EventsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly partitions: EventPartitions,
+    private readonly statements: GenericPlanStatements,
   ) {}
 
   /**
@@ -35,7 +36,8 @@ export class EventsRepository {
 
   /**
    * Newest first by (occurred_at, id), the order of `events_occurred_at_idx`; limit + 1 rows.
-   * Read window by window, newest first, until the page is full (`newestFirstWindows` says why).
+   * Read window by window, newest first, until the page is full (`newestFirstWindows` says why),
+   * each window with a plan made once per connection (`GenericPlanStatements` says why).
    */
   async list(filter: EventFilter): Promise<EventEntity[]> {
     const wanted = filter.limit + 1;
@@ -52,41 +54,53 @@ export class EventsRepository {
     return rows;
   }
 
+  /** The filter's rows within one window, newest first: one generic-plan statement. */
   private listWithin(
     filter: EventFilter,
     window: TimeWindow,
     limit: number,
   ): Promise<EventEntity[]> {
-    const query = this.dataSource
-      .getRepository(EventEntity)
-      .createQueryBuilder('e')
-      .orderBy('e.occurred_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .limit(limit);
-    if (filter.type) query.andWhere('e.type = :type', { type: filter.type });
-    if (filter.source) query.andWhere('e.source = :source', { source: filter.source });
-    if (filter.severity) query.andWhere('e.severity = :severity', { severity: filter.severity });
-    if (filter.from) query.andWhere('e.occurred_at >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('e.occurred_at < :to', { to: filter.to });
-    // Bounds as values, not expressions: the planner leaves out the other days' partitions.
-    if (window.from !== undefined) {
-      query.andWhere('e.occurred_at >= :windowFrom', { windowFrom: new Date(window.from) });
-    }
-    if (window.to !== undefined) {
-      query.andWhere('e.occurred_at < :windowTo', { windowTo: new Date(window.to) });
-    }
+    const values: unknown[] = [];
+    const bind = (value: unknown): string => `$${values.push(value)}`;
+    const conditions: string[] = [];
+    if (filter.type) conditions.push(`type = ${bind(filter.type)}`);
+    if (filter.source) conditions.push(`source = ${bind(filter.source)}`);
+    if (filter.severity) conditions.push(`severity = ${bind(filter.severity)}`);
+    if (filter.from) conditions.push(`occurred_at >= ${bind(filter.from)}`);
+    if (filter.to) conditions.push(`occurred_at < ${bind(filter.to)}`);
+    if (window.from !== undefined) conditions.push(`occurred_at >= ${bind(new Date(window.from))}`);
+    if (window.to !== undefined) conditions.push(`occurred_at < ${bind(new Date(window.to))}`);
     if (filter.before) {
-      // The bare bound lets the planner leave out the day partitions after the cursor's; the
+      const at = bind(filter.before.occurredAt);
+      // The bare bound lets execution leave out the day partitions after the cursor's; the
       // row comparison alone would not.
-      query.andWhere('e.occurred_at <= :beforeAt', { beforeAt: filter.before.occurredAt });
-      query.andWhere('(e.occurred_at, e.id) < (:beforeAt, :beforeId)', {
-        beforeAt: filter.before.occurredAt,
-        beforeId: filter.before.id,
-      });
+      conditions.push(
+        `occurred_at <= ${at}`,
+        `(occurred_at, id) < (${at}, ${bind(filter.before.id)})`,
+      );
     }
-    return query.getMany();
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    return this.statements.query<EventEntity>(
+      `SELECT ${EVENT_COLUMNS} FROM events ${where}
+        ORDER BY occurred_at DESC, id DESC LIMIT ${bind(limit)}`,
+      values,
+    );
   }
 }
+
+/** Every column of `events`, named as `EventEntity` names them. */
+const EVENT_COLUMNS = [
+  'id',
+  'type',
+  'source',
+  'severity',
+  'occurred_at AS "occurredAt"',
+  'received_at AS "receivedAt"',
+  'value',
+  'payload',
+  'kafka_partition AS "kafkaPartition"',
+  'kafka_offset AS "kafkaOffset"',
+].join(', ');
 
 /**
  * An instant at or after the newest row the filter admits: now, unless `to` or the keyset
