@@ -42,10 +42,14 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
         Topic.Notifications,
         Topic.NotificationDeliveries,
         Topic.NotificationsDlq,
+        Topic.AlertingRepartition,
       ],
       {
         prefix: this.config.kafkaTopicPrefix,
-        partitions: { [Topic.Events]: this.config.eventsTopicPartitions },
+        partitions: {
+          [Topic.Events]: this.config.eventsTopicPartitions,
+          [Topic.AlertingRepartition]: this.config.repartitionPartitions,
+        },
       },
     );
     await this.publisher.connect();

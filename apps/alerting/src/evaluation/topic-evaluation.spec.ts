@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { Message } from 'kafkajs';
 import { AlertRule, LifecycleMessage } from '@app/contracts';
+import { EngineEvent } from '@app/engine';
 import { makeRule } from '@app/engine/testing/fixtures';
 import { ConsumerStallMonitor } from '@app/kafka';
 import { FakeKafka, fakeMessage } from '@app/kafka/testing/fake-kafka';
@@ -9,7 +11,10 @@ import { IncidentLedger } from '../incidents/incident-ledger.service';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { CatalogChange, FILE_POSITION, RuleCatalog } from '../rules/rule-catalog.service';
-import { EvaluationService } from './evaluation.service';
+import { MatchForwarder } from '../repartition/match-forwarder';
+import { RecordOrigin } from './evaluation-route';
+import { EventsRoute } from './events-route';
+import { TopicEvaluation } from './topic-evaluation';
 import { PartitionOffsets } from './replay-plan';
 import { TransitionHandler } from './transition-handler';
 import { WindowRebuilder } from './window-rebuilder';
@@ -88,17 +93,34 @@ function setup() {
   const logs: string[] = [];
   jest.spyOn(Logger.prototype, 'log').mockImplementation((m: string) => void logs.push(m));
   jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-  const service = new EvaluationService(
-    kafka.asKafka(),
+  const forwarded: Message[] = [];
+  const forwarder = {
+    ruleChanged: (_: string, rule: AlertRule | null) => rule?.groupBy === 'none',
+    matches: (event: EngineEvent, origin: RecordOrigin, forwards: (id: string) => boolean) =>
+      catalog
+        .all()
+        .filter((rule) => rule.groupBy === 'none' && forwards(rule.id))
+        .map((rule) => ({ key: rule.id, value: origin.message.offset })),
+    send: (messages: Message[]) => Promise.resolve(void forwarded.push(...messages)),
+  };
+  const parts = {
+    kafka: kafka.asKafka(),
     config,
-    catalog as unknown as RuleCatalog,
-    rebuilder as unknown as WindowRebuilder,
+    catalog: catalog as unknown as RuleCatalog,
+    rebuilder: rebuilder as unknown as WindowRebuilder,
     transitions,
-    publisher as unknown as NotificationPublisher,
+    publisher: publisher as unknown as NotificationPublisher,
     metrics,
-    { watch: () => undefined } as unknown as ConsumerStallMonitor,
+    stallMonitor: { watch: () => undefined } as unknown as ConsumerStallMonitor,
+  };
+  const route = new EventsRoute(
+    config,
+    metrics,
+    forwarder as unknown as MatchForwarder,
+    new Logger('test'),
   );
-  return { kafka, service, catalog, published, publisher, plans, logs };
+  const service = new TopicEvaluation(parts, route);
+  return { kafka, service, catalog, published, publisher, plans, logs, forwarded };
 }
 
 const plan =
@@ -109,7 +131,7 @@ const plan =
 const opened = (published: LifecycleMessage[]) =>
   published.filter((m) => m.kind === 'incident.opened').map((m) => m.incident.ruleId);
 
-describe('EvaluationService', () => {
+describe('TopicEvaluation of events', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('rebuilds a fresh group from the look-back with notifications, then commits what is beyond the replay', async () => {
