@@ -101,7 +101,15 @@ function setup() {
         .all()
         .filter((rule) => rule.groupBy === 'none' && forwards(rule.id))
         .map((rule) => ({ key: rule.id, value: origin.message.offset })),
-    send: (messages: Message[]) => Promise.resolve(void forwarded.push(...messages)),
+    failures: 0,
+    send(messages: Message[]) {
+      if (this.failures > 0) {
+        this.failures--;
+        return Promise.reject(new Error('broker not available'));
+      }
+      forwarded.push(...messages);
+      return Promise.resolve();
+    },
   };
   const parts = {
     kafka: kafka.asKafka(),
@@ -120,7 +128,7 @@ function setup() {
     new Logger('test'),
   );
   const service = new TopicEvaluation(parts, route);
-  return { kafka, service, catalog, published, publisher, plans, logs, forwarded };
+  return { kafka, service, catalog, published, publisher, plans, logs, forwarded, forwarder };
 }
 
 const plan =
@@ -233,6 +241,50 @@ describe('TopicEvaluation of events', () => {
     await consumer.deliver(TOPIC, 0, events(0, 3));
     // Only the catching-up rule saw the events again: one more incident, its own.
     expect(opened(published)).toEqual(['payments', 'late']);
+    await service.stop();
+  });
+
+  it('forwards the matches of a rule not grouped by source, and commits once the broker has them', async () => {
+    const { kafka, service, catalog, forwarded, forwarder, plans } = setup();
+    catalog.set(makeRule({ id: 'whole', groupBy: 'none' }), 4);
+    plans.push(plan(0n, 0n));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    forwarder.failures = 1;
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    expect(forwarded.map((m) => [m.key, m.value])).toEqual([
+      ['whole', '0'],
+      ['whole', '1'],
+      ['whole', '2'],
+    ]);
+    await service.stop();
+    expect(consumer.commits).toEqual([
+      [{ topic: TOPIC, partition: 0, offset: '3', metadata: 'rules@4' }],
+    ]);
+  });
+
+  it('forwards the look-back again for a forwarded rule that starts over, for that rule alone', async () => {
+    const { kafka, service, catalog, forwarded, plans, logs } = setup();
+    plans.push(plan(0n, 0n));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    await consumer.deliver(TOPIC, 0, events(0, 2));
+    expect(forwarded).toEqual([]);
+
+    plans.push(plan(0n, 2n));
+    catalog.set(makeRule({ id: 'whole', groupBy: 'none' }), 7);
+    await nextTicks();
+    expect(logs).toContain('rule whole catching up on partitions [0]');
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    expect(forwarded.map((m) => [m.key, m.value])).toEqual([
+      ['whole', '0'],
+      ['whole', '1'],
+      ['whole', '2'],
+    ]);
     await service.stop();
   });
 });
