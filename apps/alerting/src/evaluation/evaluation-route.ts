@@ -25,6 +25,8 @@ export interface EvaluationRoute {
   readonly name: string;
   readonly topic: string;
   readonly groupId: string;
+  /** The log line saying a rebuild is done (tests and operators wait for "windows ready" of events). */
+  readyLine(rebuildMs: number, keys: number): string;
   /** Whether this evaluation's engine holds the rule's windows, given the partitions owned. */
   holds(rule: AlertRule, owned: readonly number[]): boolean;
   /** A new assignment: what was learnt from the records of the previous one is forgotten. */

@@ -36,6 +36,10 @@ export class EventsRoute implements EvaluationRoute {
     );
   }
 
+  readyLine(rebuildMs: number, keys: number): string {
+    return `windows ready: rebuilt in ${rebuildMs} ms, ${keys} keys`;
+  }
+
   holds(rule: AlertRule): boolean {
     return groupsByPartitionKey(rule);
   }

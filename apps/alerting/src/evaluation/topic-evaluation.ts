@@ -96,7 +96,7 @@ export class TopicEvaluation implements PartitionBatchHandler {
     this.engine = this.newEngine(Date.now());
     this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
     this.replay = new ReplayProgress((ms) =>
-      this.logger.log(`windows ready: rebuilt in ${ms} ms, ${this.engine.stats().keys} keys`),
+      this.logger.log(route.readyLine(ms, this.engine.stats().keys)),
     );
     this.keyCaps = new KeyCapWarnings(config.maxKeysPerRule, metrics, this.logger);
     this.ticker = new WallClockTicker({

@@ -36,6 +36,10 @@ export class RepartitionRoute implements EvaluationRoute {
     this.groupId = `${config.groupId}-repartition`;
   }
 
+  readyLine(rebuildMs: number, keys: number): string {
+    return `forwarded matches replayed: windows rebuilt in ${rebuildMs} ms, ${keys} keys`;
+  }
+
   holds(rule: AlertRule, owned: readonly number[]): boolean {
     return this.repartition.holds(rule, owned);
   }
