@@ -11,7 +11,7 @@ import { liveEvent, ruleRecord } from './alerting';
  * does not depend on how the replicas interleave events, nor on when their wall-clock ticks
  * fall:
  * - the trace is bursts, one per PERIOD_MS segment, each within [0.1 s, 1.4 s) of its segment
- *   (inside one tumbling bucket, shorter than every window, so no event of a burst is late
+ *   (segments start on a multiple of the windows, so a burst is inside one tumbling bucket, shorter than every window, so no event of a burst is late
  *   whatever the order of arrival, and no event leaves a window during its burst);
  * - every window is WINDOW_S long, and a burst's events have left every window more than a
  *   second before the next burst begins, so each gap is sampled by several ticks;
@@ -19,12 +19,17 @@ import { liveEvent, ruleRecord } from './alerting';
  *   timestamps, in the near future): every event is evaluated before the wall clock, minus
  *   the grace, reaches it, and ticks move the windows on afterwards, in order.
  */
-export const PERIOD_MS = 5000;
+export const PERIOD_MS = 6000;
 const BURST_FROM_MS = 100;
 const BURST_TO_MS = 1400;
 const WINDOW_S = 2;
 const SOURCES = Array.from({ length: 8 }, (_, i) => `trace-src-${i}`);
 const CLIENTS = ['c0', 'c1', 'c2', 'c3'];
+if (PERIOD_MS % (WINDOW_S * 1000) !== 0) {
+  throw new Error(
+    'segments must start on tumbling bucket boundaries (epoch multiples of the window)',
+  );
+}
 
 export interface TraceEvent {
   message: Message;
