@@ -103,7 +103,7 @@ export function generateTrace(seed: number, base: number, bursts: number): Trace
   const random = new Prng(seed);
   const records = traceRules(base).map(ruleRecord);
   const rules = records.map((record) => {
-    const decoded = decodeRuleMessage(record.value as string);
+    const decoded = decodeRuleMessage(record.value);
     if (!decoded.ok) throw new Error(`trace rule refused: ${decoded.reasons.join('; ')}`);
     return decoded.rule;
   });
