@@ -38,10 +38,6 @@ export class RuleRouter {
     this.index.rebuild(this.rules.values());
   }
 
-  has(ruleId: string): boolean {
-    return this.rules.get(ruleId)?.rule.enabled ?? false;
-  }
-
   /** The enabled rules the event belongs to, in rule order, with its key under each. */
   route(event: EngineEvent): RoutedMatch[] {
     const matches: RoutedMatch[] = [];
