@@ -12,6 +12,7 @@ import { EvaluationService } from './evaluation/evaluation.service';
 import { IncidentLedger } from './incidents/incident-ledger.service';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { NotificationPublisher } from './notifications/notification.publisher';
+import { RepartitionTopic } from './repartition/repartition-topic';
 import { RuleCatalog } from './rules/rule-catalog.service';
 
 /**
@@ -27,6 +28,7 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
     private readonly kafka: Kafka,
     private readonly config: AlertingConfig,
     private readonly publisher: NotificationPublisher,
+    private readonly repartition: RepartitionTopic,
     private readonly catalog: RuleCatalog,
     private readonly ledger: IncidentLedger,
     private readonly evaluation: EvaluationService,
@@ -52,6 +54,8 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
         },
       },
     );
+    // Before the rules: routing a rule's matches needs the topic's partition count.
+    await this.repartition.load();
     await this.publisher.connect();
     await this.catalog.start();
     await this.ledger.start();

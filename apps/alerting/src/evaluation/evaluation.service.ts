@@ -34,7 +34,7 @@ export class EvaluationService {
     transitions: TransitionHandler,
     publisher: NotificationPublisher,
     private readonly forwarder: MatchForwarder,
-    private readonly repartitionTopic: RepartitionTopic,
+    repartitionTopic: RepartitionTopic,
     metrics: AlertingMetrics,
     stallMonitor: ConsumerStallMonitor,
   ) {
@@ -74,7 +74,6 @@ export class EvaluationService {
 
   /** The repartition topic's evaluation first: the events' evaluation forwards to it. */
   async start(): Promise<void> {
-    await this.repartitionTopic.load();
     await this.forwarder.connect();
     await this.repartitioned.start();
     await this.events.start();

@@ -118,6 +118,12 @@ describe('RepartitionRoute', () => {
     expect(decoded(11)).toBe(true);
   });
 
+  it('holds no whole-rule window before its first assignment, when the file rules arrive', () => {
+    const unloaded = new RepartitionTopic({} as Kafka, new AlertingConfig());
+    expect(unloaded.holds(whole, [])).toBe(false);
+    expect(unloaded.holds(byClient, [])).toBe(true);
+  });
+
   it('drops a match made under another version of the rule, or of a rule it does not hold', async () => {
     const { route, dropped, catalog } = await setup();
     catalog.set('by-client', { ...byClient, condition: { ...byClient.condition, threshold: 9 } });

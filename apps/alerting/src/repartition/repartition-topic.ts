@@ -60,6 +60,7 @@ export class RepartitionTopic {
   holds(rule: AlertRule, owned: readonly number[]): boolean {
     if (groupsByPartitionKey(rule)) return false;
     if (rule.groupBy !== 'none') return true;
-    return owned.includes(this.partitionOf(rule.id, WHOLE_RULE_KEY));
+    // Nothing owned yet (rules from the file arrive before the first assignment): not held.
+    return owned.length > 0 && owned.includes(this.partitionOf(rule.id, WHOLE_RULE_KEY));
   }
 }
