@@ -1,5 +1,11 @@
 import { Kafka, Message, Producer } from 'kafkajs';
-import { DeadLetterHeader, LifecycleMessage, Topic, topicName } from '@app/contracts';
+import {
+  DeadLetterHeader,
+  forwardedMatchPartition,
+  LifecycleMessage,
+  Topic,
+  topicName,
+} from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { incidentsOf, liveEvent, ruleRecord, startAlerting } from '../support/alerting';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
@@ -63,7 +69,12 @@ describe('poison messages', () => {
     urls.alerting = await baseUrlOf(alerting);
     await eventually(() => expect(alerting.output()).toMatch(/windows ready/));
     // Alerting's groups start at the end of their topics: wait until they own the partitions.
-    await expectGroupsStable([`${prefix}alerting`, `${prefix}dispatch`, `${prefix}consumer`]);
+    await expectGroupsStable([
+      `${prefix}alerting`,
+      `${prefix}alerting-repartition`,
+      `${prefix}dispatch`,
+      `${prefix}consumer`,
+    ]);
   });
 
   afterAll(async () => {
@@ -281,6 +292,56 @@ describe('poison messages', () => {
     ]);
     await eventually(() =>
       expect(incidentsOf(notifications, 'incident.opened', 'after-poison-rules')).toHaveLength(1),
+    );
+  });
+
+  it('alerting-repartition: skips and counts what is not a forwarded match, evaluates the matches around it', async () => {
+    const invalidBefore = await counter(
+      urls.alerting,
+      'eventmon_alerting_forwarded_dropped_total',
+      {
+        reason: 'invalid',
+      },
+    );
+    await produce(producer, topicName(Topic.AlertRules, prefix), [
+      ruleRecord({
+        id: 'after-poison-matches',
+        match: { types: ['matches.check'] },
+        groupBy: 'none',
+        window: { kind: 'sliding', seconds: 300 },
+        condition: { aggregate: 'count', operator: '>=', threshold: 2 },
+      }),
+    ]);
+    // On the partition that holds the rule's one window, before its matches.
+    const partition = forwardedMatchPartition('after-poison-matches', '*', 6);
+    const bad: Array<Buffer | null> = [
+      Buffer.from('{"v":1,"rule":'),
+      Buffer.from(`{"v":1,"event":${deepObjects(DEPTH)}}`),
+      Buffer.from(deepArrays(DEPTH)),
+      null,
+      Buffer.from(''),
+      Buffer.from('{"v":2}'),
+      Buffer.from([0x7b, 0xc3, 0x28, 0x7d]),
+    ];
+    await produce(
+      producer,
+      topicName(Topic.AlertingRepartition, prefix),
+      bad.map((value) => ({ key: 'poison', value, partition })),
+      1,
+    );
+    await produce(producer, topicName(Topic.Events, prefix), [
+      liveEvent('matches.check', 'matches-source-1'),
+      liveEvent('matches.check', 'matches-source-2'),
+    ]);
+    await eventually(() =>
+      expect(incidentsOf(notifications, 'incident.opened', 'after-poison-matches')).toHaveLength(1),
+    );
+    await eventually(async () =>
+      expect(
+        (await counter(urls.alerting, 'eventmon_alerting_forwarded_dropped_total', {
+          reason: 'invalid',
+        })) - invalidBefore,
+      ).toBe(bad.length),
     );
   });
 

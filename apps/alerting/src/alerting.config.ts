@@ -14,11 +14,21 @@ export class AlertingConfig extends HttpConfig {
 
   @Env(
     'ALERTING_GROUP_ID',
-    'Consumer group evaluating events; replicas share partitions (and the keys on them)',
+    'Consumer group evaluating events; replicas share partitions (and the keys on them). The repartition topic is read by the group <this>-repartition',
   )
   @IsString()
   @MinLength(1)
   groupId = 'eventmon-alerting';
+
+  @Env(
+    'ALERTING_REPARTITION_PARTITIONS',
+    'Partitions of the alerting-repartition topic when alerting creates it: they spread the windows of rules not grouped by source over the replicas (read at start-up; more need a restart of every replica)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  repartitionPartitions = 6;
 
   @Env(
     'ALERTING_DISPATCH_GROUP_ID',

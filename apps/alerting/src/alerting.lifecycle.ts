@@ -12,6 +12,7 @@ import { EvaluationService } from './evaluation/evaluation.service';
 import { IncidentLedger } from './incidents/incident-ledger.service';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { NotificationPublisher } from './notifications/notification.publisher';
+import { RepartitionTopic } from './repartition/repartition-topic';
 import { RuleCatalog } from './rules/rule-catalog.service';
 
 /**
@@ -27,6 +28,7 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
     private readonly kafka: Kafka,
     private readonly config: AlertingConfig,
     private readonly publisher: NotificationPublisher,
+    private readonly repartition: RepartitionTopic,
     private readonly catalog: RuleCatalog,
     private readonly ledger: IncidentLedger,
     private readonly evaluation: EvaluationService,
@@ -42,12 +44,18 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
         Topic.Notifications,
         Topic.NotificationDeliveries,
         Topic.NotificationsDlq,
+        Topic.AlertingRepartition,
       ],
       {
         prefix: this.config.kafkaTopicPrefix,
-        partitions: { [Topic.Events]: this.config.eventsTopicPartitions },
+        partitions: {
+          [Topic.Events]: this.config.eventsTopicPartitions,
+          [Topic.AlertingRepartition]: this.config.repartitionPartitions,
+        },
       },
     );
+    // Before the rules: routing a rule's matches needs the topic's partition count.
+    await this.repartition.load();
     await this.publisher.connect();
     await this.catalog.start();
     await this.ledger.start();

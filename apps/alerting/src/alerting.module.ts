@@ -11,6 +11,8 @@ import { IncidentLedger } from './incidents/incident-ledger.service';
 import { AlertingMetrics } from './metrics/alerting.metrics';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { NotificationPublisher } from './notifications/notification.publisher';
+import { MatchForwarder } from './repartition/match-forwarder';
+import { RepartitionTopic } from './repartition/repartition-topic';
 import { RuleCatalog } from './rules/rule-catalog.service';
 
 @Module({})
@@ -36,6 +38,8 @@ export class AlertingModule {
         IncidentLedger,
         WindowRebuilder,
         TransitionHandler,
+        RepartitionTopic,
+        MatchForwarder,
         EvaluationService,
         NotificationDispatcher,
         ...deliveryProviders(config),

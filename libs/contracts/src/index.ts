@@ -10,3 +10,4 @@ export * from './rule-decoder';
 export * from './incident';
 export * from './notification-decoder';
 export { describe as describeValue } from './field-checks';
+export * from './forwarded-match';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Severity } from './event';
 
 /** The alert-rule contract: the value on the compacted `alert-rules` topic and in rule files. */
@@ -112,6 +113,19 @@ export interface AlertRule {
  */
 export function evaluatesAlike(a: AlertRule, b: AlertRule): boolean {
   return evaluationIdentity(a) === evaluationIdentity(b);
+}
+
+/**
+ * A short digest of what decides a rule's windows (evaluatesAlike's fields and `activeFrom`):
+ * two versions share it exactly when a replacement keeps the windows. Alerting tags the
+ * matches it forwards to another replica with it, so a match made under another version of
+ * the rule is never counted under this one.
+ */
+export function evaluationFingerprint(rule: AlertRule): string {
+  return createHash('sha256')
+    .update(JSON.stringify([evaluationIdentity(rule), rule.activeFrom ?? null]))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 function evaluationIdentity(rule: AlertRule): string {

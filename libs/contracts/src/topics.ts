@@ -9,11 +9,16 @@ export enum Topic {
   Notifications = 'notifications',
   NotificationDeliveries = 'notifications.deliveries',
   NotificationsDlq = 'notifications.dlq',
+  /**
+   * Alerting's own: matches of rules that do not group by source, keyed by rule and group key,
+   * so that one replica holds each such window (the repartition topic, as in Kafka Streams).
+   */
+  AlertingRepartition = 'alerting-repartition',
 }
 
 export interface TopicSpec {
   topic: Topic;
-  /** Partition count when the topic is created; `events` is overridable so consumers scale. */
+  /** Partition count when the topic is created; `events` and `alerting-repartition` are overridable. */
   partitions: number;
   /** Kafka topic-level configs, e.g. compaction for the rule table. */
   configs: Record<string, string>;
@@ -27,6 +32,8 @@ export const DEFAULT_TOPIC_SPECS: Readonly<Record<Topic, Omit<TopicSpec, 'topic'
   [Topic.Notifications]: { partitions: 3, configs: {} },
   [Topic.NotificationDeliveries]: { partitions: 3, configs: {} },
   [Topic.NotificationsDlq]: { partitions: 1, configs: {} },
+  // Overridable (ALERTING_REPARTITION_PARTITIONS): its partitions spread those windows.
+  [Topic.AlertingRepartition]: { partitions: 6, configs: {} },
 };
 
 /**

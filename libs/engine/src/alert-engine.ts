@@ -109,7 +109,7 @@ export class AlertEngine {
         outcomes.push(rule.outcomes.future);
         continue;
       }
-      const key = rule.groupKeyOf(event);
+      const key = event.groupKey ?? rule.groupKeyOf(event);
       let state = rule.keys.get(key);
       const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
       if (rule.geometry.isLate(event.occurredAt, clock)) {

@@ -10,6 +10,12 @@ export interface EngineEvent {
   occurredAt: number;
   value: number | null;
   payload: Record<string, unknown> | string | null;
+  /**
+   * The event's group key, already computed: set on a match one replica forwarded to the
+   * replica that holds the window (it carries no payload). Offer such an event to its one
+   * rule (`onlyRules`). Absent, each rule computes the key from `groupBy`.
+   */
+  groupKey?: string;
 }
 
 export interface EngineOptions {

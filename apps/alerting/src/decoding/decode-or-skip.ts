@@ -1,5 +1,16 @@
 import { LoggerService } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
+
+/** How a skip is accounted for: counted under `reason`, and logged naming `what`. */
+export interface SkipAccounting {
+  metrics: AlertingMetrics;
+  logger: LoggerService;
+  reason: string;
+  what: string;
+  /** Where skips are counted; `eventmon_alerting_events_skipped_total` by default. */
+  counter?: Counter<'reason'>;
+}
 
 /**
  * Runs a decoder over one consumed message and turns a throw into a counted, logged skip.
@@ -7,14 +18,11 @@ import { AlertingMetrics } from '../metrics/alerting.metrics';
  * retries the same offset until it gives up and the process exits). The consumer owns the
  * dead-letter topics, so alerting only skips: `eventmon_alerting_events_skipped_total{reason}`.
  */
-export function decodeOrSkip<T>(
-  decode: () => T,
-  skipped: { metrics: AlertingMetrics; logger: LoggerService; reason: string; what: string },
-): T | undefined {
+export function decodeOrSkip<T>(decode: () => T, skipped: SkipAccounting): T | undefined {
   try {
     return decode();
   } catch (error) {
-    skipped.metrics.eventsSkipped.inc({ reason: skipped.reason });
+    (skipped.counter ?? skipped.metrics.eventsSkipped).inc({ reason: skipped.reason });
     skipped.logger.warn(`${skipped.what} could not be decoded and is skipped: ${String(error)}`);
     return undefined;
   }
@@ -26,13 +34,13 @@ export function decodeOrSkip<T>(
  */
 export function decodeValidOrSkip<R extends { ok: boolean }>(
   decode: () => R,
-  skipped: { metrics: AlertingMetrics; logger: LoggerService; reason: string; what: string },
+  skipped: SkipAccounting,
   invalidReason: string,
 ): Extract<R, { ok: true }> | undefined {
   const decoded = decodeOrSkip(decode, skipped);
   if (!decoded) return undefined;
   if (!decoded.ok) {
-    skipped.metrics.eventsSkipped.inc({ reason: invalidReason });
+    (skipped.counter ?? skipped.metrics.eventsSkipped).inc({ reason: invalidReason });
     return undefined;
   }
   return decoded as Extract<R, { ok: true }>;

@@ -24,7 +24,10 @@ function setup(count: number, overrides: Partial<PartitionEvaluation> = {}) {
     silence: undefined,
     // "old" evaluated before the last commit (position 5); "new" arrived since (position 9).
     versionOf: (ruleId) => (ruleId === 'old' ? 5 : 9),
-    decode: (message) => events.get(message.offset),
+    decode: (message) => {
+      const event = events.get(message.offset);
+      return event && { event };
+    },
     outcome: (ruleId, outcome) => outcomes.push([ruleId, outcome]),
     ...overrides,
   };
@@ -63,6 +66,43 @@ describe('evaluateEvents', () => {
     const result = evaluateEvents(messages, partition);
     expect(outcomes.map(([ruleId]) => ruleId)).toEqual(['new', 'new', 'new']);
     expect(firing(result)).toEqual(['new']);
+  });
+
+  it('offers a forwarded match to its rule alone', () => {
+    const { messages, partition, outcomes } = setup(3, {
+      decode: () => ({ event: makeEvent({ occurredAt: T0, groupKey: 'k' }), ruleId: 'new' }),
+    });
+    const result = evaluateEvents(messages, partition);
+    expect(outcomes.map(([ruleId]) => ruleId)).toEqual(['new', 'new', 'new']);
+    expect(firing(result)).toEqual(['new']);
+    expect(result.transitions[0].groupKey).toBe('k');
+  });
+
+  it('forwards matches like it notifies: not again in a replay for the rule versions that forwarded them', () => {
+    const forwardedFor: string[][] = [];
+    const forward = (_: unknown, message: KafkaMessage, forwards: (ruleId: string) => boolean) => {
+      forwardedFor.push(['old', 'new', 'other'].filter(forwards));
+      return [{ key: message.offset, value: 'match' }];
+    };
+    const { messages, partition } = setup(4, {
+      resumeAt: 4n,
+      silence: { below: 2n, knownRules: 5 },
+      forward,
+    });
+    const result = evaluateEvents(messages, partition);
+    // Offsets 0 and 1, below the commit: "old" (known then) forwarded them already.
+    expect(forwardedFor).toEqual([
+      ['new', 'other'],
+      ['new', 'other'],
+      ['old', 'new', 'other'],
+      ['old', 'new', 'other'],
+    ]);
+    expect(result.forwards.map((m) => m.key)).toEqual(['0', '1', '2', '3']);
+
+    forwardedFor.length = 0;
+    const catchingUp = setup(2, { rulesFor: () => new Set(['other']), forward });
+    evaluateEvents(catchingUp.messages, catchingUp.partition);
+    expect(forwardedFor).toEqual([['other'], ['other']]);
   });
 
   it('skips what does not decode', () => {

@@ -1,298 +1,88 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { AlertRule, keyedEventIds, LifecycleMessage, Topic, topicName } from '@app/contracts';
-import { BatchContext, DependencyRetrier } from '@app/resilience';
-import { AlertEngine } from '@app/engine';
-import {
-  BatchControls,
-  ConsumerStallMonitor,
-  kafkaRetrier,
-  OffsetTracker,
-  PartitionBatch,
-  PartitionBatchConsumer,
-  PartitionBatchHandler,
-  untilStopped,
-} from '@app/kafka';
+import { ConsumerStallMonitor } from '@app/kafka';
 import { AlertingConfig } from '../alerting.config';
-import { EventDecoder } from '../decoding/event-decoder';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
-import { CatalogChange, RuleCatalog } from '../rules/rule-catalog.service';
-import { CatchUpRegions } from './catch-up-regions';
-import { evaluateEvents } from './evaluate-events';
-import { evaluationEngine } from './evaluation-engine';
-import { KeyCapWarnings } from './key-cap-warnings';
-import { RebuildGate } from './rebuild-gate';
-import { ReplayProgress } from './replay-progress';
-import { lookbackMs, planReplay, rulesPositionMetadata } from './replay-plan';
-import { RuleVersions } from './rule-versions';
+import { MatchForwarder } from '../repartition/match-forwarder';
+import { RepartitionRoute } from '../repartition/repartition-route';
+import { RepartitionTopic } from '../repartition/repartition-topic';
+import { RuleCatalog } from '../rules/rule-catalog.service';
+import { EventsRoute } from './events-route';
+import { TopicEvaluation } from './topic-evaluation';
 import { TransitionHandler } from './transition-handler';
-import { WallClockTicker } from './wall-clock-ticker';
 import { WindowRebuilder } from './window-rebuilder';
 
-/** Commits are batched: a crash replays at most this much, and the ledger absorbs the repeat. */
-const COMMIT_INTERVAL_MS = 250;
-
 /**
- * Evaluates `events` in a consumer group: replicas split the partitions and each owns the
- * windows of the keys on its partitions. On every assignment the windows are rebuilt from
- * scratch by replaying the look-back (longest window + grace) of the assigned partitions,
- * then evaluation resumes at the committed offset; the wall-clock tick is held until the
- * rebuild is done. The replay is silent only for what was evaluated before: events below the
- * committed offset, for the rule versions the commit was made under (its metadata names the
- * alert-rules position). A rule that starts over while partitions are owned catches up on
- * the look-back alone (CatchUpRegions). Offsets are committed after the batch's lifecycle
- * messages are on the topic, so a crash re-evaluates the batch, and the incident ledger
- * plus deterministic incident ids absorb the repeat.
+ * Every rule evaluated by exactly one replica per group key, however many replicas run:
+ * `events` is evaluated for the rules grouped by source (their keys follow the events'
+ * partitions), and its replicas forward the matches of the other rules to
+ * `alerting-repartition`, whose partitions (by rule and key) are evaluated in a group of
+ * their own. Both are TopicEvaluations: rebuilt on assignment, silent on what was evaluated
+ * before, committed only after what they publish is on its topic.
  */
 @Injectable()
-export class EvaluationService implements PartitionBatchHandler {
-  private readonly logger = new Logger('Evaluation');
-  private readonly consumer: PartitionBatchConsumer;
-  private readonly topic: string;
-  private readonly retrier: DependencyRetrier;
-  private readonly decoder: EventDecoder;
-  private readonly tracker = new OffsetTracker();
-  private engine: AlertEngine;
-  private readonly gate = new RebuildGate();
-  private readonly replay: ReplayProgress;
-  private readonly rules = new RuleVersions();
-  private readonly catchUps = new CatchUpRegions();
-  private readonly keyCaps: KeyCapWarnings;
-  private readonly ticker: WallClockTicker;
-  /** Batches being evaluated: a catch-up waits for them before it moves partitions back. */
-  private readonly inFlight = new Set<Promise<void>>();
-  /** Bumped by every assignment: a catch-up planned for the previous one is moot. */
-  private generation = 0;
-  private owned: number[] = [];
-  private stopping = false;
-  private readonly untilStopped = untilStopped(() => this.stopping);
+export class EvaluationService {
+  private readonly events: TopicEvaluation;
+  private readonly repartitioned: TopicEvaluation;
 
   constructor(
     kafka: Kafka,
-    private readonly config: AlertingConfig,
-    private readonly catalog: RuleCatalog,
-    private readonly rebuilder: WindowRebuilder,
-    private readonly transitions: TransitionHandler,
-    private readonly publisher: NotificationPublisher,
-    private readonly metrics: AlertingMetrics,
+    config: AlertingConfig,
+    catalog: RuleCatalog,
+    rebuilder: WindowRebuilder,
+    transitions: TransitionHandler,
+    publisher: NotificationPublisher,
+    private readonly forwarder: MatchForwarder,
+    repartitionTopic: RepartitionTopic,
+    metrics: AlertingMetrics,
     stallMonitor: ConsumerStallMonitor,
   ) {
-    this.topic = topicName(Topic.Events, config.kafkaTopicPrefix);
-    this.decoder = new EventDecoder(
-      this.topic,
-      keyedEventIds(config.eventIdSecret),
-      metrics,
-      this.logger,
-    );
-    this.engine = this.newEngine(Date.now());
-    this.retrier = kafkaRetrier(this.logger, 'publishing incidents');
-    this.replay = new ReplayProgress((ms) =>
-      this.logger.log(`windows ready: rebuilt in ${ms} ms, ${this.engine.stats().keys} keys`),
-    );
-    this.keyCaps = new KeyCapWarnings(config.maxKeysPerRule, metrics, this.logger);
-    this.ticker = new WallClockTicker({
-      engine: () => this.engine,
-      mayTick: () => !this.stopping && !this.replay.replaying && this.owned.length > 0,
+    const parts = {
+      kafka,
+      config,
+      catalog,
+      rebuilder,
       transitions,
-      publish: (messages) => this.publish(messages, this.untilStopped),
-      lookbackMs: () => this.lookbackMs(),
+      publisher,
       metrics,
-      logger: this.logger,
-    });
-    this.consumer = new PartitionBatchConsumer(kafka, {
-      name: 'Evaluation',
-      activity: 'evaluating',
-      groupId: config.groupId,
-      handlers: new Map([[this.topic, this]]),
-      fromBeginning: false,
-      fetch: {
-        sessionTimeoutMs: config.sessionTimeoutMs,
-        maxWaitTimeInMs: 50,
-        // Batches of other partitions proceed while one waits for its incidents to be
-        // published; the engine is only touched synchronously, so they never interleave in it.
-        partitionsConsumedConcurrently: 3,
-      },
-      commit: {
-        kind: 'tracked',
-        tracker: this.tracker,
-        intervalMs: COMMIT_INTERVAL_MS,
-        metadataOf: (partition) => rulesPositionMetadata(this.caughtUpRulesPosition(partition)),
-        // Every assignment starts from the group's commits: progress not yet committed is replayed.
-        forgetOnAssignment: 'all',
-      },
-      retrier: this.retrier,
-      onCrash: 'exit',
       stallMonitor,
-    });
-    metrics.windowStats = () => this.engine.stats();
-    metrics.keysByRule = () => this.engine.keysByRule();
-    catalog.onChange((change) => this.applyRuleChange(change));
+    };
+    const logger = new Logger('Evaluation');
+    this.events = new TopicEvaluation(parts, new EventsRoute(config, metrics, forwarder, logger));
+    this.repartitioned = new TopicEvaluation(
+      parts,
+      new RepartitionRoute(config, catalog, repartitionTopic, metrics, new Logger('Repartition')),
+    );
+    const engines = () => [this.events.windows, this.repartitioned.windows];
+    metrics.windowStats = () => {
+      const stats = engines().map((engine) => engine.stats());
+      return {
+        keys: stats.reduce((sum, s) => sum + s.keys, 0),
+        stateEntries: stats.reduce((sum, s) => sum + s.stateEntries, 0),
+      };
+    };
+    metrics.keysByRule = () => {
+      const keys = new Map<string, number>();
+      for (const engine of engines()) {
+        for (const [rule, count] of engine.keysByRule())
+          keys.set(rule, (keys.get(rule) ?? 0) + count);
+      }
+      return keys;
+    };
   }
 
+  /** The repartition topic's evaluation first: the events' evaluation forwards to it. */
   async start(): Promise<void> {
-    await this.consumer.start();
-    this.ticker.start(this.config.tickMs);
+    await this.forwarder.connect();
+    await this.repartitioned.start();
+    await this.events.start();
   }
 
+  /** The events' evaluation first: its last batches forward matches, then commit. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.ticker.stop();
-    await this.consumer.stop();
-  }
-
-  onAssigned(partitions: number[]): void {
-    this.owned = partitions;
-    // Set synchronously: the first batch after the join must wait for the rebuild plan.
-    this.gate.reset(this.rebuild(partitions));
-  }
-
-  async handleBatch(batch: PartitionBatch, controls: BatchControls): Promise<void> {
-    await controls.heartbeatWhile(this.gate.passed());
-    // A seek is pending for this partition: kafkajs fetches again from the new offset.
-    if (controls.isStale()) return;
-    const work = this.evaluate(batch, controls);
-    this.inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
-  }
-
-  private newEngine(since: number): AlertEngine {
-    return evaluationEngine(this.config, this.catalog?.all() ?? [], since, (ruleId, groupKey) =>
-      this.transitions.hasOpenIncident(ruleId, groupKey),
-    );
-  }
-
-  private applyRuleChange({ ruleId, rule, position }: CatalogChange): void {
-    const rulesBefore = this.rules.moved(position);
-    if (!rule) {
-      this.engine.deleteRule(ruleId);
-      this.rules.deleted(ruleId);
-      return;
-    }
-    if (!this.engine.setRule(rule, Date.now())) return;
-    this.rules.started(ruleId, position);
-    // Without partitions there is nothing evaluated yet: the next assignment's rebuild has it.
-    if (this.owned.length > 0) this.scheduleCatchUp(rule, rulesBefore);
-  }
-
-  /** The alert-rules position up to which every rule version evaluated the partition's events. */
-  private caughtUpRulesPosition(partition: number): number {
-    return Math.min(this.rules.settled(), this.catchUps.rulesBefore(partition) ?? Infinity);
-  }
-
-  private scheduleCatchUp(rule: AlertRule, rulesBefore: number): void {
-    this.rules.catchUpQueued(rulesBefore);
-    const generation = this.generation;
-    // On the rebuild gate: batches wait for it, so none runs while partitions move.
-    void this.gate
-      .enqueue(
-        () => this.catchUp(rule, generation, this.rules.catchUpBase),
-        (error) =>
-          this.logger.error(`rule ${rule.id} did not catch up on recent events: ${error.message}`),
-      )
-      .finally(() => this.rules.catchUpSettled());
-  }
-
-  /**
-   * The rule evaluates the look-back this replica had already evaluated without it: its
-   * events count from the rule's activation, including those that arrived before the rule.
-   */
-  private async catchUp(rule: AlertRule, generation: number, rulesBefore: number): Promise<void> {
-    const since = Date.now() - lookbackMs([rule.window.seconds], this.config.graceMs);
-    const partitions = this.owned;
-    const offsets = await this.retrier.run('kafka', this.untilStopped, () =>
-      this.rebuilder.offsets(this.topic, partitions, since),
-    );
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-    if (generation !== this.generation) return;
-    // Firing keys carried over from the previous version are settled now, on their empty
-    // windows, so the version's own crossings (replayed next) open incidents of their own.
-    if (!this.replay.replaying) {
-      const settled = this.transitions.handle(this.engine.tick(Date.now()), new Date());
-      await this.publish(settled, this.untilStopped);
-    }
-    const sought: number[] = [];
-    for (const { partition, atLookback, high } of offsets) {
-      const position = this.replay.position(partition) ?? high;
-      const from = atLookback >= 0n ? atLookback : high;
-      const seekTo = this.catchUps.add(partition, rule.id, from, position, rulesBefore);
-      if (seekTo === null) continue;
-      this.consumer.seek(this.topic, partition, seekTo);
-      this.replay.sought(partition, seekTo);
-      sought.push(partition);
-    }
-    if (sought.length > 0)
-      this.logger.log(`rule ${rule.id} catching up on partitions [${sought.join(', ')}]`);
-  }
-
-  /** A new assignment: fresh windows, replayed from the look-back of the partitions assigned. */
-  private async rebuild(partitions: number[]): Promise<void> {
-    const lookback = this.lookbackMs();
-    const since = Date.now() - lookback;
-    this.generation++;
-    this.replay.restart();
-    this.catchUps.clear();
-    this.engine = this.newEngine(since);
-    this.metrics.rebuilds.inc();
-    if (partitions.length === 0) return;
-    // Retried like any Kafka call: a rejected plan would fail every batch until a restart.
-    const offsets = await this.retrier.run('kafka', this.untilStopped, () =>
-      this.rebuilder.offsets(this.topic, partitions, since),
-    );
-    for (const plan of planReplay(offsets)) {
-      this.replay.planned(plan);
-      this.consumer.seek(this.topic, plan.partition, plan.replayFrom);
-    }
-    this.logger.log(
-      `partitions [${partitions.join(', ')}] assigned: rebuilding windows from the last ${Math.round(lookback / 1000)} s`,
-    );
-    this.replay.allPlanned();
-  }
-
-  /** How far back a rebuild replays: the longest window plus the grace. */
-  private lookbackMs(): number {
-    return lookbackMs(
-      this.catalog.all().map((rule) => rule.window.seconds),
-      this.config.graceMs,
-    );
-  }
-
-  private async evaluate(batch: PartitionBatch, controls: BatchControls): Promise<void> {
-    const { partition } = batch;
-    const stopTimer = this.metrics.evaluationLatency.startTimer();
-    const now = Date.now();
-    const { transitions, replayed } = evaluateEvents(batch.messages, {
-      engine: this.engine,
-      now,
-      rulesFor: (offset) => this.catchUps.rulesFor(partition, offset),
-      resumeAt: this.replay.resumeAtOf(partition),
-      silence: this.replay.silenceOf(partition),
-      versionOf: (ruleId) => this.rules.versionOf(ruleId),
-      decode: (message) => this.decoder.decode(message, partition),
-      outcome: (ruleId, outcome) => {
-        this.metrics.ruleOutcomes.inc({ outcome });
-        if (outcome === 'refused') this.keyCaps.refused(ruleId, now);
-      },
-    });
-    this.metrics.eventsEvaluated.inc(batch.messages.length);
-    const messages = this.transitions.handle(transitions, new Date(now));
-    stopTimer();
-    const next = BigInt(batch.lastOffset) + 1n;
-    const committable = this.replay.isCommittable(partition, next);
-    await this.publish(messages, controls);
-    // Committed every COMMIT_INTERVAL_MS, always after this batch's incidents are on the topic.
-    if (committable) this.tracker.completed(partition, batch.lastOffset);
-    this.metrics.rebuildReplayed.inc(replayed);
-    this.replay.reached(partition, next);
-    if (this.catchUps.reached(partition, next)) this.logger.log(`partition ${partition} caught up`);
-  }
-
-  private publish(messages: LifecycleMessage[], context: BatchContext): Promise<void> {
-    if (messages.length === 0) return Promise.resolve();
-    return this.retrier.run('kafka', context, () => this.publisher.lifecycle(messages));
+    await this.events.stop();
+    await this.repartitioned.stop();
+    await this.forwarder.disconnect();
   }
 }

@@ -52,12 +52,18 @@ describe('ReplayProgress', () => {
     expect(ready).toEqual([10]);
   });
 
-  it('never lets the commit move back below where a replaying partition resumes', () => {
+  it("never lets the commit move back below the group's commit", () => {
     progress.planned(plan(0, 10n, 20n));
     expect(progress.isCommittable(0, 15n)).toBe(false);
     expect(progress.isCommittable(0, 20n)).toBe(false);
     expect(progress.isCommittable(0, 21n)).toBe(true);
     expect(progress.isCommittable(3, 1n)).toBe(true);
+  });
+
+  it('commits the replay of a group with no commit: it was evaluated with notifications', () => {
+    progress.planned({ ...plan(0, 10n, 20n), silentBelow: -1n });
+    expect(progress.replaying).toBe(true);
+    expect(progress.isCommittable(0, 11n)).toBe(true);
   });
 
   it('starts over on a new assignment, and follows seeks', () => {

@@ -66,12 +66,13 @@ export class ReplayProgress {
   }
 
   /**
-   * Whether evaluation up to `next` may be committed: replayed offsets lie below the group's
-   * commit, which must not move back.
+   * Whether evaluation up to `next` may be committed: not when it lies at or below the group's
+   * commit, which must not move back. A group with no commit yet evaluated its replay with
+   * notifications, so that is committed as it is published.
    */
   isCommittable(partition: number, next: bigint): boolean {
-    const resumeAt = this.resumeAt.get(partition);
-    return resumeAt === undefined || next > resumeAt;
+    const committed = this.silence.get(partition)?.below ?? -1n;
+    return next > committed;
   }
 
   /** Evaluation read the partition up to `next`; that may end its replay, and the rebuild. */

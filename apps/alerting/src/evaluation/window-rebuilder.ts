@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { AlertingConfig } from '../alerting.config';
 import { PartitionOffsets } from './replay-plan';
 
 /** Reads the offsets a rebuild needs: the group's commits, the look-back instant's, the ends. */
 @Injectable()
 export class WindowRebuilder {
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly config: AlertingConfig,
-  ) {}
+  constructor(private readonly kafka: Kafka) {}
 
   async offsets(
+    groupId: string,
     topic: string,
     partitions: number[],
     lookbackFrom: number,
@@ -20,7 +17,7 @@ export class WindowRebuilder {
     await admin.connect();
     try {
       const [committed] = await admin.fetchOffsets({
-        groupId: this.config.groupId,
+        groupId,
         topics: [topic],
       });
       const atLookback = await admin.fetchTopicOffsetsByTimestamp(topic, lookbackFrom);

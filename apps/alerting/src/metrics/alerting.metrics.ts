@@ -22,6 +22,9 @@ export class AlertingMetrics {
   readonly suppressed: Counter<'reason'>;
   readonly rebuilds: Counter;
   readonly rebuildReplayed: Counter;
+  readonly forwardedMatches: Counter;
+  readonly forwardedDropped: Counter<'reason'>;
+  readonly forwardingLag: Histogram;
   readonly notificationsSent: Counter<'channel'>;
   readonly notificationsFailed: Counter<'channel'>;
   readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
@@ -139,6 +142,23 @@ export class AlertingMetrics {
     this.rebuildReplayed = new Counter({
       name: 'eventmon_alerting_rebuild_replayed_events_total',
       help: 'Events replayed to rebuild windows',
+      registers,
+    });
+    this.forwardedMatches = new Counter({
+      name: 'eventmon_alerting_forwarded_matches_total',
+      help: 'Matches of rules not grouped by source forwarded to the replica holding their window (alerting-repartition)',
+      registers,
+    });
+    this.forwardedDropped = new Counter({
+      name: 'eventmon_alerting_forwarded_dropped_total',
+      help: 'Forwarded matches not evaluated: duplicate (forwarded again after a restart), rule-changed (made under another version of the rule), not-held (rule unknown or held elsewhere), invalid or undecodable',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.forwardingLag = new Histogram({
+      name: 'eventmon_alerting_forwarding_lag_seconds',
+      help: 'From an event reaching the events topic to its forwarded match being evaluated by the replica holding its window',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.notificationsSent = new Counter({

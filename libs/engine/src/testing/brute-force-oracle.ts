@@ -122,7 +122,7 @@ export class BruteForceOracle {
       const outcome = this.outcomeOf(entry, event, wallNow);
       outcomes.push({ ruleId: entry.rule.id, outcome });
       if (outcome !== 'applied') continue;
-      const key = entry.groupKeyOf(event);
+      const key = event.groupKey ?? entry.groupKeyOf(event);
       let state = entry.keys.get(key);
       if (!state) {
         state = freshKey();
@@ -155,7 +155,7 @@ export class BruteForceOracle {
 
   private outcomeOf(entry: OracleRule, event: EngineEvent, wallNow: number): EventOutcome {
     if (event.occurredAt > wallNow + this.options.maxFutureSkewMs) return 'future';
-    const state = entry.keys.get(entry.groupKeyOf(event));
+    const state = entry.keys.get(event.groupKey ?? entry.groupKeyOf(event));
     const clock = Math.max(this.floor, state ? state.newest : -Infinity);
     const { kind, seconds } = entry.rule.window;
     const W = seconds * 1000;

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { Message } from 'kafkajs';
 import { AlertRule, LifecycleMessage } from '@app/contracts';
+import { EngineEvent } from '@app/engine';
 import { makeRule } from '@app/engine/testing/fixtures';
 import { ConsumerStallMonitor } from '@app/kafka';
 import { FakeKafka, fakeMessage } from '@app/kafka/testing/fake-kafka';
@@ -9,7 +11,10 @@ import { IncidentLedger } from '../incidents/incident-ledger.service';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { CatalogChange, FILE_POSITION, RuleCatalog } from '../rules/rule-catalog.service';
-import { EvaluationService } from './evaluation.service';
+import { MatchForwarder } from '../repartition/match-forwarder';
+import { RecordOrigin } from './evaluation-route';
+import { EventsRoute } from './events-route';
+import { TopicEvaluation } from './topic-evaluation';
 import { PartitionOffsets } from './replay-plan';
 import { TransitionHandler } from './transition-handler';
 import { WindowRebuilder } from './window-rebuilder';
@@ -88,17 +93,42 @@ function setup() {
   const logs: string[] = [];
   jest.spyOn(Logger.prototype, 'log').mockImplementation((m: string) => void logs.push(m));
   jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-  const service = new EvaluationService(
-    kafka.asKafka(),
+  const forwarded: Message[] = [];
+  const forwarder = {
+    ruleChanged: (_: string, rule: AlertRule | null) => rule?.groupBy === 'none',
+    matches: (event: EngineEvent, origin: RecordOrigin, forwards: (id: string) => boolean) =>
+      catalog
+        .all()
+        .filter((rule) => rule.groupBy === 'none' && forwards(rule.id))
+        .map((rule) => ({ key: rule.id, value: origin.message.offset })),
+    failures: 0,
+    send(messages: Message[]) {
+      if (this.failures > 0) {
+        this.failures--;
+        return Promise.reject(new Error('broker not available'));
+      }
+      forwarded.push(...messages);
+      return Promise.resolve();
+    },
+  };
+  const parts = {
+    kafka: kafka.asKafka(),
     config,
-    catalog as unknown as RuleCatalog,
-    rebuilder as unknown as WindowRebuilder,
+    catalog: catalog as unknown as RuleCatalog,
+    rebuilder: rebuilder as unknown as WindowRebuilder,
     transitions,
-    publisher as unknown as NotificationPublisher,
+    publisher: publisher as unknown as NotificationPublisher,
     metrics,
-    { watch: () => undefined } as unknown as ConsumerStallMonitor,
+    stallMonitor: { watch: () => undefined } as unknown as ConsumerStallMonitor,
+  };
+  const route = new EventsRoute(
+    config,
+    metrics,
+    forwarder as unknown as MatchForwarder,
+    new Logger('test'),
   );
-  return { kafka, service, catalog, published, publisher, plans, logs };
+  const service = new TopicEvaluation(parts, route);
+  return { kafka, service, catalog, published, publisher, plans, logs, forwarded, forwarder };
 }
 
 const plan =
@@ -109,7 +139,7 @@ const plan =
 const opened = (published: LifecycleMessage[]) =>
   published.filter((m) => m.kind === 'incident.opened').map((m) => m.incident.ruleId);
 
-describe('EvaluationService', () => {
+describe('TopicEvaluation of events', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('rebuilds a fresh group from the look-back with notifications, then commits what is beyond the replay', async () => {
@@ -127,7 +157,7 @@ describe('EvaluationService', () => {
     expect(logs.some((l) => l.startsWith('windows ready: rebuilt in'))).toBe(true);
     await consumer.deliver(TOPIC, 0, events(3, 1));
     await service.stop();
-    // The replay [0, 3) lay at or below the end of the log: only offset 3 moved the commit.
+    // A new group commits its replay too: it was evaluated with notifications.
     expect(consumer.commits).toEqual([
       [{ topic: TOPIC, partition: 0, offset: '4', metadata: `rules@${FILE_POSITION}` }],
     ]);
@@ -211,6 +241,50 @@ describe('EvaluationService', () => {
     await consumer.deliver(TOPIC, 0, events(0, 3));
     // Only the catching-up rule saw the events again: one more incident, its own.
     expect(opened(published)).toEqual(['payments', 'late']);
+    await service.stop();
+  });
+
+  it('forwards the matches of a rule not grouped by source, and commits once the broker has them', async () => {
+    const { kafka, service, catalog, forwarded, forwarder, plans } = setup();
+    catalog.set(makeRule({ id: 'whole', groupBy: 'none' }), 4);
+    plans.push(plan(0n, 0n));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    forwarder.failures = 1;
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    expect(forwarded.map((m) => [m.key, m.value])).toEqual([
+      ['whole', '0'],
+      ['whole', '1'],
+      ['whole', '2'],
+    ]);
+    await service.stop();
+    expect(consumer.commits).toEqual([
+      [{ topic: TOPIC, partition: 0, offset: '3', metadata: 'rules@4' }],
+    ]);
+  });
+
+  it('forwards the look-back again for a forwarded rule that starts over, for that rule alone', async () => {
+    const { kafka, service, catalog, forwarded, plans, logs } = setup();
+    plans.push(plan(0n, 0n));
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    await consumer.deliver(TOPIC, 0, events(0, 2));
+    expect(forwarded).toEqual([]);
+
+    plans.push(plan(0n, 2n));
+    catalog.set(makeRule({ id: 'whole', groupBy: 'none' }), 7);
+    await nextTicks();
+    expect(logs).toContain('rule whole catching up on partitions [0]');
+    await consumer.deliver(TOPIC, 0, events(0, 3));
+    expect(forwarded.map((m) => [m.key, m.value])).toEqual([
+      ['whole', '0'],
+      ['whole', '1'],
+      ['whole', '2'],
+    ]);
     await service.stop();
   });
 });
