@@ -10,7 +10,17 @@ import {
 } from './engine-types';
 import { DueQueue } from './keys/due-queue';
 import { KeyState } from './keys/key-state';
-import { CompiledRule, keepsWindows } from './rules/compiled-rule';
+import {
+  APPLIED,
+  CompiledRule,
+  FUTURE,
+  keepsWindows,
+  LATE,
+  NONE,
+  NOTHING,
+  Outcome,
+  REFUSED,
+} from './rules/compiled-rule';
 import { compare } from './rules/condition';
 import { WHOLE_RULE_KEY } from './rules/group-key';
 import { RuleIndex } from './rules/rule-index';
@@ -92,49 +102,68 @@ export class AlertEngine {
     }
   }
 
-  /** `onlyRules`: evaluate the event for these rules alone (a rule catching up on history). */
+  /**
+   * `onlyRules`: evaluate the event for these rules alone (a rule catching up on history).
+   * Runs for every event, so it allocates nothing in the common case (one matching rule, no
+   * transition): that result, like every empty list in one, is a shared frozen object.
+   */
   offer(event: EngineEvent, wallNow: number, onlyRules?: ReadonlySet<string>): OfferResult {
     const maxKeys = this.options.maxKeysPerRule ?? Infinity;
     assertTime(event.occurredAt, 'event.occurredAt');
     assertTime(wallNow, 'wallNow');
-    const transitions: Transition[] = [];
-    const outcomes: Readonly<RuleOutcome>[] = [];
     const future = event.occurredAt > wallNow + this.options.maxFutureSkewMs;
-    for (const rule of this.index.rulesForType(event.type)) {
+    const rules = this.index.rulesForType(event.type);
+    // What one matching rule alone reports; the lists are only built once a second one does.
+    let alone = NOTHING;
+    let outcomes: Readonly<RuleOutcome>[] | null = null;
+    let transitions: Transition[] | null = null;
+    let reported = 0;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
       if (onlyRules && !onlyRules.has(rule.rule.id)) continue;
       // Before its activation an event does not exist for the rule: not even as an outcome.
       if (event.occurredAt < rule.activeFrom) continue;
       if (!rule.matcher.acceptsOrigin(event)) continue;
-      if (future) {
-        outcomes.push(rule.outcomes.future);
-        continue;
+      let outcome: Outcome;
+      if (future) outcome = FUTURE;
+      else {
+        const key = rule.groupKeyOf(event);
+        let state = rule.keys.get(key);
+        const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
+        if (rule.geometry.isLate(event.occurredAt, clock)) outcome = LATE;
+        else if (!state && rule.keys.size >= maxKeys) {
+          // Existing keys go on; only a key beyond the cap is not tracked.
+          outcome = REFUSED;
+        } else {
+          outcome = APPLIED;
+          state ??= rule.createKey(key);
+          const transition = this.apply(rule, state, event, Math.max(clock, event.occurredAt));
+          if (transition) (transitions ??= []).push(transition);
+        }
       }
-      const key = rule.groupKeyOf(event);
-      let state = rule.keys.get(key);
-      const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
-      if (rule.geometry.isLate(event.occurredAt, clock)) {
-        outcomes.push(rule.outcomes.late);
-        continue;
-      }
-      if (!state && rule.keys.size >= maxKeys) {
-        // Existing keys go on; only a key beyond the cap is not tracked.
-        outcomes.push(rule.outcomes.refused);
-        continue;
-      }
-      outcomes.push(rule.outcomes.applied);
-      state ??= rule.createKey(key);
-      const t = Math.max(clock, event.occurredAt);
-      state.maxOccurredAt = Math.max(state.maxOccurredAt, event.occurredAt);
-      state.lastSeen = Math.max(state.lastSeen, event.occurredAt);
-      state.window.add(event.occurredAt, event.id, event.value, t);
-      const transition = this.evaluate(rule, state, t, event.id);
-      if (transition) transitions.push(transition);
-      // Only ever move a key earlier here: a due time that turns out early costs one
-      // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
-      const due = this.nextDue(rule, state, t);
-      if (due < state.due) this.queue.schedule(state, due);
+      if (reported++ === 0) alone = rule.alone[outcome];
+      else (outcomes ??= [...alone.outcomes]).push(rule.outcomes[outcome]);
     }
-    return { transitions, outcomes };
+    if (transitions === null) return outcomes === null ? alone : { transitions: NONE, outcomes };
+    return { transitions, outcomes: outcomes ?? alone.outcomes };
+  }
+
+  /** Adds an event to a key's window, evaluates it at the key's new clock `t`, reschedules it. */
+  private apply(
+    rule: CompiledRule,
+    state: KeyState,
+    event: EngineEvent,
+    t: number,
+  ): Transition | null {
+    if (event.occurredAt > state.maxOccurredAt) state.maxOccurredAt = event.occurredAt;
+    if (event.occurredAt > state.lastSeen) state.lastSeen = event.occurredAt;
+    state.window.add(event.occurredAt, event.id, event.value, t);
+    const transition = this.evaluate(rule, state, t, event.id);
+    // Only ever move a key earlier here: a due time that turns out early costs one
+    // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
+    const due = this.nextDue(rule, state, t);
+    if (due < state.due) this.queue.schedule(state, due);
+    return transition;
   }
 
   /** Advances the floor to wallNow - graceMs and re-evaluates the keys whose window changed. */

@@ -1,11 +1,27 @@
 import { AlertRule, evaluatesAlike } from '@app/contracts';
-import { EventOutcome, RuleOutcome } from '../engine-types';
+import { EventOutcome, OfferResult, RuleOutcome, Transition } from '../engine-types';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
 import { createGeometry } from '../windows/window-geometry';
 import { holdsOnEmptyWindow, isMonotone } from './condition';
 import { compileGroupKey, GroupKeyOf, WHOLE_RULE_KEY } from './group-key';
 import { RuleMatcher } from './rule-matcher';
+
+/** An event's outcome for one rule, as an index into the rule's outcome objects. */
+export type Outcome = 0 | 1 | 2 | 3;
+export const APPLIED: Outcome = 0;
+export const LATE: Outcome = 1;
+export const FUTURE: Outcome = 2;
+export const REFUSED: Outcome = 3;
+const OUTCOME_NAMES: readonly EventOutcome[] = ['applied', 'late', 'future', 'refused'];
+
+/** The transitions of an offer that changed nothing. */
+export const NONE: readonly Transition[] = Object.freeze([]);
+/** The result of an offer no rule matched. */
+export const NOTHING: OfferResult = Object.freeze({
+  transitions: NONE,
+  outcomes: Object.freeze([]),
+});
 
 /** A rule with everything evaluation needs precomputed, and its keys. */
 export class CompiledRule {
@@ -24,7 +40,9 @@ export class CompiledRule {
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
-  readonly outcomes: Readonly<Record<EventOutcome, Readonly<RuleOutcome>>>;
+  readonly outcomes: readonly Readonly<RuleOutcome>[];
+  /** offer()'s whole result when this rule alone matched and nothing changed, per outcome. */
+  readonly alone: readonly OfferResult[];
 
   constructor(
     public rule: AlertRule,
@@ -40,13 +58,10 @@ export class CompiledRule {
     this.monotone = isMonotone(rule.condition);
     this.holdsWhenEmpty = holdsOnEmptyWindow(rule.condition);
     this.completeFrom = this.geometry.completeFrom(this.since);
-    const outcome = (kind: EventOutcome) => Object.freeze({ ruleId: rule.id, outcome: kind });
-    this.outcomes = {
-      applied: outcome('applied'),
-      late: outcome('late'),
-      future: outcome('future'),
-      refused: outcome('refused'),
-    };
+    this.outcomes = OUTCOME_NAMES.map((outcome) => Object.freeze({ ruleId: rule.id, outcome }));
+    this.alone = this.outcomes.map((outcome) =>
+      Object.freeze({ transitions: NONE, outcomes: Object.freeze([outcome]) }),
+    );
   }
 
   /** The `*` key of a `groupBy: none` rule exists as long as the rule: it is never evicted. */
