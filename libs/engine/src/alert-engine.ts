@@ -157,8 +157,9 @@ export class AlertEngine {
   ): Transition | null {
     if (event.occurredAt > state.maxOccurredAt) state.maxOccurredAt = event.occurredAt;
     if (event.occurredAt > state.lastSeen) state.lastSeen = event.occurredAt;
+    // add() leaves the window advanced to t.
     state.window.add(event.occurredAt, event.id, event.value, t);
-    const transition = this.evaluate(rule, state, t, event.id);
+    const transition = this.judge(rule, state, t, event.id);
     // Only ever move a key earlier here: a due time that turns out early costs one
     // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
     const due = this.nextDue(rule, state, t);
@@ -246,12 +247,20 @@ export class AlertEngine {
     eventId: string | null,
   ): Transition | null {
     state.window.advanceTo(t);
+    return this.judge(rule, state, t, eventId);
+  }
+
+  /** Evaluates a window already advanced to `t`; a transition when the answer changed. */
+  private judge(
+    rule: CompiledRule,
+    state: KeyState,
+    t: number,
+    eventId: string | null,
+  ): Transition | null {
     const value = state.window.aggregate();
-    const windowStart = rule.geometry.startAt(t);
-    const { operator, threshold } = rule.rule.condition;
+    let holds = value !== undefined && compare(rule.operator, value, rule.threshold);
     // On a window that began before the rule did, we may simply not have seen its events.
-    const trusted = rule.monotone || windowStart >= rule.since;
-    const holds = value !== undefined && trusted && compare(operator, value, threshold);
+    if (holds && !rule.monotone && rule.geometry.startAt(t) < rule.since) holds = false;
     if (holds === state.firing) return null;
     state.firing = holds;
     return {
@@ -259,7 +268,7 @@ export class AlertEngine {
       groupKey: state.key,
       firing: holds,
       value: value ?? null,
-      windowStart,
+      windowStart: rule.geometry.startAt(t),
       windowEnd: t,
       eventIds: holds ? state.window.newestEventIds() : [],
       cause: eventId === null ? TICK : { kind: 'event', eventId },
@@ -273,7 +282,7 @@ export class AlertEngine {
   private nextDue(rule: CompiledRule, state: KeyState, t: number): number {
     let due = state.window.nextChangeAt();
     if (!rule.monotone && rule.completeFrom > t) due = Math.min(due, rule.completeFrom);
-    if (!rule.isPermanentKey(state.key)) {
+    if (!state.permanent) {
       // Past it already, the TTL waits for the window to empty, which is a change above.
       const idleAt = state.lastSeen + this.options.idleKeyTtlMs;
       if (idleAt >= t) due = Math.min(due, idleAt);
@@ -293,7 +302,7 @@ export class AlertEngine {
     /** False right after a firing transition: the caller has not seen it yet. */
     settled: boolean,
   ): boolean {
-    if (rule.isPermanentKey(state.key) || !state.window.isEmpty()) return false;
+    if (state.permanent || !state.window.isEmpty()) return false;
     const likeNew = !state.firing && state.maxOccurredAt <= this.floor && !rule.holdsWhenEmpty;
     const released =
       settled &&
@@ -307,7 +316,7 @@ export class AlertEngine {
     return (
       state.firing &&
       this.options.holdsFiringKey !== undefined &&
-      !rule.isPermanentKey(state.key) &&
+      !state.permanent &&
       state.window.isEmpty()
     );
   }

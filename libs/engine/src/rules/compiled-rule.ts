@@ -1,4 +1,4 @@
-import { AlertRule, evaluatesAlike } from '@app/contracts';
+import { AlertRule, evaluatesAlike, Operator } from '@app/contracts';
 import { EventOutcome, OfferResult, RuleOutcome, Transition } from '../engine-types';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
@@ -29,6 +29,9 @@ export class CompiledRule {
   readonly groupKeyOf: GroupKeyOf;
   readonly geometry: WindowGeometry;
   readonly monotone: boolean;
+  /** The condition, which a replacement that keeps the windows does not change. */
+  readonly operator: Operator;
+  readonly threshold: number;
   readonly holdsWhenEmpty: boolean;
   /** The first instant whose window is complete: before it only monotone conditions count. */
   readonly completeFrom: number;
@@ -56,6 +59,8 @@ export class CompiledRule {
     this.groupKeyOf = compileGroupKey(rule.groupBy);
     this.geometry = createGeometry(rule.window, rule.condition);
     this.monotone = isMonotone(rule.condition);
+    this.operator = rule.condition.operator;
+    this.threshold = rule.condition.threshold;
     this.holdsWhenEmpty = holdsOnEmptyWindow(rule.condition);
     this.completeFrom = this.geometry.completeFrom(this.since);
     this.outcomes = OUTCOME_NAMES.map((outcome) => Object.freeze({ ruleId: rule.id, outcome }));
@@ -70,7 +75,7 @@ export class CompiledRule {
   }
 
   createKey(key: string): KeyState {
-    const state = new KeyState(this, key, this.geometry.createWindow());
+    const state = new KeyState(this, key, this.geometry.createWindow(), this.isPermanentKey(key));
     this.keys.set(key, state);
     return state;
   }
