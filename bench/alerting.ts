@@ -131,8 +131,9 @@ function engineRun(): EngineRunResult {
   say(
     `\n[1/3] engine: ${fmt(ENGINE_EVENTS)} events over ${fmt(KEYS)} keys and 100 rules, in process, ${ROUNDS} rounds`,
   );
-  // Built before any clock starts: the run times evaluation, not making events.
-  const base = Date.now();
+  // Built before any clock starts: the run times evaluation, not making events. A whole
+  // minute, so every run sees the same tumbling buckets and keeps the same state.
+  const base = Math.floor(Date.now() / 60_000) * 60_000;
   const spreadMs = 60_000;
   const events = Array.from({ length: ENGINE_EVENTS }, (_, i) =>
     backgroundEvent(i, base + Math.floor((i * spreadMs) / ENGINE_EVENTS)),
