@@ -2,12 +2,12 @@ import { Aggregate } from '@app/contracts';
 import { newNumbers } from './exact-arrays';
 import { isValued } from './value-aggregate';
 
-// A slot is [slot number, event count, accumulator(, valued count for avg)]: only what its
-// aggregate needs, as packed doubles in one flat array (8 bytes a number).
+// A slot is [slot number, accumulator(, valued count for avg)]: only what its aggregate
+// needs, as packed doubles in one flat array (8 bytes a number). A slot holding only events
+// without a value still counts: the window is not empty.
 const SLOT = 0;
-const COUNT = 1;
-const ACC = 2;
-const VALUED = 3;
+const ACC = 1;
+const VALUED = 2;
 
 /**
  * The non-empty slots of a sliding value window, oldest first, as a ring over one flat
@@ -44,13 +44,11 @@ export class SlotRing {
       at = this.openAfter(position);
       const cells = this.cells;
       cells[at + SLOT] = slot;
-      cells[at + COUNT] = 0;
       cells[at + ACC] = this.layout.initial;
       if (stride > VALUED) cells[at + VALUED] = 0;
     }
-    const cells = this.cells;
-    cells[at + COUNT] += 1;
     if (!isValued(value)) return;
+    const cells = this.cells;
     if (this.layout.aggregate === 'min') {
       if (value < cells[at + ACC]) cells[at + ACC] = value;
     } else if (this.layout.aggregate === 'max') {
@@ -146,7 +144,7 @@ export class SlotLayout {
   readonly initial: number;
 
   constructor(readonly aggregate: Aggregate) {
-    this.stride = aggregate === 'avg' ? 4 : 3;
+    this.stride = aggregate === 'avg' ? 3 : 2;
     this.initial = aggregate === 'min' ? Infinity : aggregate === 'max' ? -Infinity : 0;
   }
 }
