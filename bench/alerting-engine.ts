@@ -3,6 +3,10 @@
  * built before the clock starts, beside a raw reference over the same array measured in the
  * same run. Rounds alternate reference and engine (a fresh engine each round) so that a
  * neighbour stealing the CPU for a while hits both, and the medians are reported.
+ *
+ * Each round makes two passes: the events as they are, into a fresh engine that creates
+ * every key (the headline figure), then the same events one window later, into the keys
+ * that now exist (steady state: windows expire as much as they take in, nothing grows).
  */
 import { AlertRule } from '@app/contracts';
 import { AlertEngine, EngineEvent, EngineStats } from '@app/engine';
@@ -12,8 +16,11 @@ export interface EngineRunResult {
   rate: number;
   /** Median events/s of the raw reference over the rounds. */
   referenceRate: number;
+  /** Median events/s of the second pass (keys exist), engine and reference. */
+  steadyRate: number;
+  steadyReferenceRate: number;
   /** Every round's rates, in order, for the spread. */
-  rounds: Array<{ engine: number; reference: number }>;
+  rounds: Array<{ engine: number; reference: number; steady: number; steadyReference: number }>;
   stats: EngineStats;
   /** Heap retained by the last round's engine per key (NaN without --expose-gc). */
   bytesPerKey: number;
@@ -34,17 +41,25 @@ const secondsSince = (started: bigint) => Number(process.hrtime.bigint() - start
  * The least any engine must do per event: find the state of its (type, key) with one Map
  * lookup by type and one by key, and update a number there. No windows, no time, no outcome.
  */
-function referenceSeconds(events: readonly EngineEvent[]): number {
+function referenceSeconds(events: readonly EngineEvent[]): [fresh: number, steady: number] {
   const byType = new Map<string, Map<string, { count: number }>>();
-  const started = process.hrtime.bigint();
-  for (const event of events) {
-    let keys = byType.get(event.type);
-    if (keys === undefined) byType.set(event.type, (keys = new Map<string, { count: number }>()));
-    const state = keys.get(event.source);
-    if (state === undefined) keys.set(event.source, { count: 1 });
-    else state.count++;
-  }
-  return secondsSince(started);
+  const pass = () => {
+    const started = process.hrtime.bigint();
+    for (const event of events) {
+      let keys = byType.get(event.type);
+      if (keys === undefined) byType.set(event.type, (keys = new Map<string, { count: number }>()));
+      const state = keys.get(event.source);
+      if (state === undefined) keys.set(event.source, { count: 1 });
+      else state.count++;
+    }
+    return secondsSince(started);
+  };
+  return [pass(), pass()];
+}
+
+/** Moves every event by `ms` (untimed): the second pass is the same traffic one window later. */
+function shift(events: readonly EngineEvent[], ms: number): void {
+  for (const event of events) event.occurredAt += ms;
 }
 
 function engineOf(rules: readonly AlertRule[]): AlertEngine {
@@ -70,32 +85,47 @@ export function runEngine(
   rules: readonly AlertRule[],
   events: readonly EngineEvent[],
   roundCount: number,
+  /** How far the second pass is moved: the length of the run's time span. */
+  spanMs: number,
 ): EngineRunResult {
   const rounds: EngineRunResult['rounds'] = [];
   let engine: AlertEngine | undefined;
   let bytesPerKey = NaN;
+  let stats: EngineStats | undefined;
   for (let round = 0; round < roundCount; round++) {
-    const reference = events.length / referenceSeconds(events);
+    const [referenceFresh, referenceSteady] = referenceSeconds(events);
     engine = undefined;
     const heapBefore = heapUsed();
     engine = engineOf(rules);
-    const rate = events.length / offerAll(engine, events);
-    if (global.gc) bytesPerKey = (heapUsed() - heapBefore) / engine.stats().keys;
-    rounds.push({ engine: rate, reference });
+    const fresh = offerAll(engine, events);
+    stats = engine.stats();
+    if (global.gc) bytesPerKey = (heapUsed() - heapBefore) / stats.keys;
+    shift(events, spanMs);
+    const steady = offerAll(engine, events);
+    shift(events, -spanMs);
+    rounds.push({
+      engine: events.length / fresh,
+      reference: events.length / referenceFresh,
+      steady: events.length / steady,
+      steadyReference: events.length / referenceSteady,
+    });
   }
-  const stats = engine!.stats();
-  const last = events[events.length - 1].occurredAt;
+  const last = events[events.length - 1].occurredAt + spanMs;
   const tickMs: number[] = [];
   for (let k = 1; k <= 10; k++) {
     const started = process.hrtime.bigint();
     engine!.tick(last + k * 1000);
     tickMs.push(secondsSince(started) * 1000);
   }
+  const medianOf = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
+    median(rounds.map(pick));
   return {
-    rate: median(rounds.map((r) => r.engine)),
-    referenceRate: median(rounds.map((r) => r.reference)),
+    rate: medianOf((r) => r.engine),
+    referenceRate: medianOf((r) => r.reference),
+    steadyRate: medianOf((r) => r.steady),
+    steadyReferenceRate: medianOf((r) => r.steadyReference),
     rounds,
-    stats,
+    stats: stats!,
     bytesPerKey,
     tickMs: tickMs.sort((a, b) => a - b),
   };

@@ -138,20 +138,29 @@ function engineRun(): EngineRunResult {
   const events = Array.from({ length: ENGINE_EVENTS }, (_, i) =>
     backgroundEvent(i, base + Math.floor((i * spreadMs) / ENGINE_EVENTS)),
   );
-  return runEngine(benchRules(), events, ROUNDS);
+  return runEngine(benchRules(), events, ROUNDS, spreadMs);
 }
 
 function sayEngine(engine: EngineRunResult): void {
   const spread = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
     engine.rounds.map((round) => fmt(pick(round))).join(', ');
+  const versus = (rate: number, reference: number) =>
+    `${(rate / reference).toFixed(3)}   (${(1e6 / rate).toFixed(2)} µs vs ${(1e6 / reference).toFixed(2)} µs per event)`;
   say(
-    `engine evaluation, in process          ${fmt(engine.rate)} events/s   (${fmt(engine.stats.keys)} keys, ${fmt(engine.stats.stateEntries)} state entries, 100 rules; median of ${spread((r) => r.engine)})`,
+    `engine evaluation, in process          ${fmt(engine.rate)} events/s   (${fmt(engine.stats.keys)} keys created, ${fmt(engine.stats.stateEntries)} state entries, 100 rules; median of ${spread((r) => r.engine)})`,
   );
   say(
     `raw reference, same events             ${fmt(engine.referenceRate)} events/s   (a Map lookup by type and one by key per event; median of ${spread((r) => r.reference)})`,
   );
+  say(`engine / reference                     ${versus(engine.rate, engine.referenceRate)}`);
   say(
-    `engine / reference                     ${(engine.rate / engine.referenceRate).toFixed(3)}   (${(1e6 / engine.rate).toFixed(2)} µs vs ${(1e6 / engine.referenceRate).toFixed(2)} µs per event)`,
+    `engine, steady state (keys exist)      ${fmt(engine.steadyRate)} events/s   (the same events one window later; median of ${spread((r) => r.steady)})`,
+  );
+  say(
+    `raw reference, steady state            ${fmt(engine.steadyReferenceRate)} events/s   (median of ${spread((r) => r.steadyReference)})`,
+  );
+  say(
+    `engine / reference, steady state       ${versus(engine.steadyRate, engine.steadyReferenceRate)}`,
   );
   say(
     `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
