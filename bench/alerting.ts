@@ -14,6 +14,8 @@
  *   --rate R            pipeline rate for the latency run (default 10,000 events/s)
  *   --seconds S         length of the latency run (default 30)
  *   --without-consumer  latency run with alerting only (no consumer, no database writes)
+ *   --rounds R          engine rounds, each beside a raw reference (default 3; medians printed)
+ *   --only engine       part [1/3] alone: no broker, no database
  *
  * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts its own broker and database.
  */
@@ -25,7 +27,7 @@ import { join } from 'node:path';
 import { Message } from 'kafkajs';
 import { AlertRule, decodeRule, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
-import { AlertEngine, EngineEvent } from '@app/engine';
+import { EngineEvent } from '@app/engine';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
 import { AppName, AppProcess } from '../tools/stack/app-process';
@@ -37,18 +39,22 @@ import {
   memoryOf,
   startBenchInfrastructure,
   numberOption,
+  stringOption,
   percentile,
   publish,
   say,
   sleep,
 } from './support';
 import { startLatencyProbe } from './latency-probe';
+import { EngineRunResult, runEngine } from './alerting-engine';
 
 const KEYS = numberOption('--keys', 100_000);
 const ENGINE_EVENTS = numberOption('--engine-events', 1_000_000);
 const BACKLOG_EVENTS = numberOption('--backlog-events', 500_000);
 const RATE = numberOption('--rate', 10_000);
 const SECONDS = numberOption('--seconds', 30);
+const ROUNDS = numberOption('--rounds', 3);
+const ONLY = stringOption('--only', 'all');
 const BACKGROUND_RULES = 99;
 const PROBES_PER_SECOND = 10;
 // Leaves the consumer (and so PostgreSQL's writes) out of the latency run, to see what they cost.
@@ -121,44 +127,47 @@ function asMessage(event: EngineEvent): Message {
   };
 }
 
-function heapUsed(): number {
-  global.gc?.();
-  return process.memoryUsage().heapUsed;
+function engineRun(): EngineRunResult {
+  say(
+    `\n[1/3] engine: ${fmt(ENGINE_EVENTS)} events over ${fmt(KEYS)} keys and 100 rules, in process, ${ROUNDS} rounds`,
+  );
+  // Built before any clock starts: the run times evaluation, not making events. A whole
+  // minute, so every run sees the same tumbling buckets and keeps the same state.
+  const base = Math.floor(Date.now() / 60_000) * 60_000;
+  const spreadMs = 60_000;
+  const events = Array.from({ length: ENGINE_EVENTS }, (_, i) =>
+    backgroundEvent(i, base + Math.floor((i * spreadMs) / ENGINE_EVENTS)),
+  );
+  return runEngine(benchRules(), events, ROUNDS, spreadMs);
 }
 
-function engineRun() {
+function sayEngine(engine: EngineRunResult): void {
+  const spread = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
+    engine.rounds.map((round) => fmt(pick(round))).join(', ');
+  const versus = (rate: number, reference: number) =>
+    `${(rate / reference).toFixed(3)}   (${(1e6 / rate).toFixed(2)} µs vs ${(1e6 / reference).toFixed(2)} µs per event)`;
   say(
-    `\n[1/3] engine: ${fmt(ENGINE_EVENTS)} events over ${fmt(KEYS)} keys and 100 rules, in process`,
+    `engine evaluation, in process          ${fmt(engine.rate)} events/s   (${fmt(engine.stats.keys)} keys created, ${fmt(engine.stats.stateEntries)} state entries, 100 rules; median of ${spread((r) => r.engine)})`,
   );
-  const heapBefore = heapUsed();
-  const engine = new AlertEngine({
-    graceMs: 5000,
-    maxFutureSkewMs: 300_000,
-    idleKeyTtlMs: 86_400_000,
-  });
-  for (const rule of benchRules()) engine.setRule(rule, 0);
-  const base = Date.now();
-  const spreadMs = 60_000;
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < ENGINE_EVENTS; i++) {
-    const occurredAt = base + Math.floor((i * spreadMs) / ENGINE_EVENTS);
-    engine.offer(backgroundEvent(i, occurredAt), occurredAt);
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const stats = engine.stats();
-  const bytesPerKey = (heapUsed() - heapBefore) / stats.keys;
-  const tickMs: number[] = [];
-  for (let k = 1; k <= 10; k++) {
-    const tickStarted = process.hrtime.bigint();
-    engine.tick(base + spreadMs + k * 1000);
-    tickMs.push(Number(process.hrtime.bigint() - tickStarted) / 1e6);
-  }
-  return {
-    rate: ENGINE_EVENTS / seconds,
-    stats,
-    bytesPerKey,
-    tickMs: tickMs.sort((a, b) => a - b),
-  };
+  say(
+    `raw reference, same events             ${fmt(engine.referenceRate)} events/s   (a Map lookup by type and one by key per event; median of ${spread((r) => r.reference)})`,
+  );
+  say(`engine / reference                     ${versus(engine.rate, engine.referenceRate)}`);
+  say(
+    `engine, steady state (keys exist)      ${fmt(engine.steadyRate)} events/s   (the same events one window later; median of ${spread((r) => r.steady)})`,
+  );
+  say(
+    `raw reference, steady state            ${fmt(engine.steadyReferenceRate)} events/s   (median of ${spread((r) => r.steadyReference)})`,
+  );
+  say(
+    `engine / reference, steady state       ${versus(engine.steadyRate, engine.steadyReferenceRate)}`,
+  );
+  say(
+    `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
+  );
+  say(
+    `memory per active key (engine heap)    ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -167,7 +176,13 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; broker, database, apps and load generator all local`,
   );
   if (!global.gc) say('(run with node --expose-gc for the memory-per-key figure)');
+  if (ONLY !== 'all' && ONLY !== 'engine') throw new Error(`--only takes "engine", not ${ONLY}`);
   const engine = engineRun();
+  if (ONLY === 'engine') {
+    say('\n=== alerting benchmark, engine only ===');
+    sayEngine(engine);
+    return;
+  }
 
   const { infra, kafka, prefix, eventIdSecret } = await startBenchInfrastructure(root);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -314,15 +329,7 @@ async function main(): Promise<void> {
     const sorted = [...probed.total].sort((a, b) => a - b);
 
     say('\n=== alerting benchmark ===');
-    say(
-      `engine evaluation, in process          ${fmt(engine.rate)} events/s   (${fmt(engine.stats.keys)} keys, ${fmt(engine.stats.stateEntries)} state entries, 100 rules)`,
-    );
-    say(
-      `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
-    );
-    say(
-      `memory per active key (engine heap)    ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
-    );
+    sayEngine(engine);
     say(
       `one alerting process, Kafka backlog    ${fmt(BACKLOG_EVENTS / drainSeconds)} events/s   (${fmt(BACKLOG_EVENTS)} events in ${drainSeconds.toFixed(1)} s; RSS ${drainMemory.rssMb.toFixed(0)} MiB)`,
     );

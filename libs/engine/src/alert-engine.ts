@@ -10,7 +10,17 @@ import {
 } from './engine-types';
 import { DueQueue } from './keys/due-queue';
 import { KeyState } from './keys/key-state';
-import { CompiledRule, keepsWindows } from './rules/compiled-rule';
+import {
+  APPLIED,
+  CompiledRule,
+  FUTURE,
+  keepsWindows,
+  LATE,
+  NONE,
+  NOTHING,
+  Outcome,
+  REFUSED,
+} from './rules/compiled-rule';
 import { compare } from './rules/condition';
 import { WHOLE_RULE_KEY } from './rules/group-key';
 import { RuleIndex } from './rules/rule-index';
@@ -92,49 +102,69 @@ export class AlertEngine {
     }
   }
 
-  /** `onlyRules`: evaluate the event for these rules alone (a rule catching up on history). */
+  /**
+   * `onlyRules`: evaluate the event for these rules alone (a rule catching up on history).
+   * Runs for every event, so it allocates nothing in the common case (one matching rule, no
+   * transition): that result, like every empty list in one, is a shared frozen object.
+   */
   offer(event: EngineEvent, wallNow: number, onlyRules?: ReadonlySet<string>): OfferResult {
     const maxKeys = this.options.maxKeysPerRule ?? Infinity;
     assertTime(event.occurredAt, 'event.occurredAt');
     assertTime(wallNow, 'wallNow');
-    const transitions: Transition[] = [];
-    const outcomes: Readonly<RuleOutcome>[] = [];
     const future = event.occurredAt > wallNow + this.options.maxFutureSkewMs;
-    for (const rule of this.index.rulesForType(event.type)) {
+    const rules = this.index.rulesForType(event.type);
+    // What one matching rule alone reports; the lists are only built once a second one does.
+    let alone = NOTHING;
+    let outcomes: Readonly<RuleOutcome>[] | null = null;
+    let transitions: Transition[] | null = null;
+    let reported = 0;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
       if (onlyRules && !onlyRules.has(rule.rule.id)) continue;
       // Before its activation an event does not exist for the rule: not even as an outcome.
       if (event.occurredAt < rule.activeFrom) continue;
       if (!rule.matcher.acceptsOrigin(event)) continue;
-      if (future) {
-        outcomes.push(rule.outcomes.future);
-        continue;
+      let outcome: Outcome;
+      if (future) outcome = FUTURE;
+      else {
+        const key = event.groupKey ?? rule.groupKeyOf(event);
+        let state = rule.keys.get(key);
+        const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
+        if (rule.geometry.isLate(event.occurredAt, clock)) outcome = LATE;
+        else if (!state && rule.keys.size >= maxKeys) {
+          // Existing keys go on; only a key beyond the cap is not tracked.
+          outcome = REFUSED;
+        } else {
+          outcome = APPLIED;
+          state ??= rule.createKey(key);
+          const transition = this.apply(rule, state, event, Math.max(clock, event.occurredAt));
+          if (transition) (transitions ??= []).push(transition);
+        }
       }
-      const key = event.groupKey ?? rule.groupKeyOf(event);
-      let state = rule.keys.get(key);
-      const clock = Math.max(this.floor, state ? state.maxOccurredAt : -Infinity);
-      if (rule.geometry.isLate(event.occurredAt, clock)) {
-        outcomes.push(rule.outcomes.late);
-        continue;
-      }
-      if (!state && rule.keys.size >= maxKeys) {
-        // Existing keys go on; only a key beyond the cap is not tracked.
-        outcomes.push(rule.outcomes.refused);
-        continue;
-      }
-      outcomes.push(rule.outcomes.applied);
-      state ??= rule.createKey(key);
-      const t = Math.max(clock, event.occurredAt);
-      state.maxOccurredAt = Math.max(state.maxOccurredAt, event.occurredAt);
-      state.lastSeen = Math.max(state.lastSeen, event.occurredAt);
-      state.window.add(event.occurredAt, event.id, event.value, t);
-      const transition = this.evaluate(rule, state, t, event.id);
-      if (transition) transitions.push(transition);
-      // Only ever move a key earlier here: a due time that turns out early costs one
-      // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
-      const due = this.nextDue(rule, state, t);
-      if (due < state.due) this.queue.schedule(state, due);
+      if (reported++ === 0) alone = rule.alone[outcome];
+      else (outcomes ??= [...alone.outcomes]).push(rule.outcomes[outcome]);
     }
-    return { transitions, outcomes };
+    if (transitions === null) return outcomes === null ? alone : { transitions: NONE, outcomes };
+    return { transitions, outcomes: outcomes ?? alone.outcomes };
+  }
+
+  /** Adds an event to a key's window, evaluates it at the key's new clock `t`, reschedules it. */
+  private apply(
+    rule: CompiledRule,
+    state: KeyState,
+    event: EngineEvent,
+    t: number,
+  ): Transition | null {
+    if (event.occurredAt > state.maxOccurredAt) state.maxOccurredAt = event.occurredAt;
+    if (event.occurredAt > state.lastSeen) state.lastSeen = event.occurredAt;
+    // add() leaves the window advanced to t.
+    state.window.add(event.occurredAt, event.id, event.value, t);
+    const transition = this.judge(rule, state, t, event.id);
+    // Only ever move a key earlier here: a due time that turns out early costs one
+    // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
+    const due = this.nextDue(rule, state, t);
+    if (due < state.due) this.queue.schedule(state, due);
+    return transition;
   }
 
   /** Advances the floor to wallNow - graceMs and re-evaluates the keys whose window changed. */
@@ -217,12 +247,20 @@ export class AlertEngine {
     eventId: string | null,
   ): Transition | null {
     state.window.advanceTo(t);
+    return this.judge(rule, state, t, eventId);
+  }
+
+  /** Evaluates a window already advanced to `t`; a transition when the answer changed. */
+  private judge(
+    rule: CompiledRule,
+    state: KeyState,
+    t: number,
+    eventId: string | null,
+  ): Transition | null {
     const value = state.window.aggregate();
-    const windowStart = rule.geometry.startAt(t);
-    const { operator, threshold } = rule.rule.condition;
+    let holds = value !== undefined && compare(rule.operator, value, rule.threshold);
     // On a window that began before the rule did, we may simply not have seen its events.
-    const trusted = rule.monotone || windowStart >= rule.since;
-    const holds = value !== undefined && trusted && compare(operator, value, threshold);
+    if (holds && !rule.monotone && rule.geometry.startAt(t) < rule.since) holds = false;
     if (holds === state.firing) return null;
     state.firing = holds;
     return {
@@ -230,7 +268,7 @@ export class AlertEngine {
       groupKey: state.key,
       firing: holds,
       value: value ?? null,
-      windowStart,
+      windowStart: rule.geometry.startAt(t),
       windowEnd: t,
       eventIds: holds ? state.window.newestEventIds() : [],
       cause: eventId === null ? TICK : { kind: 'event', eventId },
@@ -244,7 +282,7 @@ export class AlertEngine {
   private nextDue(rule: CompiledRule, state: KeyState, t: number): number {
     let due = state.window.nextChangeAt();
     if (!rule.monotone && rule.completeFrom > t) due = Math.min(due, rule.completeFrom);
-    if (!rule.isPermanentKey(state.key)) {
+    if (!state.permanent) {
       // Past it already, the TTL waits for the window to empty, which is a change above.
       const idleAt = state.lastSeen + this.options.idleKeyTtlMs;
       if (idleAt >= t) due = Math.min(due, idleAt);
@@ -264,7 +302,7 @@ export class AlertEngine {
     /** False right after a firing transition: the caller has not seen it yet. */
     settled: boolean,
   ): boolean {
-    if (rule.isPermanentKey(state.key) || !state.window.isEmpty()) return false;
+    if (state.permanent || !state.window.isEmpty()) return false;
     const likeNew = !state.firing && state.maxOccurredAt <= this.floor && !rule.holdsWhenEmpty;
     const released =
       settled &&
@@ -278,7 +316,7 @@ export class AlertEngine {
     return (
       state.firing &&
       this.options.holdsFiringKey !== undefined &&
-      !rule.isPermanentKey(state.key) &&
+      !state.permanent &&
       state.window.isEmpty()
     );
   }

@@ -63,10 +63,11 @@ export interface RuleOutcome {
   outcome: EventOutcome;
 }
 
+/** Read-only: an offer that changed nothing returns shared, frozen lists. */
 export interface OfferResult {
-  transitions: Transition[];
+  readonly transitions: readonly Transition[];
   /** One entry per rule the event matched, in rule order (shared, frozen objects). */
-  outcomes: Readonly<RuleOutcome>[];
+  readonly outcomes: readonly Readonly<RuleOutcome>[];
 }
 
 export interface EngineStats {

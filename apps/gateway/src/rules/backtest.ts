@@ -87,7 +87,7 @@ export class Backtest {
     };
   }
 
-  private apply(transitions: Transition[], at: number): void {
+  private apply(transitions: readonly Transition[], at: number): void {
     for (const transition of transitions) {
       const isOpen = this.open.has(transition.groupKey);
       if (transition.firing) {

@@ -16,5 +16,7 @@ export class KeyState implements Schedulable {
     readonly rule: CompiledRule,
     readonly key: string,
     readonly window: KeyWindow,
+    /** The `*` key of a `groupBy: none` rule: never idle, never evicted. */
+    readonly permanent: boolean,
   ) {}
 }

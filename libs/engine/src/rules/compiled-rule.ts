@@ -1,5 +1,5 @@
-import { AlertRule, evaluatesAlike } from '@app/contracts';
-import { EventOutcome, RuleOutcome } from '../engine-types';
+import { AlertRule, evaluatesAlike, Operator } from '@app/contracts';
+import { EventOutcome, OfferResult, RuleOutcome, Transition } from '../engine-types';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
 import { createGeometry } from '../windows/window-geometry';
@@ -7,12 +7,31 @@ import { holdsOnEmptyWindow, isMonotone } from './condition';
 import { compileGroupKey, GroupKeyOf, WHOLE_RULE_KEY } from './group-key';
 import { RuleMatcher } from './rule-matcher';
 
+/** An event's outcome for one rule, as an index into the rule's outcome objects. */
+export type Outcome = 0 | 1 | 2 | 3;
+export const APPLIED: Outcome = 0;
+export const LATE: Outcome = 1;
+export const FUTURE: Outcome = 2;
+export const REFUSED: Outcome = 3;
+const OUTCOME_NAMES: readonly EventOutcome[] = ['applied', 'late', 'future', 'refused'];
+
+/** The transitions of an offer that changed nothing. */
+export const NONE: readonly Transition[] = Object.freeze([]);
+/** The result of an offer no rule matched. */
+export const NOTHING: OfferResult = Object.freeze({
+  transitions: NONE,
+  outcomes: Object.freeze([]),
+});
+
 /** A rule with everything evaluation needs precomputed, and its keys. */
 export class CompiledRule {
   readonly matcher: RuleMatcher;
   readonly groupKeyOf: GroupKeyOf;
   readonly geometry: WindowGeometry;
   readonly monotone: boolean;
+  /** The condition, which a replacement that keeps the windows does not change. */
+  readonly operator: Operator;
+  readonly threshold: number;
   readonly holdsWhenEmpty: boolean;
   /** The first instant whose window is complete: before it only monotone conditions count. */
   readonly completeFrom: number;
@@ -24,7 +43,9 @@ export class CompiledRule {
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
-  readonly outcomes: Readonly<Record<EventOutcome, Readonly<RuleOutcome>>>;
+  readonly outcomes: readonly Readonly<RuleOutcome>[];
+  /** offer()'s whole result when this rule alone matched and nothing changed, per outcome. */
+  readonly alone: readonly OfferResult[];
 
   constructor(
     public rule: AlertRule,
@@ -38,15 +59,14 @@ export class CompiledRule {
     this.groupKeyOf = compileGroupKey(rule.groupBy);
     this.geometry = createGeometry(rule.window, rule.condition);
     this.monotone = isMonotone(rule.condition);
+    this.operator = rule.condition.operator;
+    this.threshold = rule.condition.threshold;
     this.holdsWhenEmpty = holdsOnEmptyWindow(rule.condition);
     this.completeFrom = this.geometry.completeFrom(this.since);
-    const outcome = (kind: EventOutcome) => Object.freeze({ ruleId: rule.id, outcome: kind });
-    this.outcomes = {
-      applied: outcome('applied'),
-      late: outcome('late'),
-      future: outcome('future'),
-      refused: outcome('refused'),
-    };
+    this.outcomes = OUTCOME_NAMES.map((outcome) => Object.freeze({ ruleId: rule.id, outcome }));
+    this.alone = this.outcomes.map((outcome) =>
+      Object.freeze({ transitions: NONE, outcomes: Object.freeze([outcome]) }),
+    );
   }
 
   /** The `*` key of a `groupBy: none` rule exists as long as the rule: it is never evicted. */
@@ -55,7 +75,7 @@ export class CompiledRule {
   }
 
   createKey(key: string): KeyState {
-    const state = new KeyState(this, key, this.geometry.createWindow());
+    const state = new KeyState(this, key, this.geometry.createWindow(), this.isPermanentKey(key));
     this.keys.set(key, state);
     return state;
   }

@@ -31,8 +31,11 @@ export class RuleIndex {
 
   /** Enabled rules whose types match, in rule order (source and severity not checked). */
   rulesForType(type: string): readonly CompiledRule[] {
-    const cached = this.cache.get(type);
-    if (cached) return cached;
+    // Kept this small so that it is inlined into offer(); a miss is the rare, larger part.
+    return this.cache.get(type) ?? this.lookUp(type);
+  }
+
+  private lookUp(type: string): readonly CompiledRule[] {
     const found = new Set(this.byType.get(type));
     for (const rule of this.withGlobs) {
       if (!found.has(rule) && rule.matcher.globs.some((glob) => glob.test(type))) found.add(rule);

@@ -41,7 +41,7 @@ function applyBoth(
   ruleIds: Set<string>,
   coverage: Coverage,
 ): string | null {
-  let actual: Transition[] = [];
+  let actual: readonly Transition[] = [];
   let expected: ExpectedTransition[] = [];
   switch (operation.kind) {
     case 'setRule':
@@ -86,7 +86,10 @@ function applyBoth(
   return null;
 }
 
-function compareTransitions(actual: Transition[], expected: ExpectedTransition[]): string | null {
+function compareTransitions(
+  actual: readonly Transition[],
+  expected: ExpectedTransition[],
+): string | null {
   const withoutIds = actual.map(({ eventIds: _ids, ...rest }) => rest);
   const got = JSON.stringify(withoutIds);
   const want = JSON.stringify(expected.map((e) => e.transition));

@@ -1,6 +1,9 @@
 /** The window content of one (rule, key): what the engine asks of every window kind. */
 export interface KeyWindow {
-  /** Adds an applied event; `clock` is the key's clock after it (>= occurredAt). */
+  /**
+   * Adds an applied event; `clock` is the key's clock after it (>= occurredAt). Leaves the
+   * window advanced to `clock`, as advanceTo(clock) would.
+   */
   add(occurredAt: number, id: string, value: number | null, clock: number): void;
   /** Forgets what left the window at instant `t` (t never decreases). */
   advanceTo(t: number): void;

@@ -1,3 +1,5 @@
+import { newIds, newNumbers } from './exact-arrays';
+
 /**
  * (time, id) pairs sorted oldest first, bounded to the newest `capacity`; only the newest
  * `idCapacity` keep their id, because nothing older is ever reported (a count rule may
@@ -36,7 +38,7 @@ export class RecentEvents {
     const length = times.length;
     // Insertion sort from the newest end: in-order arrivals do not move anything.
     let position = this.count;
-    let slot = (this.head + position) % length;
+    let slot = this.storageIndex(position);
     while (position > 0) {
       const before = slot === 0 ? length - 1 : slot - 1;
       if (times[before] <= time) break;
@@ -50,7 +52,7 @@ export class RecentEvents {
     this.count++;
     const firstWithId = this.count - idCapacity;
     if (firstWithId > 0) {
-      ids[(this.head + (position < firstWithId ? position : firstWithId - 1)) % length] = null;
+      ids[this.storageIndex(position < firstWithId ? position : firstWithId - 1)] = null;
     }
   }
 
@@ -74,9 +76,8 @@ export class RecentEvents {
   /** Ids newest first, at most `limit`. */
   newestIds(limit: number): string[] {
     const result: string[] = [];
-    const length = this.ids.length;
     for (let position = this.count - 1; position >= 0 && result.length < limit; position--) {
-      const id = this.ids[(this.head + position) % length];
+      const id = this.ids[this.storageIndex(position)];
       if (id !== null) result.push(id);
     }
     return result;
@@ -88,11 +89,17 @@ export class RecentEvents {
     this.count--;
   }
 
+  /** Where the entry at `position` (0 = oldest, at most count) is stored. */
+  private storageIndex(position: number): number {
+    const index = this.head + position;
+    return index >= this.times.length ? index - this.times.length : index;
+  }
+
   private grow(length: number): void {
-    const times = new Array<number>(length).fill(0);
-    const ids = new Array<string | null>(length).fill(null);
+    const times = newNumbers(length);
+    const ids = newIds(length);
     for (let position = 0; position < this.count; position++) {
-      const from = (this.head + position) % this.times.length;
+      const from = this.storageIndex(position);
       times[position] = this.times[from];
       ids[position] = this.ids[from];
     }

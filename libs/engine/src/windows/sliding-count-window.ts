@@ -41,7 +41,9 @@ class SlidingCountWindow implements KeyWindow {
 
   constructor(private readonly geometry: SlidingCountGeometry) {}
 
-  add(occurredAt: number, id: string): void {
+  add(occurredAt: number, id: string, _value: number | null, clock: number): void {
+    // Expiring first keeps the same entries as after inserting: both keep the newest.
+    this.advanceTo(clock);
     this.events.insert(occurredAt, id, this.geometry.capacity, this.geometry.idCapacity);
   }
 

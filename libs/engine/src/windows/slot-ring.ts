@@ -1,12 +1,13 @@
 import { Aggregate } from '@app/contracts';
+import { newNumbers } from './exact-arrays';
 import { isValued } from './value-aggregate';
 
-// A slot is [slot number, event count, accumulator(, valued count for avg)]: only what its
-// aggregate needs, as packed doubles in one flat array (8 bytes a number).
+// A slot is [slot number, accumulator(, valued count for avg)]: only what its aggregate
+// needs, as packed doubles in one flat array (8 bytes a number). A slot holding only events
+// without a value still counts: the window is not empty.
 const SLOT = 0;
-const COUNT = 1;
-const ACC = 2;
-const VALUED = 3;
+const ACC = 1;
+const VALUED = 2;
 
 /**
  * The non-empty slots of a sliding value window, oldest first, as a ring over one flat
@@ -14,6 +15,8 @@ const VALUED = 3;
  */
 export class SlotRing {
   private cells: number[] = EMPTY;
+  /** Slots the cells hold (cells.length / stride), kept as an integer: no division per event. */
+  private capacity = 0;
   private head = 0;
   private count = 0;
 
@@ -29,24 +32,23 @@ export class SlotRing {
 
   add(slot: number, value: number | null, maxSlots: number): void {
     const stride = this.layout.stride;
+    // Find the slot from the newest end: in-order events land in the newest slot or after it.
     let position = this.count - 1;
-    while (position >= 0 && this.cell(position, SLOT) > slot) position--;
-    let at: number;
-    if (position >= 0 && this.cell(position, SLOT) === slot) {
-      at = this.index(position);
-    } else {
-      if (this.count * stride === this.cells.length) {
-        this.grow(Math.min(maxSlots, Math.max(2, 2 * this.count)));
-      }
-      at = this.openAfter(position);
-      this.cells[at + SLOT] = slot;
-      this.cells[at + COUNT] = 0;
-      this.cells[at + ACC] = this.layout.initial;
-      if (stride > VALUED) this.cells[at + VALUED] = 0;
+    let at = this.indexOf(position);
+    while (position >= 0 && this.cells[at + SLOT] > slot) {
+      position--;
+      at = at === 0 ? (this.capacity - 1) * stride : at - stride;
     }
-    const cells = this.cells;
-    cells[at + COUNT] += 1;
+    if (position < 0 || this.cells[at + SLOT] !== slot) {
+      if (this.count === this.capacity) this.grow(Math.min(maxSlots, Math.max(2, 2 * this.count)));
+      at = this.openAfter(position);
+      const cells = this.cells;
+      cells[at + SLOT] = slot;
+      cells[at + ACC] = this.layout.initial;
+      if (stride > VALUED) cells[at + VALUED] = 0;
+    }
     if (!isValued(value)) return;
+    const cells = this.cells;
     if (this.layout.aggregate === 'min') {
       if (value < cells[at + ACC]) cells[at + ACC] = value;
     } else if (this.layout.aggregate === 'max') {
@@ -59,9 +61,9 @@ export class SlotRing {
 
   /** Drops slots numbered below `first`. */
   dropBefore(first: number): void {
-    const slots = this.cells.length / this.layout.stride;
-    while (this.count > 0 && this.cells[this.head * this.layout.stride + SLOT] < first) {
-      this.head = this.head + 1 === slots ? 0 : this.head + 1;
+    const stride = this.layout.stride;
+    while (this.count > 0 && this.cells[this.head * stride + SLOT] < first) {
+      this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
       this.count--;
     }
   }
@@ -101,38 +103,36 @@ export class SlotRing {
     return valued > 0 ? acc / valued : undefined;
   }
 
-  /** Array index of the slot at `position` (0 = oldest). */
-  private index(position: number): number {
-    const slots = this.cells.length / this.layout.stride;
-    return ((this.head + position) % slots) * this.layout.stride;
-  }
-
-  private cell(position: number, field: number): number {
-    return this.cells[this.index(position) + field];
+  /** Array index of the slot at `position` (0 = oldest, count - 1 = newest; -1 gives garbage). */
+  private indexOf(position: number): number {
+    const slot = this.head + position;
+    return (slot >= this.capacity ? slot - this.capacity : slot) * this.layout.stride;
   }
 
   /** Shifts the slots after `position` one place newer; returns the freed array index. */
   private openAfter(position: number): number {
     const stride = this.layout.stride;
+    const cells = this.cells;
+    let to = this.indexOf(this.count);
     for (let moving = this.count - 1; moving > position; moving--) {
-      const from = this.index(moving);
-      const to = this.index(moving + 1);
-      for (let field = 0; field < stride; field++)
-        this.cells[to + field] = this.cells[from + field];
+      const from = to === 0 ? (this.capacity - 1) * stride : to - stride;
+      for (let field = 0; field < stride; field++) cells[to + field] = cells[from + field];
+      to = from;
     }
     this.count++;
-    return this.index(position + 1);
+    return to;
   }
 
   private grow(slots: number): void {
     const stride = this.layout.stride;
-    const cells = new Array<number>(slots * stride).fill(0);
+    const cells = newNumbers(slots * stride);
     for (let position = 0; position < this.count; position++) {
-      const from = this.index(position);
+      const from = this.indexOf(position);
       for (let field = 0; field < stride; field++)
         cells[position * stride + field] = this.cells[from + field];
     }
     this.cells = cells;
+    this.capacity = slots;
     this.head = 0;
   }
 }
@@ -144,7 +144,7 @@ export class SlotLayout {
   readonly initial: number;
 
   constructor(readonly aggregate: Aggregate) {
-    this.stride = aggregate === 'avg' ? 4 : 3;
+    this.stride = aggregate === 'avg' ? 3 : 2;
     this.initial = aggregate === 'min' ? Infinity : aggregate === 'max' ? -Infinity : 0;
   }
 }

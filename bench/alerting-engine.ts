@@ -1,0 +1,132 @@
+/**
+ * Part [1/3] of `bench:alerting`: the window engine alone, in process, over an event array
+ * built before the clock starts, beside a raw reference over the same array measured in the
+ * same run. Rounds alternate reference and engine (a fresh engine each round) so that a
+ * neighbour stealing the CPU for a while hits both, and the medians are reported.
+ *
+ * Each round makes two passes: the events as they are, into a fresh engine that creates
+ * every key (the headline figure), then the same events one window later, into the keys
+ * that now exist (steady state: windows expire as much as they take in, nothing grows).
+ */
+import { AlertRule } from '@app/contracts';
+import { AlertEngine, EngineEvent, EngineStats } from '@app/engine';
+
+export interface EngineRunResult {
+  /** Median events/s of the engine over the rounds. */
+  rate: number;
+  /** Median events/s of the raw reference over the rounds. */
+  referenceRate: number;
+  /** Median events/s of the second pass (keys exist), engine and reference. */
+  steadyRate: number;
+  steadyReferenceRate: number;
+  /** Every round's rates, in order, for the spread. */
+  rounds: Array<{ engine: number; reference: number; steady: number; steadyReference: number }>;
+  stats: EngineStats;
+  /** Heap retained by the last round's engine per key (NaN without --expose-gc). */
+  bytesPerKey: number;
+  /** Ten ticks of the last round's engine, sorted. */
+  tickMs: number[];
+}
+
+const ENGINE_OPTIONS = { graceMs: 5000, maxFutureSkewMs: 300_000, idleKeyTtlMs: 86_400_000 };
+
+function heapUsed(): number {
+  global.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+const secondsSince = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
+
+/**
+ * The least any engine must do per event: find the state of its (type, key) with one Map
+ * lookup by type and one by key, and update a number there. No windows, no time, no outcome.
+ */
+function referenceSeconds(events: readonly EngineEvent[]): [fresh: number, steady: number] {
+  const byType = new Map<string, Map<string, { count: number }>>();
+  const pass = () => {
+    const started = process.hrtime.bigint();
+    for (const event of events) {
+      let keys = byType.get(event.type);
+      if (keys === undefined) byType.set(event.type, (keys = new Map<string, { count: number }>()));
+      const state = keys.get(event.source);
+      if (state === undefined) keys.set(event.source, { count: 1 });
+      else state.count++;
+    }
+    return secondsSince(started);
+  };
+  return [pass(), pass()];
+}
+
+/** Moves every event by `ms` (untimed): the second pass is the same traffic one window later. */
+function shift(events: readonly EngineEvent[], ms: number): void {
+  for (const event of events) event.occurredAt += ms;
+}
+
+function engineOf(rules: readonly AlertRule[]): AlertEngine {
+  const engine = new AlertEngine(ENGINE_OPTIONS);
+  for (const rule of rules) engine.setRule(rule, 0);
+  return engine;
+}
+
+/** Offers every event at its own time as wall time, as a service keeping up would. */
+function offerAll(engine: AlertEngine, events: readonly EngineEvent[]): number {
+  const started = process.hrtime.bigint();
+  for (const event of events) engine.offer(event, event.occurredAt);
+  return secondsSince(started);
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+export function runEngine(
+  rules: readonly AlertRule[],
+  events: readonly EngineEvent[],
+  roundCount: number,
+  /** How far the second pass is moved: the length of the run's time span. */
+  spanMs: number,
+): EngineRunResult {
+  const rounds: EngineRunResult['rounds'] = [];
+  let engine: AlertEngine | undefined;
+  let bytesPerKey = NaN;
+  let stats: EngineStats | undefined;
+  for (let round = 0; round < roundCount; round++) {
+    const [referenceFresh, referenceSteady] = referenceSeconds(events);
+    engine = undefined;
+    const heapBefore = heapUsed();
+    engine = engineOf(rules);
+    const fresh = offerAll(engine, events);
+    stats = engine.stats();
+    if (global.gc) bytesPerKey = (heapUsed() - heapBefore) / stats.keys;
+    shift(events, spanMs);
+    const steady = offerAll(engine, events);
+    shift(events, -spanMs);
+    rounds.push({
+      engine: events.length / fresh,
+      reference: events.length / referenceFresh,
+      steady: events.length / steady,
+      steadyReference: events.length / referenceSteady,
+    });
+  }
+  const last = events[events.length - 1].occurredAt + spanMs;
+  const tickMs: number[] = [];
+  for (let k = 1; k <= 10; k++) {
+    const started = process.hrtime.bigint();
+    engine!.tick(last + k * 1000);
+    tickMs.push(secondsSince(started) * 1000);
+  }
+  const medianOf = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
+    median(rounds.map(pick));
+  return {
+    rate: medianOf((r) => r.engine),
+    referenceRate: medianOf((r) => r.reference),
+    steadyRate: medianOf((r) => r.steady),
+    steadyReferenceRate: medianOf((r) => r.steadyReference),
+    rounds,
+    stats: stats!,
+    bytesPerKey,
+    tickMs: tickMs.sort((a, b) => a - b),
+  };
+}
