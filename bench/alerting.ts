@@ -14,15 +14,23 @@
  *   --rate R            pipeline rate for the latency run (default 10,000 events/s)
  *   --seconds S         length of the latency run (default 30)
  *   --without-consumer  latency run with alerting only (no consumer, no database writes)
+ *   --pipeline-only     skip [1/3] (the in-process engine run), to iterate on [3/3] faster
+ *   --http-ports P      HTTP ports of the apps it starts: alerting P, consumer P + 1 (default
+ *                       29820; a fixed pair, not port 0, so they stay out of the ephemeral range)
+ *
+ * [3/3] prints publish-to-incident split into stages (stage-table.ts): the benchmark sets
+ * LogAppendTime on its events and notifications topics, so the broker stamps when it appended
+ * each probe event and each incident, and alerting's timing headers say when it fetched and
+ * evaluated the event.
  *
  * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts its own broker and database.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Message } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Message } from 'kafkajs';
 import { AlertRule, decodeRule, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { AlertEngine, EngineEvent } from '@app/engine';
@@ -43,6 +51,7 @@ import {
   sleep,
 } from './support';
 import { startLatencyProbe } from './latency-probe';
+import { formatStageTable, slowestStage, stageRows, TOTAL, durationOf } from './stage-table';
 
 const KEYS = numberOption('--keys', 100_000);
 const ENGINE_EVENTS = numberOption('--engine-events', 1_000_000);
@@ -53,6 +62,8 @@ const BACKGROUND_RULES = 99;
 const PROBES_PER_SECOND = 10;
 // Leaves the consumer (and so PostgreSQL's writes) out of the latency run, to see what they cost.
 const WITHOUT_CONSUMER = process.argv.includes('--without-consumer');
+const HTTP_PORTS = numberOption('--http-ports', 29820);
+const PIPELINE_ONLY = process.argv.includes('--pipeline-only');
 
 /**
  * 99 rules that never fire (thresholds out of reach, so the run measures evaluation, not
@@ -121,6 +132,24 @@ function asMessage(event: EngineEvent): Message {
   };
 }
 
+/** The broker stamps each record with its own clock when it appends it (LogAppendTime). */
+async function stampAppendTime(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: topics.map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function heapUsed(): number {
   global.gc?.();
   return process.memoryUsage().heapUsed;
@@ -167,7 +196,7 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; broker, database, apps and load generator all local`,
   );
   if (!global.gc) say('(run with node --expose-gc for the memory-per-key figure)');
-  const engine = engineRun();
+  const engine = PIPELINE_ONLY ? undefined : engineRun();
 
   const { infra, kafka, prefix, eventIdSecret } = await startBenchInfrastructure(root);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -243,6 +272,8 @@ async function main(): Promise<void> {
       ],
       { prefix },
     );
+    const notificationsTopic = topicName(Topic.Notifications, prefix);
+    await stampAppendTime(kafka, [eventsTopic, notificationsTopic]);
 
     say(
       `\n[2/3] process: ${fmt(BACKLOG_EVENTS)} events in Kafka, then one alerting process drains them`,
@@ -256,10 +287,12 @@ async function main(): Promise<void> {
     const alerting = startApp(
       'alerting',
       {
-        ALERTING_PORT: '0',
+        ALERTING_PORT: String(HTTP_PORTS),
         ALERTING_GROUP_ID: groupId,
         ALERTING_DISPATCH_GROUP_ID: `${prefix}dispatch`,
         ALERTING_RULES_FILE: rulesFile,
+        // The probe rule opens PROBES_PER_SECOND incidents a second: each one is a measurement.
+        ALERTING_MAX_INCIDENTS_PER_RULE_PER_MINUTE: String(PROBES_PER_SECOND * 60 * 10),
       },
       (line) => {
         if (!ready && line.includes('windows ready')) ready = Date.now();
@@ -280,7 +313,7 @@ async function main(): Promise<void> {
     await startGroupAtEnd(consumerGroup);
     if (!WITHOUT_CONSUMER)
       startApp('consumer', {
-        CONSUMER_PORT: '0',
+        CONSUMER_PORT: String(HTTP_PORTS + 1),
         DATABASE_URL: db.url,
         CONSUMER_GROUP_ID: consumerGroup,
       });
@@ -288,7 +321,7 @@ async function main(): Promise<void> {
     const probe = await startLatencyProbe({
       kafka: infra.kafkaOptions,
       eventsTopic,
-      notificationsTopic: topicName(Topic.Notifications, prefix),
+      notificationsTopic,
       watcherGroupId: `${prefix}watcher`,
       probeType: 'bench.probe',
       perSecond: PROBES_PER_SECOND,
@@ -311,18 +344,20 @@ async function main(): Promise<void> {
     const catchUpMs = Date.now() - catchUpStarted;
     const probed = await probe.finish(1000);
     const pipelineMemory = memoryOf(alerting.pid);
-    const sorted = [...probed.total].sort((a, b) => a - b);
+    const sorted = probed.probes.map((p) => durationOf(p, TOTAL)).sort((a, b) => a - b);
 
     say('\n=== alerting benchmark ===');
-    say(
-      `engine evaluation, in process          ${fmt(engine.rate)} events/s   (${fmt(engine.stats.keys)} keys, ${fmt(engine.stats.stateEntries)} state entries, 100 rules)`,
-    );
-    say(
-      `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
-    );
-    say(
-      `memory per active key (engine heap)    ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
-    );
+    if (engine) {
+      say(
+        `engine evaluation, in process          ${fmt(engine.rate)} events/s   (${fmt(engine.stats.keys)} keys, ${fmt(engine.stats.stateEntries)} state entries, 100 rules)`,
+      );
+      say(
+        `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
+      );
+      say(
+        `memory per active key (engine heap)    ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
+      );
+    }
     say(
       `one alerting process, Kafka backlog    ${fmt(BACKLOG_EVENTS / drainSeconds)} events/s   (${fmt(BACKLOG_EVENTS)} events in ${drainSeconds.toFixed(1)} s; RSS ${drainMemory.rssMb.toFixed(0)} MiB)`,
     );
@@ -330,7 +365,7 @@ async function main(): Promise<void> {
       `pipeline rate offered                  ${fmt((RATE * SECONDS) / publishSeconds)} events/s for ${publishSeconds.toFixed(0)} s (consumer + alerting on the same ${cpus().length} cores)`,
     );
     say(
-      `machine CPU busy during that run        ${cpuBusy.toFixed(0)}% of ${cpus().length} cores (broker, PostgreSQL, apps, load generator)`,
+      `machine CPU busy during that run        ${cpuBusy.toFixed(0)}% of ${cpus().length} cores (broker, PostgreSQL, apps, load generator); load average ${loadavg()[0].toFixed(1)}`,
     );
     say(
       `alerting lag when publishing stopped   ${fmt(lagAtEnd)} events, caught up ${catchUpMs} ms later`,
@@ -338,23 +373,21 @@ async function main(): Promise<void> {
     say(
       `publish-to-incident latency            p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${percentile(sorted, 100)} ms   (${sorted.length} of ${probed.sent} probes)`,
     );
-    const split = (values: number[]) => {
-      const ordered = [...values].sort((a, b) => a - b);
-      return `p50 ${percentile(ordered, 50)} ms, p99 ${percentile(ordered, 99)} ms`;
-    };
-    say(`  publish to alerting's decision        ${split(probed.toDecision)}`);
-    say(`  decision to incident read back        ${split(probed.fromDecision)}`);
-    const slowest = probed.total
-      .map((ms, i) => ({ ms, i }))
-      .sort((a, b) => b.ms - a.ms)
+    for (const line of formatStageTable(stageRows(probed.probes))) say(line);
+    const slowest = [...probed.probes]
+      .sort((a, b) => durationOf(b, TOTAL) - durationOf(a, TOTAL))
       .slice(0, 5)
-      .map(({ ms, i }) => `${ms} ms at ${((probed.sentAt[i] - base) / 1000).toFixed(1)} s`);
-    say(`  slowest probes (since load start)     ${slowest.join(', ')}`);
+      .map((p) => {
+        const { stage, ms } = slowestStage(p);
+        return `${durationOf(p, TOTAL)} ms at ${((p.sent - base) / 1000).toFixed(1)} s (${ms} ms in "${stage.name}")`;
+      });
+    say(`  slowest probes (since load start):`);
+    for (const line of slowest) say(`    ${line}`);
     say(
       `alerting process memory                RSS ${pipelineMemory.rssMb.toFixed(0)} MiB, peak ${pipelineMemory.peakMb.toFixed(0)} MiB`,
     );
     say(
-      `target: keeps up with ${fmt(RATE)}/s and p99 < 250 ms: ${lagAtEnd < RATE && percentile(sorted, 99) < 250 ? 'met' : 'NOT met'}`,
+      `target: keeps up with ${fmt(RATE)}/s, p99 < 250 ms and max < 1 s: ${lagAtEnd < RATE && percentile(sorted, 99) < 250 && percentile(sorted, 100) < 1000 ? 'met' : 'NOT met'}`,
     );
   } finally {
     for (const app of apps.reverse()) await app.stop();

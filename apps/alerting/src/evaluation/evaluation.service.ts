@@ -19,6 +19,7 @@ import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { CatalogChange, RuleCatalog } from '../rules/rule-catalog.service';
 import { CatchUpRegions } from './catch-up-regions';
+import { BatchTiming } from './batch-timing';
 import { evaluateEvents } from './evaluate-events';
 import { evaluationEngine } from './evaluation-engine';
 import { KeyCapWarnings } from './key-cap-warnings';
@@ -281,9 +282,13 @@ export class EvaluationService implements PartitionBatchHandler {
     this.metrics.eventsEvaluated.inc(batch.messages.length);
     const messages = this.transitions.handle(transitions, new Date(now));
     stopTimer();
+    const timing = BatchTiming.evaluated(this.metrics, batch);
     const next = BigInt(batch.lastOffset) + 1n;
     const committable = this.replay.isCommittable(partition, next);
-    await this.publish(messages, controls);
+    if (messages.length > 0) {
+      await this.publish(messages, controls, timing.headers());
+      timing.acknowledged();
+    }
     // Committed every COMMIT_INTERVAL_MS, always after this batch's incidents are on the topic.
     if (committable) this.tracker.completed(partition, batch.lastOffset);
     this.metrics.rebuildReplayed.inc(replayed);
@@ -291,8 +296,12 @@ export class EvaluationService implements PartitionBatchHandler {
     if (this.catchUps.reached(partition, next)) this.logger.log(`partition ${partition} caught up`);
   }
 
-  private publish(messages: LifecycleMessage[], context: BatchContext): Promise<void> {
+  private publish(
+    messages: LifecycleMessage[],
+    context: BatchContext,
+    headers?: Record<string, string>,
+  ): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
-    return this.retrier.run('kafka', context, () => this.publisher.lifecycle(messages));
+    return this.retrier.run('kafka', context, () => this.publisher.lifecycle(messages, headers));
   }
 }
