@@ -15,6 +15,11 @@
  *   --seconds S         length of the latency run (default 30)
  *   --without-consumer  latency run with alerting only (no consumer, no database writes)
  *   --pipeline-only     skip [1/3] (the in-process engine run), to iterate on [3/3] faster
+ *   --alerting-node-args "A B"  node options for the alerting process (e.g. V8 GC flags)
+ *   --alerting-env "K=V K=V"    extra environment of the alerting process (its settings)
+ *   --pin-alerting C    pin the alerting process to CPU C and this process and the consumer to
+ *                       the others (taskset; the control for "alerting waits for a core")
+ *   --probes-json FILE  write every probe's stage stamps to FILE
  *   --http-ports P      HTTP ports of the apps it starts: alerting P, consumer P + 1 (default
  *                       29820; a fixed pair, not port 0, so they stay out of the ephemeral range)
  *
@@ -27,6 +32,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +55,9 @@ import {
   publish,
   say,
   sleep,
+  stringOption,
 } from './support';
+import { grew, observedAbove, scrapeMetrics } from './app-metrics';
 import { startLatencyProbe } from './latency-probe';
 import { formatStageTable, slowestStage, stageRows, TOTAL, durationOf } from './stage-table';
 
@@ -64,6 +72,15 @@ const PROBES_PER_SECOND = 10;
 const WITHOUT_CONSUMER = process.argv.includes('--without-consumer');
 const HTTP_PORTS = numberOption('--http-ports', 29820);
 const PIPELINE_ONLY = process.argv.includes('--pipeline-only');
+const ALERTING_NODE_ARGS = stringOption('--alerting-node-args', '').split(' ').filter(Boolean);
+const ALERTING_ENV: Record<string, string> = Object.fromEntries(
+  stringOption('--alerting-env', '')
+    .split(' ')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
+const PIN_ALERTING = numberOption('--pin-alerting', -1);
+const PROBES_JSON = stringOption('--probes-json', '');
 
 /**
  * 99 rules that never fire (thresholds out of reach, so the run measures evaluation, not
@@ -210,9 +227,11 @@ async function main(): Promise<void> {
     name: AppName,
     env: Record<string, string>,
     onLine?: (line: string) => void,
+    nodeArgs: string[] = [],
   ) => {
     const app = new AppProcess(name, {
       repoRoot: root,
+      nodeArgs,
       env: {
         ...process.env,
         KAFKA_BROKERS: infra.kafkaBrokers,
@@ -293,11 +312,13 @@ async function main(): Promise<void> {
         ALERTING_RULES_FILE: rulesFile,
         // The probe rule opens PROBES_PER_SECOND incidents a second: each one is a measurement.
         ALERTING_MAX_INCIDENTS_PER_RULE_PER_MINUTE: String(PROBES_PER_SECOND * 60 * 10),
+        ...ALERTING_ENV,
       },
       (line) => {
         if (!ready && line.includes('windows ready')) ready = Date.now();
         if (/"level":"(error|fatal|warn)"/.test(line)) say(`[alerting] ${line}`);
       },
+      ALERTING_NODE_ARGS,
     );
     while (!ready) await sleep(50);
     while ((await committed(groupId)) < BACKLOG_EVENTS) await sleep(250);
@@ -311,13 +332,28 @@ async function main(): Promise<void> {
     // The consumer joins at the head of the topic: the backlog above was for alerting's drain,
     // and a consumer still writing it to PostgreSQL would be a second load during the run.
     await startGroupAtEnd(consumerGroup);
-    if (!WITHOUT_CONSUMER)
-      startApp('consumer', {
-        CONSUMER_PORT: String(HTTP_PORTS + 1),
-        DATABASE_URL: db.url,
-        CONSUMER_GROUP_ID: consumerGroup,
-      });
+    const consumer = WITHOUT_CONSUMER
+      ? undefined
+      : startApp('consumer', {
+          CONSUMER_PORT: String(HTTP_PORTS + 1),
+          DATABASE_URL: db.url,
+          CONSUMER_GROUP_ID: consumerGroup,
+        });
     await sleep(5000);
+    if (PIN_ALERTING >= 0) {
+      const others = cpus()
+        .map((_, cpu) => cpu)
+        .filter((cpu) => cpu !== PIN_ALERTING)
+        .join(',');
+      // -a: every thread (V8's GC helpers and libuv's pool run on threads of their own).
+      const pin = (pid: number | undefined, list: string) =>
+        pid && execFileSync('taskset', ['-a', '-pc', list, String(pid)]);
+      pin(alerting.pid, String(PIN_ALERTING));
+      pin(process.pid, others);
+      pin(consumer?.pid, others);
+      say(`  alerting pinned to CPU ${PIN_ALERTING}; this process and the consumer to ${others}`);
+    }
+    const metricsBefore = await scrapeMetrics(HTTP_PORTS);
     const probe = await startLatencyProbe({
       kafka: infra.kafkaOptions,
       eventsTopic,
@@ -343,6 +379,8 @@ async function main(): Promise<void> {
       await sleep(100);
     const catchUpMs = Date.now() - catchUpStarted;
     const probed = await probe.finish(1000);
+    const metricsAfter = await scrapeMetrics(HTTP_PORTS);
+    if (PROBES_JSON) writeFileSync(PROBES_JSON, JSON.stringify({ base, probes: probed.probes }));
     const pipelineMemory = memoryOf(alerting.pid);
     const sorted = probed.probes.map((p) => durationOf(p, TOTAL)).sort((a, b) => a - b);
 
@@ -383,6 +421,30 @@ async function main(): Promise<void> {
       });
     say(`  slowest probes (since load start):`);
     for (const line of slowest) say(`    ${line}`);
+    const gc = (kind: string) => {
+      const seconds = grew(
+        metricsBefore,
+        metricsAfter,
+        `nodejs_gc_duration_seconds_sum{kind="${kind}"}`,
+      );
+      const count = grew(
+        metricsBefore,
+        metricsAfter,
+        `nodejs_gc_duration_seconds_count{kind="${kind}"}`,
+      );
+      return `${kind} ${fmt(count)} (${(seconds * 1000).toFixed(0)} ms)`;
+    };
+    say(
+      `alerting's own view of the run         GC ${['minor', 'major', 'incremental'].map(gc).join(', ')}`,
+    );
+    const stage = (histogram: string) =>
+      `${fmt(grew(metricsBefore, metricsAfter, `${histogram}_count`))} batches, ${fmt(observedAbove(metricsBefore, metricsAfter, histogram, '0.25'))} over 250 ms`;
+    say(
+      `  fetch to evaluated                    ${stage('eventmon_alerting_fetch_to_evaluated_seconds')}`,
+    );
+    say(
+      `  evaluated to acknowledged             ${stage('eventmon_alerting_evaluated_to_acknowledged_seconds')}`,
+    );
     say(
       `alerting process memory                RSS ${pipelineMemory.rssMb.toFixed(0)} MiB, peak ${pipelineMemory.peakMb.toFixed(0)} MiB`,
     );

@@ -88,10 +88,10 @@ async function runProbe(options: ProbeOptions): Promise<void> {
         result.probes.push(
           Object.assign(sent, {
             fetched: headerTime(message.headers, LifecycleTimingHeader.FetchedAt),
-          evaluating: Date.parse(lifecycle.at),
-          evaluated: headerTime(message.headers, LifecycleTimingHeader.EvaluatedAt),
-          // The notifications topic stamps LogAppendTime (the benchmark sets it).
-          incidentAppended: Number(message.timestamp),
+            evaluating: Date.parse(lifecycle.at),
+            evaluated: headerTime(message.headers, LifecycleTimingHeader.EvaluatedAt),
+            // The notifications topic stamps LogAppendTime (the benchmark sets it).
+            incidentAppended: Number(message.timestamp),
             read,
           }),
         );
