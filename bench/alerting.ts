@@ -422,16 +422,9 @@ async function main(): Promise<void> {
     say(`  slowest probes (since load start):`);
     for (const line of slowest) say(`    ${line}`);
     const gc = (kind: string) => {
-      const seconds = grew(
-        metricsBefore,
-        metricsAfter,
-        `nodejs_gc_duration_seconds_sum{kind="${kind}"}`,
-      );
-      const count = grew(
-        metricsBefore,
-        metricsAfter,
-        `nodejs_gc_duration_seconds_count{kind="${kind}"}`,
-      );
+      const labels = { kind };
+      const seconds = grew(metricsBefore, metricsAfter, 'nodejs_gc_duration_seconds_sum', labels);
+      const count = grew(metricsBefore, metricsAfter, 'nodejs_gc_duration_seconds_count', labels);
       return `${kind} ${fmt(count)} (${(seconds * 1000).toFixed(0)} ms)`;
     };
     say(
