@@ -16,15 +16,29 @@
  *   --without-consumer  latency run with alerting only (no consumer, no database writes)
  *   --rounds R          engine rounds, each beside a raw reference (default 3; medians printed)
  *   --only engine       part [1/3] alone: no broker, no database
+ *   --pipeline-only     skip [1/3] (the in-process engine run), to iterate on [3/3] faster
+ *   --alerting-node-args "A B"  node options for the alerting process (e.g. V8 GC flags)
+ *   --alerting-env "K=V K=V"    extra environment of the alerting process (its settings)
+ *   --pin-alerting C    pin the alerting process to CPU C and this process and the consumer to
+ *                       the others (taskset; the control for "alerting waits for a core")
+ *   --probes-json FILE  write every probe's stage stamps to FILE
+ *   --http-ports P      HTTP ports of the apps it starts: alerting P, consumer P + 1 (default
+ *                       29820; a fixed pair, not port 0, so they stay out of the ephemeral range)
+ *
+ * [3/3] prints publish-to-incident split into stages (stage-table.ts): the benchmark sets
+ * LogAppendTime on its events and notifications topics, so the broker stamps when it appended
+ * each probe event and each incident, and alerting's timing headers say when it fetched and
+ * evaluated the event.
  *
  * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts its own broker and database.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Message } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Message } from 'kafkajs';
 import { AlertRule, decodeRule, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { EngineEvent } from '@app/engine';
@@ -45,8 +59,10 @@ import {
   say,
   sleep,
 } from './support';
+import { grew, observedAbove, scrapeMetrics } from './app-metrics';
 import { startLatencyProbe } from './latency-probe';
 import { EngineRunResult, runEngine } from './alerting-engine';
+import { formatStageTable, slowestStage, stageRows, TOTAL, durationOf } from './stage-table';
 
 const KEYS = numberOption('--keys', 100_000);
 const ENGINE_EVENTS = numberOption('--engine-events', 1_000_000);
@@ -59,6 +75,17 @@ const BACKGROUND_RULES = 99;
 const PROBES_PER_SECOND = 10;
 // Leaves the consumer (and so PostgreSQL's writes) out of the latency run, to see what they cost.
 const WITHOUT_CONSUMER = process.argv.includes('--without-consumer');
+const HTTP_PORTS = numberOption('--http-ports', 29820);
+const PIPELINE_ONLY = process.argv.includes('--pipeline-only');
+const ALERTING_NODE_ARGS = stringOption('--alerting-node-args', '').split(' ').filter(Boolean);
+const ALERTING_ENV: Record<string, string> = Object.fromEntries(
+  stringOption('--alerting-env', '')
+    .split(' ')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
+const PIN_ALERTING = numberOption('--pin-alerting', -1);
+const PROBES_JSON = stringOption('--probes-json', '');
 
 /**
  * 99 rules that never fire (thresholds out of reach, so the run measures evaluation, not
@@ -141,6 +168,24 @@ function engineRun(): EngineRunResult {
   return runEngine(benchRules(), events, ROUNDS, spreadMs);
 }
 
+/** The broker stamps each record with its own clock when it appends it (LogAppendTime). */
+async function stampAppendTime(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: topics.map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function sayEngine(engine: EngineRunResult): void {
   const spread = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
     engine.rounds.map((round) => fmt(pick(round))).join(', ');
@@ -177,10 +222,10 @@ async function main(): Promise<void> {
   );
   if (!global.gc) say('(run with node --expose-gc for the memory-per-key figure)');
   if (ONLY !== 'all' && ONLY !== 'engine') throw new Error(`--only takes "engine", not ${ONLY}`);
-  const engine = engineRun();
+  const engine = PIPELINE_ONLY ? undefined : engineRun();
   if (ONLY === 'engine') {
     say('\n=== alerting benchmark, engine only ===');
-    sayEngine(engine);
+    if (engine) sayEngine(engine);
     return;
   }
 
@@ -196,9 +241,11 @@ async function main(): Promise<void> {
     name: AppName,
     env: Record<string, string>,
     onLine?: (line: string) => void,
+    nodeArgs: string[] = [],
   ) => {
     const app = new AppProcess(name, {
       repoRoot: root,
+      nodeArgs,
       env: {
         ...process.env,
         KAFKA_BROKERS: infra.kafkaBrokers,
@@ -258,6 +305,8 @@ async function main(): Promise<void> {
       ],
       { prefix },
     );
+    const notificationsTopic = topicName(Topic.Notifications, prefix);
+    await stampAppendTime(kafka, [eventsTopic, notificationsTopic]);
 
     say(
       `\n[2/3] process: ${fmt(BACKLOG_EVENTS)} events in Kafka, then one alerting process drains them`,
@@ -271,15 +320,19 @@ async function main(): Promise<void> {
     const alerting = startApp(
       'alerting',
       {
-        ALERTING_PORT: '0',
+        ALERTING_PORT: String(HTTP_PORTS),
         ALERTING_GROUP_ID: groupId,
         ALERTING_DISPATCH_GROUP_ID: `${prefix}dispatch`,
         ALERTING_RULES_FILE: rulesFile,
+        // The probe rule opens PROBES_PER_SECOND incidents a second: each one is a measurement.
+        ALERTING_MAX_INCIDENTS_PER_RULE_PER_MINUTE: String(PROBES_PER_SECOND * 60 * 10),
+        ...ALERTING_ENV,
       },
       (line) => {
         if (!ready && line.includes('windows ready')) ready = Date.now();
         if (/"level":"(error|fatal|warn)"/.test(line)) say(`[alerting] ${line}`);
       },
+      ALERTING_NODE_ARGS,
     );
     while (!ready) await sleep(50);
     while ((await committed(groupId)) < BACKLOG_EVENTS) await sleep(250);
@@ -293,17 +346,32 @@ async function main(): Promise<void> {
     // The consumer joins at the head of the topic: the backlog above was for alerting's drain,
     // and a consumer still writing it to PostgreSQL would be a second load during the run.
     await startGroupAtEnd(consumerGroup);
-    if (!WITHOUT_CONSUMER)
-      startApp('consumer', {
-        CONSUMER_PORT: '0',
-        DATABASE_URL: db.url,
-        CONSUMER_GROUP_ID: consumerGroup,
-      });
+    const consumer = WITHOUT_CONSUMER
+      ? undefined
+      : startApp('consumer', {
+          CONSUMER_PORT: String(HTTP_PORTS + 1),
+          DATABASE_URL: db.url,
+          CONSUMER_GROUP_ID: consumerGroup,
+        });
     await sleep(5000);
+    if (PIN_ALERTING >= 0) {
+      const others = cpus()
+        .map((_, cpu) => cpu)
+        .filter((cpu) => cpu !== PIN_ALERTING)
+        .join(',');
+      // -a: every thread (V8's GC helpers and libuv's pool run on threads of their own).
+      const pin = (pid: number | undefined, list: string) =>
+        pid && execFileSync('taskset', ['-a', '-pc', list, String(pid)]);
+      pin(alerting.pid, String(PIN_ALERTING));
+      pin(process.pid, others);
+      pin(consumer?.pid, others);
+      say(`  alerting pinned to CPU ${PIN_ALERTING}; this process and the consumer to ${others}`);
+    }
+    const metricsBefore = await scrapeMetrics(HTTP_PORTS);
     const probe = await startLatencyProbe({
       kafka: infra.kafkaOptions,
       eventsTopic,
-      notificationsTopic: topicName(Topic.Notifications, prefix),
+      notificationsTopic,
       watcherGroupId: `${prefix}watcher`,
       probeType: 'bench.probe',
       perSecond: PROBES_PER_SECOND,
@@ -325,11 +393,13 @@ async function main(): Promise<void> {
       await sleep(100);
     const catchUpMs = Date.now() - catchUpStarted;
     const probed = await probe.finish(1000);
+    const metricsAfter = await scrapeMetrics(HTTP_PORTS);
+    if (PROBES_JSON) writeFileSync(PROBES_JSON, JSON.stringify({ base, probes: probed.probes }));
     const pipelineMemory = memoryOf(alerting.pid);
-    const sorted = [...probed.total].sort((a, b) => a - b);
+    const sorted = probed.probes.map((p) => durationOf(p, TOTAL)).sort((a, b) => a - b);
 
     say('\n=== alerting benchmark ===');
-    sayEngine(engine);
+    if (engine) sayEngine(engine);
     say(
       `one alerting process, Kafka backlog    ${fmt(BACKLOG_EVENTS / drainSeconds)} events/s   (${fmt(BACKLOG_EVENTS)} events in ${drainSeconds.toFixed(1)} s; RSS ${drainMemory.rssMb.toFixed(0)} MiB)`,
     );
@@ -337,7 +407,7 @@ async function main(): Promise<void> {
       `pipeline rate offered                  ${fmt((RATE * SECONDS) / publishSeconds)} events/s for ${publishSeconds.toFixed(0)} s (consumer + alerting on the same ${cpus().length} cores)`,
     );
     say(
-      `machine CPU busy during that run        ${cpuBusy.toFixed(0)}% of ${cpus().length} cores (broker, PostgreSQL, apps, load generator)`,
+      `machine CPU busy during that run        ${cpuBusy.toFixed(0)}% of ${cpus().length} cores (broker, PostgreSQL, apps, load generator); load average ${loadavg()[0].toFixed(1)}`,
     );
     say(
       `alerting lag when publishing stopped   ${fmt(lagAtEnd)} events, caught up ${catchUpMs} ms later`,
@@ -345,23 +415,38 @@ async function main(): Promise<void> {
     say(
       `publish-to-incident latency            p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${percentile(sorted, 100)} ms   (${sorted.length} of ${probed.sent} probes)`,
     );
-    const split = (values: number[]) => {
-      const ordered = [...values].sort((a, b) => a - b);
-      return `p50 ${percentile(ordered, 50)} ms, p99 ${percentile(ordered, 99)} ms`;
-    };
-    say(`  publish to alerting's decision        ${split(probed.toDecision)}`);
-    say(`  decision to incident read back        ${split(probed.fromDecision)}`);
-    const slowest = probed.total
-      .map((ms, i) => ({ ms, i }))
-      .sort((a, b) => b.ms - a.ms)
+    for (const line of formatStageTable(stageRows(probed.probes))) say(line);
+    const slowest = [...probed.probes]
+      .sort((a, b) => durationOf(b, TOTAL) - durationOf(a, TOTAL))
       .slice(0, 5)
-      .map(({ ms, i }) => `${ms} ms at ${((probed.sentAt[i] - base) / 1000).toFixed(1)} s`);
-    say(`  slowest probes (since load start)     ${slowest.join(', ')}`);
+      .map((p) => {
+        const { stage, ms } = slowestStage(p);
+        return `${durationOf(p, TOTAL)} ms at ${((p.sent - base) / 1000).toFixed(1)} s (${ms} ms in "${stage.name}")`;
+      });
+    say(`  slowest probes (since load start):`);
+    for (const line of slowest) say(`    ${line}`);
+    const gc = (kind: string) => {
+      const labels = { kind };
+      const seconds = grew(metricsBefore, metricsAfter, 'nodejs_gc_duration_seconds_sum', labels);
+      const count = grew(metricsBefore, metricsAfter, 'nodejs_gc_duration_seconds_count', labels);
+      return `${kind} ${fmt(count)} (${(seconds * 1000).toFixed(0)} ms)`;
+    };
+    say(
+      `alerting's own view of the run         GC ${['minor', 'major', 'incremental'].map(gc).join(', ')}`,
+    );
+    const stage = (histogram: string) =>
+      `${fmt(grew(metricsBefore, metricsAfter, `${histogram}_count`))} batches, ${fmt(observedAbove(metricsBefore, metricsAfter, histogram, '0.25'))} over 250 ms`;
+    say(
+      `  fetch to evaluated                    ${stage('eventmon_alerting_fetch_to_evaluated_seconds')}`,
+    );
+    say(
+      `  evaluated to acknowledged             ${stage('eventmon_alerting_evaluated_to_acknowledged_seconds')}`,
+    );
     say(
       `alerting process memory                RSS ${pipelineMemory.rssMb.toFixed(0)} MiB, peak ${pipelineMemory.peakMb.toFixed(0)} MiB`,
     );
     say(
-      `target: keeps up with ${fmt(RATE)}/s and p99 < 250 ms: ${lagAtEnd < RATE && percentile(sorted, 99) < 250 ? 'met' : 'NOT met'}`,
+      `target: keeps up with ${fmt(RATE)}/s, p99 < 250 ms and max < 1 s: ${lagAtEnd < RATE && percentile(sorted, 99) < 250 && percentile(sorted, 100) < 1000 ? 'met' : 'NOT met'}`,
     );
   } finally {
     for (const app of apps.reverse()) await app.stop();

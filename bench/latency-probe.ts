@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
-import type { LifecycleMessage } from '@app/contracts';
+import { IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { LifecycleTimingHeader, type LifecycleMessage } from '@app/contracts';
+import type { ProbeStamps } from './stage-table';
 
 export interface ProbeOptions {
   /** Brokers, and TLS/SASL for an external cluster (RunningInfrastructure.kafkaOptions). */
@@ -22,14 +23,8 @@ export interface ProbeOptions {
 
 export interface ProbeResult {
   sent: number;
-  /** Publish to incident read back from `notifications`, ms. */
-  total: number[];
-  /** Publish to the incident's openedAt: the event's way to alerting and its evaluation. */
-  toDecision: number[];
-  /** openedAt to read back: publishing the incident and the watcher's fetch. */
-  fromDecision: number[];
-  /** When each timed probe was sent (epoch ms), to place the slow ones in the run. */
-  sentAt: number[];
+  /** Every probe whose incident was read back, stamped at each stage (see ProbeStamps). */
+  probes: ProbeStamps[];
 }
 
 export interface RunningProbe {
@@ -78,22 +73,28 @@ async function runProbe(options: ProbeOptions): Promise<void> {
     ...options.kafka,
     logLevel: logLevel.ERROR,
   });
-  const sentAt = new Map<string, number>();
-  const result: ProbeResult = { sent: 0, total: [], toDecision: [], fromDecision: [], sentAt: [] };
+  const sentAt = new Map<string, Pick<ProbeStamps, 'sent' | 'appended' | 'acknowledged'>>();
+  const result: ProbeResult = { sent: 0, probes: [] };
   const watcher = kafka.consumer({ groupId: options.watcherGroupId, maxWaitTimeInMs: 20 });
   await watcher.connect();
   await watcher.subscribe({ topic: options.notificationsTopic, fromBeginning: true });
   await watcher.run({
     eachMessage: ({ message }) => {
-      const received = Date.now();
+      const read = Date.now();
       const lifecycle = JSON.parse(String(message.value)) as LifecycleMessage;
       const sent = sentAt.get(lifecycle.incident.groupKey);
       if (lifecycle.kind === 'incident.opened' && sent !== undefined) {
-        const decided = Date.parse(lifecycle.incident.openedAt);
-        result.total.push(received - sent);
-        result.toDecision.push(decided - sent);
-        result.fromDecision.push(received - decided);
-        result.sentAt.push(sent);
+        // The same object: a probe acknowledged after its incident was read still gets its stamps.
+        result.probes.push(
+          Object.assign(sent, {
+            fetched: headerTime(message.headers, LifecycleTimingHeader.FetchedAt),
+            evaluating: Date.parse(lifecycle.at),
+            evaluated: headerTime(message.headers, LifecycleTimingHeader.EvaluatedAt),
+            // The notifications topic stamps LogAppendTime (the benchmark sets it).
+            incidentAppended: Number(message.timestamp),
+            read,
+          }),
+        );
       }
       return Promise.resolve();
     },
@@ -111,8 +112,9 @@ async function runProbe(options: ProbeOptions): Promise<void> {
   for (let n = 0; sending; n++) {
     const source = `probe-${n}`;
     const occurredAt = new Date().toISOString();
-    sentAt.set(source, Date.now());
-    await producer.send({
+    const stamps = { sent: Date.now(), appended: NaN, acknowledged: NaN };
+    sentAt.set(source, stamps);
+    const [written] = await producer.send({
       topic: options.eventsTopic,
       acks: -1,
       messages: [
@@ -130,6 +132,9 @@ async function runProbe(options: ProbeOptions): Promise<void> {
         },
       ],
     });
+    // logAppendTime is the broker's clock when it appended the record (-1 under CreateTime).
+    stamps.acknowledged = Date.now();
+    stamps.appended = Number(written.logAppendTime);
     result.sent++;
     await sleep(1000 / options.perSecond);
   }
@@ -138,6 +143,11 @@ async function runProbe(options: ProbeOptions): Promise<void> {
   await watcher.disconnect();
   await producer.disconnect();
   parentPort!.postMessage({ result } satisfies FromWorker);
+}
+
+function headerTime(headers: IHeaders | undefined, name: string): number {
+  const value = headers?.[name];
+  return value === undefined ? NaN : Number(String(value));
 }
 
 if (!isMainThread && (workerData as ProbeOptions | undefined)?.probeType) {

@@ -90,6 +90,19 @@ export interface LifecycleMessage {
 }
 
 /**
+ * Headers alerting puts on the lifecycle messages an event batch decided (not on those of the
+ * wall-clock tick): where the time between the event and its incident went. Epoch ms, decimal.
+ * With the record's own timestamp (when it reached the topic) they split publish-to-incident
+ * into its stages.
+ */
+export const LifecycleTimingHeader = {
+  /** When the fetch response holding the deciding event reached alerting. */
+  FetchedAt: 'eventmon.fetched-at',
+  /** When evaluating the batch ended (it began at the message's `at`); publishing follows. */
+  EvaluatedAt: 'eventmon.evaluated-at',
+} as const;
+
+/**
  * The incident without the rule's channel list, for anyone but the dispatcher: the list holds
  * webhook URLs (credentials) and recipient addresses. An empty list still decodes as an
  * Incident, so receivers keep one shape.

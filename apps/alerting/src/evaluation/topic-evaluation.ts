@@ -17,6 +17,7 @@ import { AlertingConfig } from '../alerting.config';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { NotificationPublisher } from '../notifications/notification.publisher';
 import { CatalogChange, RuleCatalog } from '../rules/rule-catalog.service';
+import { BatchTiming } from './batch-timing';
 import { CatchUpRegions } from './catch-up-regions';
 import { evaluateEvents } from './evaluate-events';
 import { evaluationEngine } from './evaluation-engine';
@@ -304,9 +305,10 @@ export class TopicEvaluation implements PartitionBatchHandler {
     this.route.evaluated(batch.messages.length);
     const messages = this.transitions.handle(transitions, new Date(now));
     stopTimer();
+    const timing = BatchTiming.evaluated(this.metrics, batch);
     const next = BigInt(batch.lastOffset) + 1n;
     const committable = this.replay.isCommittable(partition, next);
-    await Promise.all([this.publish(messages, controls), this.forward(forwards, controls)]);
+    await Promise.all([this.publish(messages, controls, timing), this.forward(forwards, controls)]);
     // Committed every COMMIT_INTERVAL_MS, always after this batch's incidents and forwarded
     // matches are on their topics.
     if (committable) this.tracker.completed(partition, batch.lastOffset);
@@ -315,9 +317,16 @@ export class TopicEvaluation implements PartitionBatchHandler {
     if (this.catchUps.reached(partition, next)) this.logger.log(`partition ${partition} caught up`);
   }
 
-  private publish(messages: LifecycleMessage[], context: BatchContext): Promise<void> {
-    if (messages.length === 0) return Promise.resolve();
-    return this.retrier.run('kafka', context, () => this.parts.publisher.lifecycle(messages));
+  private async publish(
+    messages: LifecycleMessage[],
+    context: BatchContext,
+    timing?: BatchTiming,
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    await this.retrier.run('kafka', context, () =>
+      this.parts.publisher.lifecycle(messages, timing?.headers()),
+    );
+    timing?.acknowledged();
   }
 
   private forward(messages: Message[], context: BatchContext): Promise<void> {

@@ -12,6 +12,9 @@ export class AlertingMetrics {
   readonly eventsSkipped: Counter<'reason'>;
   readonly ruleOutcomes: Counter<'outcome'>;
   readonly evaluationLatency: Histogram;
+  readonly lag: Gauge;
+  readonly fetchToEvaluated: Histogram;
+  readonly evaluatedToAcknowledged: Histogram;
   readonly windowKeys: Gauge;
   readonly windowStateEntries: Gauge;
   readonly ruleKeys: Gauge<'rule'>;
@@ -72,6 +75,24 @@ export class AlertingMetrics {
       name: 'eventmon_alerting_evaluation_seconds',
       help: 'Time to evaluate one batch of events against every rule',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.lag = new Gauge({
+      name: 'eventmon_alerting_lag_seconds',
+      help: 'Age of the newest event of the last batch evaluated (now - its Kafka timestamp): alerting falling behind the topic, whatever holds it up',
+      registers,
+    });
+    const stageBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+    this.fetchToEvaluated = new Histogram({
+      name: 'eventmon_alerting_fetch_to_evaluated_seconds',
+      help: 'From the arrival of the fetch response holding a batch to the end of its evaluation (waiting behind other batches included)',
+      buckets: stageBuckets,
+      registers,
+    });
+    this.evaluatedToAcknowledged = new Histogram({
+      name: 'eventmon_alerting_evaluated_to_acknowledged_seconds',
+      help: "From the end of a batch's evaluation to the broker's acknowledgement of the lifecycle messages it decided",
+      buckets: stageBuckets,
       registers,
     });
     const windows = () => this.windowStats?.() ?? { keys: 0, stateEntries: 0 };

@@ -29,10 +29,15 @@ export class NotificationPublisher {
     return this.publisher.disconnect();
   }
 
-  lifecycle(messages: LifecycleMessage[]): Promise<void> {
+  /** `headers`: the same on every message (LifecycleTimingHeader, say). */
+  lifecycle(messages: LifecycleMessage[], headers?: Record<string, string>): Promise<void> {
     return this.send(
       Topic.Notifications,
-      messages.map((message) => ({ key: message.incident.id, value: JSON.stringify(message) })),
+      messages.map((message) => ({
+        key: message.incident.id,
+        value: JSON.stringify(message),
+        headers,
+      })),
     );
   }
 

@@ -5,7 +5,7 @@ import { BatchControls, PartitionBatch } from './partition-batch';
 /** How often a handler waiting with `heartbeatWhile` heartbeats (kafkajs sends at most one per heartbeat interval). */
 const WAITING_HEARTBEAT_MS = 1000;
 
-export function toPartitionBatch(payload: EachBatchPayload): PartitionBatch {
+export function toPartitionBatch(payload: EachBatchPayload, fetchedAt: number): PartitionBatch {
   const { batch } = payload;
   return {
     topic: batch.topic,
@@ -13,6 +13,7 @@ export function toPartitionBatch(payload: EachBatchPayload): PartitionBatch {
     messages: batch.messages,
     firstOffset: batch.firstOffset() ?? batch.messages[0].offset,
     lastOffset: batch.lastOffset(),
+    fetchedAt,
   };
 }
 

@@ -47,6 +47,12 @@ export class PartitionBatchConsumer {
   private readonly commits: BatchCommits;
   private readonly crashes: CrashWatch;
   private readonly topics: string[];
+  /**
+   * When the current consumer's latest fetch response arrived. kafkajs fetches again only
+   * once every batch of the previous response is handled, so with one broker this is the
+   * arrival of the batch in hand; with several it is the latest of their fetches.
+   */
+  private lastFetchAt = 0;
 
   constructor(
     kafka: Kafka,
@@ -107,6 +113,9 @@ export class PartitionBatchConsumer {
 
   private async run(consumer: Consumer, generation: number): Promise<void> {
     this.crashes.watch(consumer, generation);
+    consumer.on(consumer.events.FETCH, () => {
+      if (this.client.isCurrent(generation)) this.lastFetchAt = Date.now();
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       // A consumer being replaced can still complete a join: its assignment is not ours.
       if (!this.client.isCurrent(generation)) return;
@@ -144,7 +153,10 @@ export class PartitionBatchConsumer {
       this.options.retrier,
     );
     try {
-      const afterBatch = await handler.handleBatch(toPartitionBatch(payload), controls);
+      const afterBatch = await handler.handleBatch(
+        toPartitionBatch(payload, this.lastFetchAt),
+        controls,
+      );
       await this.commits.handled(payload, consumer, controls);
       await payload.heartbeat();
       afterBatch?.();

@@ -9,6 +9,11 @@ export interface PartitionBatch {
   readonly firstOffset: string;
   /** The batch's last offset, including records kafkajs filtered out (transaction markers). */
   readonly lastOffset: string;
+  /**
+   * When the fetch response holding the batch arrived (epoch ms): the time from here to the
+   * handler's start is the batch's wait behind the other partitions of the same fetch.
+   */
+  readonly fetchedAt: number;
 }
 
 /**

@@ -15,6 +15,7 @@ export function fakeBatch(
     messages,
     firstOffset: messages[0].offset,
     lastOffset: messages[messages.length - 1].offset,
+    fetchedAt: Date.now(),
   };
 }
 
