@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { serviceMain } from '@app/service';
 import { AlertingConfig } from './alerting.config';
 import { AlertingModule } from './alerting.module';
+import { tuneHeapForLongLivedWindows } from './v8-heap-tuning';
+
+tuneHeapForLongLivedWindows();
 
 serviceMain({
   service: 'alerting',

@@ -92,8 +92,19 @@ export class RepartitionRoute implements EvaluationRoute {
         Math.max(0, Date.now() - Number(message.timestamp)) / 1000,
       );
     }
+    // Field by field, not a spread with extra properties: see EventDecoder.rawMessage.
+    const { id, type, source, severity, occurredAt, value } = match.event;
     return {
-      event: { ...match.event, payload: null, groupKey: match.groupKey },
+      event: {
+        id,
+        type,
+        source,
+        severity,
+        occurredAt,
+        value,
+        payload: null,
+        groupKey: match.groupKey,
+      },
       ruleId: match.ruleId,
     };
   }
