@@ -44,6 +44,7 @@ import { ensureTopics } from '@app/kafka';
 import { EngineEvent } from '@app/engine';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
+import { scrapeMetrics } from '../tools/metrics/prometheus-text';
 import { AppName, AppProcess } from '../tools/stack/app-process';
 import { repoRoot } from '../tools/stack/repo-root';
 import {
@@ -59,7 +60,7 @@ import {
   say,
   sleep,
 } from './support';
-import { grew, observedAbove, scrapeMetrics } from './app-metrics';
+import { grew, observedAbove } from './app-metrics';
 import { startLatencyProbe } from './latency-probe';
 import { EngineRunResult, runEngine } from './alerting-engine';
 import { formatStageTable, slowestStage, stageRows, TOTAL, durationOf } from './stage-table';
@@ -370,7 +371,7 @@ async function main(): Promise<void> {
       pin(consumer?.pid, others);
       say(`  alerting pinned to CPU ${PIN_ALERTING}; this process and the consumer to ${others}`);
     }
-    const metricsBefore = await scrapeMetrics(HTTP_PORTS);
+    const metricsBefore = await scrapeMetrics(`http://127.0.0.1:${HTTP_PORTS}`);
     const probe = await startLatencyProbe({
       kafka: infra.kafkaOptions,
       eventsTopic,
@@ -396,7 +397,7 @@ async function main(): Promise<void> {
       await sleep(100);
     const catchUpMs = Date.now() - catchUpStarted;
     const probed = await probe.finish(1000);
-    const metricsAfter = await scrapeMetrics(HTTP_PORTS);
+    const metricsAfter = await scrapeMetrics(`http://127.0.0.1:${HTTP_PORTS}`);
     if (PROBES_JSON) writeFileSync(PROBES_JSON, JSON.stringify({ base, probes: probed.probes }));
     const pipelineMemory = memoryOf(alerting.pid);
     const sorted = probed.probes.map((p) => durationOf(p, TOTAL)).sort((a, b) => a - b);

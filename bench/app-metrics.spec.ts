@@ -1,4 +1,5 @@
-import { grew, observedAbove, parseMetrics } from './app-metrics';
+import { parseMetrics } from '../tools/metrics/prometheus-text';
+import { grew, observedAbove } from './app-metrics';
 
 describe('app metrics', () => {
   const before = parseMetrics(

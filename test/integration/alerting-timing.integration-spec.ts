@@ -74,7 +74,9 @@ describe('alerting: decision timing', () => {
     expect(evaluatedAt).toBeGreaterThanOrEqual(evaluatingAt);
     expect(evaluatedAt).toBeLessThanOrEqual(readAt);
 
-    const lag = await scrapeMetric(baseUrl, 'eventmon_alerting_lag_seconds');
+    const lag = await scrapeMetric(baseUrl, 'eventmon_alerting_lag_seconds', {
+      topic: topicName(Topic.Events, prefix),
+    });
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThanOrEqual((readAt - sentAt) / 1000 + 1);
     expect(

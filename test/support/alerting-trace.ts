@@ -46,54 +46,44 @@ export interface Trace {
   end: number;
 }
 
-/** The rules, every kind of grouping, both window kinds, >= and <, all active from `base`. */
+/** How a rule's id names its grouping. */
+const GROUPING_NAMES = {
+  source: 'by-source',
+  none: 'whole',
+  'payload.client': 'by-client',
+} as const;
+
+/**
+ * The rules, every kind of grouping, both window kinds, >= and <, all active from `base`; a
+ * rule's id says what it is (grouping, window kind, aggregate, operator), e.g. whole-sliding-ge.
+ */
 function traceRules(base: number): Array<Record<string, unknown> & { id: string }> {
-  const window = (kind: string) => ({ kind, seconds: WINDOW_S });
-  const rule = (id: string, fields: Record<string, unknown>) => ({
-    id,
+  const rule = (
+    groupBy: keyof typeof GROUPING_NAMES,
+    kind: 'sliding' | 'tumbling',
+    condition: { aggregate?: 'sum'; operator: '>=' | '<'; threshold: number },
+    types = ['trace.*'],
+  ) => ({
+    id: [
+      GROUPING_NAMES[groupBy],
+      kind,
+      ...(condition.aggregate ? [condition.aggregate] : []),
+      condition.operator === '>=' ? 'ge' : 'lt',
+    ].join('-'),
     activeFrom: new Date(base).toISOString(),
-    match: { types: ['trace.*'] },
-    ...fields,
+    match: { types },
+    groupBy,
+    window: { kind, seconds: WINDOW_S },
+    condition,
   });
   return [
-    rule('by-source-sliding-ge', {
-      groupBy: 'source',
-      window: window('sliding'),
-      condition: { operator: '>=', threshold: 3 },
-    }),
-    rule('by-source-tumbling-lt', {
-      groupBy: 'source',
-      match: { types: ['trace.a'] },
-      window: window('tumbling'),
-      condition: { operator: '<', threshold: 2 },
-    }),
-    rule('whole-sliding-ge', {
-      groupBy: 'none',
-      window: window('sliding'),
-      condition: { operator: '>=', threshold: 12 },
-    }),
-    rule('whole-tumbling-lt', {
-      groupBy: 'none',
-      match: { types: ['trace.b'] },
-      window: window('tumbling'),
-      condition: { operator: '<', threshold: 5 },
-    }),
-    rule('by-client-tumbling-ge', {
-      groupBy: 'payload.client',
-      window: window('tumbling'),
-      condition: { operator: '>=', threshold: 3 },
-    }),
-    rule('by-client-sliding-lt', {
-      groupBy: 'payload.client',
-      match: { types: ['trace.a'] },
-      window: window('sliding'),
-      condition: { operator: '<', threshold: 2 },
-    }),
-    rule('by-client-sliding-sum-ge', {
-      groupBy: 'payload.client',
-      window: window('sliding'),
-      condition: { aggregate: 'sum', operator: '>=', threshold: 8 },
-    }),
+    rule('source', 'sliding', { operator: '>=', threshold: 3 }),
+    rule('source', 'tumbling', { operator: '<', threshold: 2 }, ['trace.a']),
+    rule('none', 'sliding', { operator: '>=', threshold: 12 }),
+    rule('none', 'tumbling', { operator: '<', threshold: 5 }, ['trace.b']),
+    rule('payload.client', 'tumbling', { operator: '>=', threshold: 3 }),
+    rule('payload.client', 'sliding', { operator: '<', threshold: 2 }, ['trace.a']),
+    rule('payload.client', 'sliding', { aggregate: 'sum', operator: '>=', threshold: 8 }),
   ];
 }
 

@@ -29,7 +29,7 @@ describe('BatchTiming', () => {
     jest.setSystemTime(10_400);
     timing.acknowledged();
 
-    expect((await metrics.lag.get()).values[0].value).toBe(1.5);
+    expect((await metrics.lag.get()).values).toEqual([{ labels: { topic: 'events' }, value: 1.5 }]);
     // A histogram's values are its buckets, then its _sum and _count (metricName says which).
     const sum = async (name: string) => {
       const values = (await registry.getSingleMetric(name)!.get()).values as Array<{
@@ -44,5 +44,26 @@ describe('BatchTiming', () => {
       [LifecycleTimingHeader.FetchedAt]: '9700',
       [LifecycleTimingHeader.EvaluatedAt]: '10000',
     });
+  });
+
+  it('keeps one lag series per topic, so a lagging repartition path shows beside a prompt events one', async () => {
+    jest.useFakeTimers({ now: 20_000 });
+    const metrics = new AlertingMetrics(new Registry());
+    const batchOf = (topic: string, timestamp: number) => ({
+      ...fakeBatch(topic, 0, [message(1, timestamp)]),
+      fetchedAt: 20_000,
+    });
+
+    BatchTiming.evaluated(metrics, batchOf('alerting-repartition', 14_000));
+    BatchTiming.evaluated(metrics, batchOf('events', 19_800));
+
+    const series = (await metrics.lag.get()).values.map(({ labels, value }) => ({ labels, value }));
+    expect(series).toEqual(
+      expect.arrayContaining([
+        { labels: { topic: 'alerting-repartition' }, value: 6 },
+        { labels: { topic: 'events' }, value: 0.2 },
+      ]),
+    );
+    expect(series).toHaveLength(2);
   });
 });

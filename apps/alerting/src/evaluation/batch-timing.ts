@@ -17,13 +17,16 @@ export class BatchTiming {
   ) {}
 
   /**
-   * The batch is evaluated: the lag is the age of its newest event by its Kafka timestamp,
-   * so it grows whenever evaluation falls behind the topic, whatever holds it up.
+   * The batch is evaluated: the lag is the age of its newest record by its Kafka timestamp,
+   * so it grows whenever evaluation falls behind the topic, whatever holds it up. Each topic
+   * keeps its own series: a lagging repartition path must not hide behind a prompt events one.
    */
   static evaluated(metrics: TimingMetrics, batch: PartitionBatch): BatchTiming {
     const evaluatedAt = Date.now();
     const newest = Number(batch.messages[batch.messages.length - 1].timestamp);
-    if (Number.isFinite(newest)) metrics.lag.set(Math.max(0, evaluatedAt - newest) / 1000);
+    if (Number.isFinite(newest)) {
+      metrics.lag.set({ topic: batch.topic }, Math.max(0, evaluatedAt - newest) / 1000);
+    }
     metrics.fetchToEvaluated.observe(Math.max(0, evaluatedAt - batch.fetchedAt) / 1000);
     return new BatchTiming(metrics, batch.fetchedAt, evaluatedAt);
   }

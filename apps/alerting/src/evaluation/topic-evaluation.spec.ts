@@ -57,6 +57,22 @@ const nextTicks = async (n = 10) => {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 };
 
+/** A send to the broker: refused while `failures` lasts (an outage), then kept in `sent`. */
+function brokerSend<T>(sent: T[]) {
+  const broker = {
+    failures: 0,
+    send(items: T[]): Promise<void> {
+      if (broker.failures > 0) {
+        broker.failures--;
+        return Promise.reject(new Error('broker not available'));
+      }
+      sent.push(...items);
+      return Promise.resolve();
+    },
+  };
+  return broker;
+}
+
 function setup() {
   const kafka = new FakeKafka();
   const config = Object.assign(new AlertingConfig(), {
@@ -75,17 +91,8 @@ function setup() {
     config,
   );
   const published: LifecycleMessage[] = [];
-  const publisher = {
-    failures: 0,
-    lifecycle(messages: LifecycleMessage[]) {
-      if (this.failures > 0) {
-        this.failures--;
-        return Promise.reject(new Error('broker not available'));
-      }
-      published.push(...messages);
-      return Promise.resolve();
-    },
-  };
+  const publishing = brokerSend(published);
+  const publisher = { lifecycle: (messages: LifecycleMessage[]) => publishing.send(messages) };
   const plans: Array<() => Promise<PartitionOffsets[]>> = [];
   const rebuilder = {
     offsets: () => (plans.shift() ?? (() => Promise.reject(new Error('no plan'))))(),
@@ -94,6 +101,7 @@ function setup() {
   jest.spyOn(Logger.prototype, 'log').mockImplementation((m: string) => void logs.push(m));
   jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   const forwarded: Message[] = [];
+  const forwarding = brokerSend(forwarded);
   const forwarder = {
     ruleChanged: (_: string, rule: AlertRule | null) => rule?.groupBy === 'none',
     matches: (event: EngineEvent, origin: RecordOrigin, forwards: (id: string) => boolean) =>
@@ -101,15 +109,7 @@ function setup() {
         .all()
         .filter((rule) => rule.groupBy === 'none' && forwards(rule.id))
         .map((rule) => ({ key: rule.id, value: origin.message.offset })),
-    failures: 0,
-    send(messages: Message[]) {
-      if (this.failures > 0) {
-        this.failures--;
-        return Promise.reject(new Error('broker not available'));
-      }
-      forwarded.push(...messages);
-      return Promise.resolve();
-    },
+    send: (messages: Message[]) => forwarding.send(messages),
   };
   const parts = {
     kafka: kafka.asKafka(),
@@ -128,7 +128,27 @@ function setup() {
     new Logger('test'),
   );
   const service = new TopicEvaluation(parts, route);
-  return { kafka, service, catalog, published, publisher, plans, logs, forwarded, forwarder };
+  /** Starts the service and assigns it partition 0, rebuilt by `rebuildPlan`; the consumer. */
+  const startAssigned = async (rebuildPlan: () => Promise<PartitionOffsets[]>) => {
+    plans.push(rebuildPlan);
+    await service.start();
+    const consumer = kafka.latest;
+    consumer.join({ [TOPIC]: [0] });
+    await nextTicks();
+    return consumer;
+  };
+  return {
+    kafka,
+    service,
+    startAssigned,
+    catalog,
+    published,
+    publishing,
+    plans,
+    logs,
+    forwarded,
+    forwarding,
+  };
 }
 
 const plan =
@@ -143,12 +163,8 @@ describe('TopicEvaluation of events', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('rebuilds a fresh group from the look-back with notifications, then commits what is beyond the replay', async () => {
-    const { kafka, service, published, plans, logs } = setup();
-    plans.push(plan(-1n, 3n));
-    await service.start();
-    const consumer = kafka.latest;
-    consumer.join({ [TOPIC]: [0] });
-    await nextTicks();
+    const { service, startAssigned, published, logs } = setup();
+    const consumer = await startAssigned(plan(-1n, 3n));
     expect(consumer.seeks).toEqual([{ topic: TOPIC, partition: 0, offset: '0' }]);
     expect(logs).toContain('partitions [0] assigned: rebuilding windows from the last 66 s');
 
@@ -164,12 +180,8 @@ describe('TopicEvaluation of events', () => {
   });
 
   it('replays silently below the commit for the rule versions the commit was made under', async () => {
-    const { kafka, service, published, plans } = setup();
-    plans.push(plan(3n, 3n, `rules@${FILE_POSITION}`));
-    await service.start();
-    const consumer = kafka.latest;
-    consumer.join({ [TOPIC]: [0] });
-    await nextTicks();
+    const { service, startAssigned, published } = setup();
+    const consumer = await startAssigned(plan(3n, 3n, `rules@${FILE_POSITION}`));
     await consumer.deliver(TOPIC, 0, events(0, 3));
     expect(published).toEqual([]);
     await service.stop();
@@ -201,13 +213,9 @@ describe('TopicEvaluation of events', () => {
   });
 
   it('commits a batch only once its incidents are published, waiting out a broker outage', async () => {
-    const { kafka, service, published, publisher, plans } = setup();
-    plans.push(plan(0n, 0n));
-    await service.start();
-    const consumer = kafka.latest;
-    consumer.join({ [TOPIC]: [0] });
-    await nextTicks();
-    publisher.failures = 1;
+    const { service, startAssigned, published, publishing } = setup();
+    const consumer = await startAssigned(plan(0n, 0n));
+    publishing.failures = 1;
     const run = consumer.deliver(TOPIC, 0, events(0, 3));
     await nextTicks();
     expect(published).toEqual([]);
@@ -220,12 +228,8 @@ describe('TopicEvaluation of events', () => {
   });
 
   it('catches a rule that starts over up on what the partition had evaluated without it', async () => {
-    const { kafka, service, catalog, published, plans, logs } = setup();
-    plans.push(plan(0n, 0n));
-    await service.start();
-    const consumer = kafka.latest;
-    consumer.join({ [TOPIC]: [0] });
-    await nextTicks();
+    const { service, startAssigned, catalog, published, plans, logs } = setup();
+    const consumer = await startAssigned(plan(0n, 0n));
     await consumer.deliver(TOPIC, 0, events(0, 3));
     expect(opened(published)).toEqual(['payments']);
 
@@ -245,14 +249,10 @@ describe('TopicEvaluation of events', () => {
   });
 
   it('forwards the matches of a rule not grouped by source, and commits once the broker has them', async () => {
-    const { kafka, service, catalog, forwarded, forwarder, plans } = setup();
+    const { service, startAssigned, catalog, forwarded, forwarding } = setup();
     catalog.set(makeRule({ id: 'whole', groupBy: 'none' }), 4);
-    plans.push(plan(0n, 0n));
-    await service.start();
-    const consumer = kafka.latest;
-    consumer.join({ [TOPIC]: [0] });
-    await nextTicks();
-    forwarder.failures = 1;
+    const consumer = await startAssigned(plan(0n, 0n));
+    forwarding.failures = 1;
     await consumer.deliver(TOPIC, 0, events(0, 3));
     expect(forwarded.map((m) => [m.key, m.value])).toEqual([
       ['whole', '0'],
@@ -266,12 +266,8 @@ describe('TopicEvaluation of events', () => {
   });
 
   it('forwards the look-back again for a forwarded rule that starts over, for that rule alone', async () => {
-    const { kafka, service, catalog, forwarded, plans, logs } = setup();
-    plans.push(plan(0n, 0n));
-    await service.start();
-    const consumer = kafka.latest;
-    consumer.join({ [TOPIC]: [0] });
-    await nextTicks();
+    const { service, startAssigned, catalog, forwarded, plans, logs } = setup();
+    const consumer = await startAssigned(plan(0n, 0n));
     await consumer.deliver(TOPIC, 0, events(0, 2));
     expect(forwarded).toEqual([]);
 

@@ -12,7 +12,7 @@ export class AlertingMetrics {
   readonly eventsSkipped: Counter<'reason'>;
   readonly ruleOutcomes: Counter<'outcome'>;
   readonly evaluationLatency: Histogram;
-  readonly lag: Gauge;
+  readonly lag: Gauge<'topic'>;
   readonly fetchToEvaluated: Histogram;
   readonly evaluatedToAcknowledged: Histogram;
   readonly windowKeys: Gauge;
@@ -79,7 +79,9 @@ export class AlertingMetrics {
     });
     this.lag = new Gauge({
       name: 'eventmon_alerting_lag_seconds',
-      help: 'Age of the newest event of the last batch evaluated (now - its Kafka timestamp): alerting falling behind the topic, whatever holds it up',
+      help: 'Age of the newest record of the last batch evaluated from the topic (now - its Kafka timestamp): alerting falling behind that topic, whatever holds it up',
+      // One series per topic read: events, and the repartition topic's forwarded matches.
+      labelNames: ['topic'],
       registers,
     });
     const stageBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
