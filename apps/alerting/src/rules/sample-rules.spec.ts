@@ -9,4 +9,18 @@ describe('rules.sample.yaml', () => {
     expect(rules.some((r) => r.condition.operator === '<')).toBe(true);
     expect(rules.some((r) => r.condition.aggregate === 'avg')).toBe(true);
   });
+
+  it('watches host CPU, memory and disk above 90%', () => {
+    const rules = loadRuleFile(join(__dirname, '..', '..', 'rules.sample.yaml'));
+    const watched = rules
+      .filter((r) => r.condition.operator === '>' && r.condition.threshold === 90)
+      .flatMap((r) => r.match.types);
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        'host.cpu.usage',
+        'host.memory.used_percent',
+        'host.disk.used_percent',
+      ]),
+    );
+  });
 });
