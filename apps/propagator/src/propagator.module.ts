@@ -5,6 +5,7 @@ import { Clock, systemClock } from './generation/clock';
 import { CLOCK, RANDOM } from './generation/clock.provider';
 import { HostMetricsSampler } from './host/host-metrics.sampler';
 import { systemProbe } from './host/host-probe';
+import { HostMetricsGauges } from './metrics/host-metrics.gauges';
 import { PropagatorMetrics } from './metrics/propagator.metrics';
 import { PropagatorConfig } from './propagator.config';
 import { EventsTopicPublisher } from './publishing/events-topic.publisher';
@@ -41,6 +42,7 @@ export class PropagatorModule {
           useFactory: () => new HostMetricsSampler(systemProbe, config.diskPath),
         },
         PropagatorMetrics,
+        HostMetricsGauges,
         EventsTopicPublisher,
         {
           provide: PublishPipeline,

@@ -11,3 +11,4 @@ export * from './incident';
 export * from './notification-decoder';
 export { describe as describeValue } from './field-checks';
 export * from './forwarded-match';
+export * from './host-metrics';

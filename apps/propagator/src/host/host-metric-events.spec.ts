@@ -1,11 +1,11 @@
-import { decodeEventMessage, DEFAULT_EVENT_LIMITS, randomEventIds } from '@app/contracts';
-import { ConfigError } from '@app/config';
 import {
+  decodeEventMessage,
+  DEFAULT_EVENT_LIMITS,
   HostMetricType,
-  hostMetricEvents,
-  loadSeverity,
-  percentSeverity,
-} from './host-metric-events';
+  randomEventIds,
+} from '@app/contracts';
+import { ConfigError } from '@app/config';
+import { hostMetricEvents, loadSeverity, percentSeverity } from './host-metric-events';
 import { HostSample } from './host-metrics.sampler';
 import { checkDiskPath } from './host-probe';
 

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { EventV1, MAX_SOURCE_LENGTH, Severity } from '@app/contracts';
+import {
+  EventV1,
+  HOST_DISK_MOUNT_FIELD,
+  HostMetricType,
+  MAX_SOURCE_LENGTH,
+  Severity,
+} from '@app/contracts';
 import { OutgoingEvent } from '../publishing/outgoing-event';
 import { HostSample } from './host-metrics.sampler';
-
-export const HostMetricType = {
-  Cpu: 'host.cpu.usage',
-  Memory: 'host.memory.used_percent',
-  Disk: 'host.disk.used_percent',
-  Load1: 'host.load.1m',
-  Load5: 'host.load.5m',
-  Load15: 'host.load.15m',
-} as const;
 
 /** Percent of a resource in use: the usual dashboard bands. */
 export function percentSeverity(percent: number): Severity {
@@ -29,13 +26,18 @@ export function loadSeverity(load: number, cores: number): Severity {
   return 'low';
 }
 
+/** The host's name as events carry it in `source` (and the gauges in their `host` label). */
+export function hostSource(sample: HostSample): string {
+  return sample.hostname.slice(0, MAX_SOURCE_LENGTH) || 'localhost';
+}
+
 /** One metric event per reading, keyed and sourced by the host name. */
 export function hostMetricEvents(
   sample: HostSample,
   diskPath: string,
   now: Date = new Date(),
 ): OutgoingEvent[] {
-  const source = sample.hostname.slice(0, MAX_SOURCE_LENGTH) || 'localhost';
+  const source = hostSource(sample);
   const occurredAt = now.toISOString();
   const events: OutgoingEvent[] = [];
   const add = (
@@ -65,7 +67,7 @@ export function hostMetricEvents(
   add(HostMetricType.Memory, sample.memoryUsedPercent, percentSeverity, { unit: 'percent' });
   add(HostMetricType.Disk, sample.diskUsedPercent, percentSeverity, {
     unit: 'percent',
-    path: diskPath,
+    [HOST_DISK_MOUNT_FIELD]: diskPath,
   });
   const byLoad = (load: number) => loadSeverity(load, sample.cores);
   add(HostMetricType.Load1, sample.load['1m'], byLoad, { cores: sample.cores });

@@ -4,9 +4,10 @@ import { Clock } from '../generation/clock';
 import { CLOCK } from '../generation/clock.provider';
 import { hostMetricEvents } from '../host/host-metric-events';
 import { HostMetricsSampler } from '../host/host-metrics.sampler';
+import { HostMetricsGauges } from '../metrics/host-metrics.gauges';
 import { PublishPipeline } from './publish-pipeline';
 
-/** Publishes this host's CPU, memory, disk and load as metric events every interval. */
+/** Publishes this host's CPU, memory, disk and load as metric events (and gauges) every interval. */
 @Injectable()
 export class HostMetricsReporter {
   private readonly logger = new Logger('HostMetrics');
@@ -14,6 +15,7 @@ export class HostMetricsReporter {
   constructor(
     private readonly pipeline: PublishPipeline,
     private readonly sampler: HostMetricsSampler,
+    private readonly gauges: HostMetricsGauges,
     private readonly config: PropagatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -25,6 +27,7 @@ export class HostMetricsReporter {
       if (signal.aborted) return;
       try {
         const sample = await this.sampler.sample();
+        this.gauges.record(sample, this.config.diskPath);
         const now = new Date(this.clock.now());
         await this.pipeline.submit(hostMetricEvents(sample, this.config.diskPath, now), signal);
       } catch (error) {
