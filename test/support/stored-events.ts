@@ -12,6 +12,9 @@ export interface StoredEventSpec {
   source: string;
   severity: Severity;
   occurredAt: Date;
+  /** Null when left out, as for most events. */
+  value?: number | null;
+  payload?: Record<string, unknown> | null;
 }
 
 /**

@@ -10,6 +10,7 @@ import { AuditModule } from './audit/audit.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
 import { otherConnections } from './events/listing-statements';
+import { HostMetricsModule } from './host-metrics/host-metrics.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RulesModule } from './rules/rules.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
@@ -50,6 +51,7 @@ export class GatewayModule {
         IncidentsModule,
         RulesModule,
         AnalyticsModule,
+        HostMetricsModule,
         DeadLettersModule,
         AuditModule,
         ThrottlerModule.forRoot({
