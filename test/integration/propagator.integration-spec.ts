@@ -175,6 +175,22 @@ describe('propagator', () => {
         type: 'host.cpu.usage',
       }),
     ).toBeGreaterThanOrEqual(1);
+    // The same readings as gauges, labelled as the events are sourced (and by the disk's path).
+    const host = hostEvents[0].source;
+    const disk = hostEvents.find((e) => e.type === 'host.disk.used_percent');
+    const mount = String((disk?.payload as { path?: unknown } | null)?.path);
+    const percents = [
+      await scrapeMetric(url, 'eventmon_host_cpu_percent', { host }),
+      await scrapeMetric(url, 'eventmon_host_memory_percent', { host }),
+      await scrapeMetric(url, 'eventmon_host_disk_percent', { host, mount }),
+    ];
+    for (const percent of percents) {
+      expect(percent).toBeGreaterThanOrEqual(0);
+      expect(percent).toBeLessThanOrEqual(100);
+    }
+    for (const load of ['load1', 'load5', 'load15']) {
+      expect(await scrapeMetric(url, `eventmon_host_${load}`, { host })).toBeGreaterThanOrEqual(0);
+    }
 
     const stopping = Date.now();
     await propagator.stop();
