@@ -61,9 +61,10 @@ describe('.env.example', () => {
   });
 
   it('when stale, names the changed variable and the command that regenerates it', () => {
-    const edited = committed.replace('\nLOG_LEVEL=log\n', '\nLOG_LEVEL=debug\n');
-    expect(edited).not.toBe(committed);
-    const reason = staleEnvExampleReason(edited, envExample());
+    const generated = envExample();
+    const edited = generated.replace('\nLOG_LEVEL=log\n', '\nLOG_LEVEL=debug\n');
+    expect(edited).not.toBe(generated);
+    const reason = staleEnvExampleReason(edited, generated);
     expect(reason).toContain('new or changed: LOG_LEVEL;');
     expect(reason).toContain('gone or changed: LOG_LEVEL)');
     expect(reason).toContain(REGENERATE_COMMAND);
