@@ -44,7 +44,8 @@ describe('.env.example', () => {
     expect(Object.keys(env).length).toBeGreaterThan(40);
     // Required with no default, so it is commented out; both loads need one to pass.
     const secret = { EVENT_ID_SECRET: 'x'.repeat(64) };
-    for (const configClass of Object.values(SERVICE_CONFIGS)) {
+    const configClasses: (new () => object)[] = Object.values(SERVICE_CONFIGS);
+    for (const configClass of configClasses) {
       expect(loadConfig(configClass, { env: { ...env, ...secret } })).toEqual(
         loadConfig(configClass, { env: secret }),
       );
