@@ -82,15 +82,15 @@ export function variableOf(block: string): string {
 function entryOf(row: ConfigurationRow, cliReads: Set<string>): Entry {
   const entry = { variable: row.variable, description: row.description };
   const texts = new Set(row.defaults.map((value) => value?.text));
-  const [only] = row.defaults;
-  // No default (or an empty list) and secrets, which never have one: nothing to set.
-  if (only === undefined || only.text === '') return entry;
   if (texts.size > 1) {
     const each = row.services.map(
       (service, i) => `${row.defaults[i]?.text ?? 'none'} for ${service}`,
     );
     return { ...entry, description: `${row.description} (default: ${each.join(', ')})` };
   }
+  const [only] = row.defaults;
+  // No default (or an empty list) and secrets, which never have one: nothing to set.
+  if (only === undefined || only.text === '') return entry;
   if (only.fromCheckout)
     return { ...entry, description: `${row.description} (default: <checkout>/${only.text})` };
   if (cliReads.has(row.variable)) {
