@@ -13,6 +13,7 @@ import { LocalPostgres } from '../infra/local-postgres';
 import { AppProcess, APPS } from './app-process';
 import { configurationTable } from './config-docs';
 import { CONFIGURATION_DOC, writeConfigurationDoc } from './config-docs-file';
+import { ENV_EXAMPLE, writeEnvExample } from './env-example';
 import { RunningInfrastructure, startInfrastructure } from './infrastructure';
 import { repoRoot } from './repo-root';
 import { untilInterrupted } from './signals';
@@ -186,12 +187,13 @@ async function test(args: string[]): Promise<number> {
   return results.every((r) => r.exitCode === 0 && r.failed === 0) ? 0 : 1;
 }
 
-/** `config` prints the table; `config --write` rewrites it in docs/configuration.md. */
+/** `config` prints the table; `config --write` rewrites docs/configuration.md and .env.example. */
 function config(args: string[]): Promise<number> {
   if (!args.includes('--write')) {
     process.stdout.write(`${configurationTable()}\n`);
   } else {
     log(`${CONFIGURATION_DOC} ${writeConfigurationDoc(root) ? 'rewritten' : 'is up to date'}`);
+    log(`${ENV_EXAMPLE} ${writeEnvExample(root) ? 'rewritten' : 'is up to date'}`);
   }
   return Promise.resolve(0);
 }
@@ -208,7 +210,7 @@ const HELP = `usage: node dist/tools/stack/cli.js <command>
   postgres   an embedded PostgreSQL only [--port 55432] [--dir .local/postgres] [--database eventmon]
   migrate    apply migrations to DATABASE_URL
   config     print the configuration table (every environment variable, per service)
-             [--write: rewrite it in docs/configuration.md instead (npm run docs:config)]
+             [--write: rewrite it in docs/configuration.md, and .env.example (npm run docs:config)]
   test       unit tests, then integration tests against a fresh local broker and database (npm test)
 KAFKA_BROKERS and DATABASE_URL, when set, are used instead of starting local servers.`;
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configurationTable } from './config-docs';
 
@@ -27,27 +27,49 @@ export function withTable(doc: string, table: string): string {
  * the command that rewrites it; undefined when they agree.
  */
 export function staleTableReason(doc: string, generated: string): string | undefined {
-  const documented = documentedTable(doc);
-  if (documented === generated) return undefined;
-  const documentedRows = new Set(documented.split('\n'));
-  const generatedRows = new Set(generated.split('\n'));
-  const variablesOf = (rows: string[]) =>
-    rows.map((row) => /^\| `([^`]+)`/.exec(row)?.[1] ?? row.trim()).join(', ');
-  const missing = [...generatedRows].filter((row) => !documentedRows.has(row));
-  const extra = [...documentedRows].filter((row) => !generatedRows.has(row));
+  return staleReason(
+    CONFIGURATION_DOC,
+    documentedTable(doc),
+    generated,
+    (text) => text.split('\n'),
+    (row) => /^\| `([^`]+)`/.exec(row)?.[1] ?? row.trim(),
+  );
+}
+
+/**
+ * Why a generated file as committed differs from what the generator writes now, naming the
+ * variables of the parts (`units`) that differ and the command that rewrites it; undefined
+ * when they agree.
+ */
+export function staleReason(
+  file: string,
+  committed: string,
+  generated: string,
+  units: (text: string) => string[],
+  nameOf: (unit: string) => string,
+): string | undefined {
+  if (committed === generated) return undefined;
+  const committedUnits = new Set(units(committed));
+  const generatedUnits = new Set(units(generated));
+  const namesOf = (list: string[]) => list.map(nameOf).join(', ');
+  const missing = [...generatedUnits].filter((unit) => !committedUnits.has(unit));
+  const extra = [...committedUnits].filter((unit) => !generatedUnits.has(unit));
   return (
-    `${CONFIGURATION_DOC} is stale (new or changed: ${variablesOf(missing) || 'none'}; ` +
-    `gone or changed: ${variablesOf(extra) || 'none'}): run \`${REGENERATE_COMMAND}\``
+    `${file} is stale (new or changed: ${namesOf(missing) || 'none'}; ` +
+    `gone or changed: ${namesOf(extra) || 'none'}): run \`${REGENERATE_COMMAND}\``
   );
 }
 
 /** Rewrites the table of docs/configuration.md from the code; true when it changed. */
 export function writeConfigurationDoc(repoRoot: string): boolean {
   const file = join(repoRoot, CONFIGURATION_DOC);
-  const doc = readFileSync(file, 'utf8');
-  const updated = withTable(doc, configurationTable());
-  if (updated === doc) return false;
-  writeFileSync(file, updated);
+  return writeIfChanged(file, withTable(readFileSync(file, 'utf8'), configurationTable()));
+}
+
+/** Writes `content` to `file` unless it holds exactly that already; true when it wrote. */
+export function writeIfChanged(file: string, content: string): boolean {
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) return false;
+  writeFileSync(file, content);
   return true;
 }
 

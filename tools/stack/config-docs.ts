@@ -13,48 +13,71 @@ export const SERVICE_CONFIGS = {
   gateway: GatewayConfig,
 } as const;
 
+/** A class default as the docs show it; undefined when there is none. */
+export interface DefaultValue {
+  text: string;
+  /** Computed from this checkout's location (shown relative to it), so not a fixed value. */
+  fromCheckout: boolean;
+}
+
+/** One environment variable: every service whose config class binds it, with each default. */
+export interface ConfigurationRow {
+  variable: string;
+  description: string;
+  services: string[];
+  /** The default of each service in `services`, in the same order. */
+  defaults: (DefaultValue | undefined)[];
+}
+
 /**
- * The configuration table of docs/configuration.md, generated from the `@Env` bindings and the
- * class defaults, so documentation and code cannot disagree (`npm run docs:config` rewrites it).
+ * Every `@Env` binding of the four config classes, one row per variable, shared settings
+ * first, then each service's own in declaration order. The source of docs/configuration.md and
+ * .env.example (`npm run docs:config` rewrites both), so documentation and code cannot disagree.
  */
-export function configurationTable(): string {
-  const rows = new Map<
-    string,
-    { description: string; defaults: Set<string>; services: string[] }
-  >();
+export function configurationRows(): ConfigurationRow[] {
+  const rows = new Map<string, ConfigurationRow>();
   for (const [service, configClass] of Object.entries(SERVICE_CONFIGS)) {
     const defaults = new configClass() as unknown as Record<string, unknown>;
     for (const binding of envBindingsOf(configClass)) {
       const row = rows.get(binding.variable) ?? {
+        variable: binding.variable,
         description: binding.description,
-        defaults: new Set(),
         services: [],
+        defaults: [],
       };
       row.services.push(service);
-      row.defaults.add(formatDefault(defaults[binding.property]));
+      row.defaults.push(defaultValue(defaults[binding.property]));
       rows.set(binding.variable, row);
     }
   }
-  // Shared settings first, then each service's own, in declaration order.
-  const ordered = [...rows].sort(([, a], [, b]) => b.services.length - a.services.length);
+  return [...rows.values()].sort((a, b) => b.services.length - a.services.length);
+}
+
+/** "all" for a variable every service reads, else the services' names. */
+export function servicesLabel(services: string[]): string {
+  return services.length === Object.keys(SERVICE_CONFIGS).length ? 'all' : services.join(', ');
+}
+
+/** The configuration table of docs/configuration.md. */
+export function configurationTable(): string {
   return markdownTable(
     ['variable', 'services', 'default', 'meaning'],
-    ordered.map(([variable, row]) => [
-      `\`${variable}\``,
-      row.services.length === Object.keys(SERVICE_CONFIGS).length ? 'all' : row.services.join(', '),
-      [...row.defaults].join(' / '),
+    configurationRows().map((row) => [
+      `\`${row.variable}\``,
+      servicesLabel(row.services),
+      [...new Set(row.defaults.map((value) => (value ? `\`${value.text}\`` : '(none)')))].join(
+        ' / ',
+      ),
       row.description,
     ]),
   );
 }
 
-function formatDefault(value: unknown): string {
-  if (value === undefined || value === '') return '(none)';
-  if (Array.isArray(value)) return `\`${value.join(',')}\``;
+function defaultValue(value: unknown): DefaultValue | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (Array.isArray(value)) return { text: value.join(','), fromCheckout: false };
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   // Paths computed from this checkout are shown relative to the repository.
-  const text = (typeof value === 'string' ? value : JSON.stringify(value)).replace(
-    `${repoRoot()}/`,
-    '',
-  );
-  return `\`${text}\``;
+  const checkout = `${repoRoot()}/`;
+  return { text: text.replace(checkout, ''), fromCheckout: text.includes(checkout) };
 }
