@@ -5,6 +5,7 @@ export * from './kafka.module';
 export * from './topic-follower';
 export * from './kafka-connection';
 export * from './consumer-stall-monitor';
+export * from './consumer-lag';
 export * from './settles-within';
 export * from './replaceable-consumer';
 export * from './group-membership';
