@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module';
 import { otherConnections } from './events/listing-statements';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RulesModule } from './rules/rules.module';
+import { StatusModule } from './status/status.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
 import { fingerprintSecret } from './auth/fingerprint-secret';
@@ -52,6 +53,7 @@ export class GatewayModule {
         AnalyticsModule,
         DeadLettersModule,
         AuditModule,
+        StatusModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           storage: new SlidingWindowStorage(),

@@ -53,6 +53,8 @@ export async function fetchGroupLag(
   groupId: string,
   topics: string[],
 ): Promise<TopicLag[]> {
+  // kafkajs reads no topics as "every topic the group committed on".
+  if (topics.length === 0) return [];
   const committedByTopic = await admin.fetchOffsets({ groupId, topics });
   return Promise.all(
     committedByTopic.map(async ({ topic, partitions }) => {

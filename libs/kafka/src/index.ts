@@ -12,3 +12,4 @@ export * from './group-membership';
 export * from './consumer-crash-recovery';
 export * from './publishing/idempotent-publisher';
 export * from './consuming';
+export * from './records-since';
