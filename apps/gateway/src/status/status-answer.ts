@@ -66,11 +66,14 @@ export function dependencyStatus(
   result: HealthIndicatorResult,
   latencyMs: number,
 ): DependencyStatus {
-  const { status, message, ...rest } = result[name] ?? { status: 'down', message: 'no answer' };
+  const entry = result[name] ?? { status: 'down', message: 'no answer' };
+  const { status, message } = entry;
   const detail =
     typeof message === 'string'
       ? message
-      : Object.entries(rest)
+      : Object.entries(entry)
+          // terminus' own responseTime is what latencyMs says, measured around the whole check.
+          .filter(([key]) => key !== 'status' && key !== 'responseTime')
           .map(([key, value]) => `${key} ${String(value)}`)
           .join(', ');
   return {

@@ -19,12 +19,12 @@ export class StatusRepository {
    * (status, opened_at) index; the rule table is small.
    */
   async counts(): Promise<{ rules: RuleCounts; incidents: IncidentCounts }> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<CountsRow[]>(
       `SELECT (SELECT count(*) FROM alert_rules) AS rules,
               (SELECT count(*) FROM alert_rules WHERE enabled) AS enabled_rules,
               (SELECT count(*) FROM incidents WHERE status = 'open') AS open_incidents,
               (SELECT count(*) FROM incidents WHERE status = 'acknowledged') AS acknowledged_incidents`,
-    )) as CountsRow[];
+    );
     return {
       rules: { loaded: Number(row.rules), enabled: Number(row.enabled_rules) },
       incidents: {
