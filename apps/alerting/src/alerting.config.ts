@@ -1,5 +1,9 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import {
+  AlertingDispatchGroupIdSetting,
+  AlertingGroupIdSetting,
+  DEFAULT_ALERTING_DISPATCH_GROUP_ID,
+  DEFAULT_ALERTING_GROUP_ID,
   Env,
   EventIdSecretSetting,
   HttpConfig,
@@ -12,13 +16,8 @@ export class AlertingConfig extends HttpConfig {
   @Env('ALERTING_PORT', 'HTTP port of the alerting service (health, metrics)')
   override port = 3002;
 
-  @Env(
-    'ALERTING_GROUP_ID',
-    'Consumer group evaluating events; replicas share partitions (and the keys on them). The repartition topic is read by the group <this>-repartition',
-  )
-  @IsString()
-  @MinLength(1)
-  groupId = 'eventmon-alerting';
+  @AlertingGroupIdSetting()
+  groupId = DEFAULT_ALERTING_GROUP_ID;
 
   @Env(
     'ALERTING_REPARTITION_PARTITIONS',
@@ -30,13 +29,8 @@ export class AlertingConfig extends HttpConfig {
   @Max(10_000)
   repartitionPartitions = 6;
 
-  @Env(
-    'ALERTING_DISPATCH_GROUP_ID',
-    'Consumer group delivering notifications; each lifecycle message is delivered by one replica',
-  )
-  @IsString()
-  @MinLength(1)
-  dispatchGroupId = 'eventmon-alerting-dispatch';
+  @AlertingDispatchGroupIdSetting()
+  dispatchGroupId = DEFAULT_ALERTING_DISPATCH_GROUP_ID;
 
   @Env(
     'ALERTING_RULES_FILE',

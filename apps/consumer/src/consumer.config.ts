@@ -1,5 +1,14 @@
-import { IsInt, IsString, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
-import { DatabaseServiceConfig, Env, EventIdSecretSetting, ToNumber } from '@app/config';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
+import {
+  ConsumerGroupIdSetting,
+  ConsumerNotificationsGroupIdSetting,
+  DatabaseServiceConfig,
+  DEFAULT_CONSUMER_GROUP_ID,
+  Env,
+  EventIdSecretSetting,
+  notificationsGroupIdOf,
+  ToNumber,
+} from '@app/config';
 import { DEFAULT_EVENT_LIMITS } from '@app/contracts';
 import { DEFAULT_RETENTION, RetentionSettings } from '@app/database';
 
@@ -27,26 +36,14 @@ export class ConsumerConfig extends DatabaseServiceConfig implements RetentionSe
   @Env('CONSUMER_PORT', 'HTTP port of the consumer (health, metrics)')
   override port = 3001;
 
-  @Env(
-    'CONSUMER_GROUP_ID',
-    'Kafka consumer group reading events; replicas with the same id share partitions',
-  )
-  @IsString()
-  @MinLength(1)
-  groupId = 'eventmon-consumer';
+  @ConsumerGroupIdSetting()
+  groupId = DEFAULT_CONSUMER_GROUP_ID;
 
   /**
    * Its own group, so a burst of events never delays incident updates and each pipeline's
-   * offsets are managed apart. Derived from CONSUMER_GROUP_ID when unset: two deployments
-   * that share a cluster with different group ids never end up in one notifications group.
+   * offsets are managed apart.
    */
-  @Env(
-    'CONSUMER_NOTIFICATIONS_GROUP_ID',
-    'Kafka consumer group reading notifications and notifications.deliveries; when unset, CONSUMER_GROUP_ID + "-notifications" (eventmon-consumer-notifications)',
-  )
-  @ValidateIf((config: ConsumerConfig) => config.notificationsGroupId !== '')
-  @IsString()
-  @MinLength(1)
+  @ConsumerNotificationsGroupIdSetting()
   notificationsGroupId = '';
 
   /**
@@ -205,6 +202,6 @@ export class ConsumerConfig extends DatabaseServiceConfig implements RetentionSe
 
   /** The notifications pipeline's consumer group: the setting, or derived from `groupId`. */
   effectiveNotificationsGroupId(): string {
-    return this.notificationsGroupId || `${this.groupId}-notifications`;
+    return notificationsGroupIdOf(this.groupId, this.notificationsGroupId);
   }
 }

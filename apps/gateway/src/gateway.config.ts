@@ -1,6 +1,13 @@
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import {
+  AlertingDispatchGroupIdSetting,
+  AlertingGroupIdSetting,
   CommaSeparated,
+  ConsumerGroupIdSetting,
+  ConsumerNotificationsGroupIdSetting,
+  DEFAULT_ALERTING_DISPATCH_GROUP_ID,
+  DEFAULT_ALERTING_GROUP_ID,
+  DEFAULT_CONSUMER_GROUP_ID,
   DatabaseServiceConfig,
   Env,
   NotifyAllowedHostsSetting,
@@ -109,4 +116,18 @@ export class GatewayConfig extends DatabaseServiceConfig {
   )
   @IsString()
   trustProxy = '';
+
+  // The product's consumer groups, read like the consumer and alerting read them, so that
+  // GET /api/status reports the lag of the groups they run.
+  @ConsumerGroupIdSetting()
+  consumerGroupId = DEFAULT_CONSUMER_GROUP_ID;
+
+  @ConsumerNotificationsGroupIdSetting()
+  consumerNotificationsGroupId = '';
+
+  @AlertingGroupIdSetting()
+  alertingGroupId = DEFAULT_ALERTING_GROUP_ID;
+
+  @AlertingDispatchGroupIdSetting()
+  alertingDispatchGroupId = DEFAULT_ALERTING_DISPATCH_GROUP_ID;
 }

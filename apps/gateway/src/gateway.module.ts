@@ -13,6 +13,7 @@ import { otherConnections } from './events/listing-statements';
 import { HostMetricsModule } from './host-metrics/host-metrics.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RulesModule } from './rules/rules.module';
+import { StatusModule } from './status/status.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
 import { ApiKeyGuard, ApiKeys } from './auth';
 import { fingerprintSecret } from './auth/fingerprint-secret';
@@ -54,6 +55,7 @@ export class GatewayModule {
         HostMetricsModule,
         DeadLettersModule,
         AuditModule,
+        StatusModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           storage: new SlidingWindowStorage(),

@@ -5,3 +5,4 @@ export * from './common.config';
 export * from './shared-settings';
 export * from './kafka-security.config';
 export * from './validators';
+export * from './consumer-groups';

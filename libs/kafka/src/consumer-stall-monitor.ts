@@ -1,5 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
+import { fetchGroupLag, totalLag } from './consumer-lag';
 
 /** A consumer group whose progress is watched through the offsets it commits. */
 export interface WatchedConsumer {
@@ -113,21 +114,9 @@ export class ConsumerStallMonitor implements OnModuleDestroy {
     this.admin ??= this.kafka.admin();
     await this.admin.connect();
     const { groupId, topics } = state.consumer;
-    let committedSum = 0n;
-    let lag = 0n;
-    const committedByTopic = await this.admin.fetchOffsets({ groupId, topics });
-    for (const { topic, partitions } of committedByTopic) {
-      const ends = new Map(
-        (await this.admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]),
-      );
-      for (const { partition, offset } of partitions) {
-        // No commit yet: the group has not started there, so its lag is not known.
-        if (BigInt(offset) < 0n) continue;
-        committedSum += BigInt(offset);
-        const end = ends.get(partition) ?? 0n;
-        if (end > BigInt(offset)) lag += end - BigInt(offset);
-      }
-    }
+    const lags = await fetchGroupLag(this.admin, groupId, topics);
+    const committedSum = lags.reduce((sum, topic) => sum + topic.committedSum, 0n);
+    const lag = totalLag(lags);
     const now = this.now();
     if (lag === 0n || committedSum !== state.committed) state.lastProgressAt = now;
     state.committed = committedSum;

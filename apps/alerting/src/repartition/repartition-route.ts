@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
+import { repartitionGroupIdOf } from '@app/config';
 import { AlertRule, decodeForwardedMatch, evaluationFingerprint } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
 import { decodeOrSkip } from '../decoding/decode-or-skip';
@@ -33,7 +34,7 @@ export class RepartitionRoute implements EvaluationRoute {
     private readonly logger: LoggerService,
   ) {
     this.topic = repartition.name;
-    this.groupId = `${config.groupId}-repartition`;
+    this.groupId = repartitionGroupIdOf(config.groupId);
   }
 
   readyLine(rebuildMs: number, keys: number): string {

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { StatusController } from './status.controller';
+import { StatusRepository } from './status.repository';
+import { StatusService } from './status.service';
+
+@Module({
+  imports: [TerminusModule],
+  controllers: [StatusController],
+  providers: [StatusService, StatusRepository],
+})
+export class StatusModule {}
