@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@app/config';
 import { bootstrapService, runService } from '@app/service';
 import { parseCommandLine, withFlagNames } from './cli/command-line';
+import { mapLegacyConfigKeys } from './cli/legacy-config-keys';
 import { usage } from './cli/usage';
 import { checkDiskPath } from './host/host-probe';
-import { PropagatorConfig, runPlan } from './propagator.config';
+import { PropagatorConfig, runPlan, sinkProblems } from './propagator.config';
 import { PropagatorModule } from './propagator.module';
 import { PropagatorService } from './services/propagator.service';
 import { TemplateCatalog } from './templates/template-catalog';
@@ -21,11 +22,14 @@ runService('propagator', async () => {
     config = loadConfig(PropagatorConfig, {
       yamlFile: commandLine.configFile ?? process.env.PROPAGATOR_CONFIG,
       overrides: commandLine.overrides,
+      mapYaml: mapLegacyConfigKeys,
     });
   } catch (error) {
     throw error instanceof ConfigError ? withFlagNames(error) : error;
   }
   // Everything that can be checked without Kafka fails the start before it connects.
+  const problems = sinkProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems, PropagatorConfig.name);
   const catalog = new TemplateCatalog(loadTemplates(config.eventsFile));
   if (runPlan(config).hostMetrics) checkDiskPath(config.diskPath);
 

@@ -1,5 +1,6 @@
 import {
   IsBoolean,
+  IsIn,
   IsInt,
   IsNumber,
   IsOptional,
@@ -12,6 +13,9 @@ import {
 } from 'class-validator';
 import { Env, HttpConfig, ToBoolean, ToNumber } from '@app/config';
 import { defaultEventsFile } from './templates/default-events-file';
+
+export const SINKS = ['kafka', 'http'] as const;
+export type Sink = (typeof SINKS)[number];
 
 /** Kafka's own rule for topic names. */
 const TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,249}$/;
@@ -128,6 +132,37 @@ export class PropagatorConfig extends HttpConfig {
   batchSize = 500;
 
   @Env(
+    'PROPAGATOR_SINK',
+    'Where events go: kafka (the events topic) or http (POSTed to PROPAGATOR_HTTP_ENDPOINT); default kafka, or http when an endpoint is set',
+  )
+  @IsOptional()
+  @IsIn(SINKS, { message: `must be one of ${SINKS.join(', ')}` })
+  sink: Sink | undefined;
+
+  @Env(
+    'PROPAGATOR_HTTP_ENDPOINT',
+    "HTTP sink: URL events are POSTed to; a path ending in /event gets the legacy {event_type, event_payload} body, one event a request, any other path a JSON array of events (the gateway's /api/events)",
+  )
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  endpoint: string | undefined;
+
+  @Env(
+    'PROPAGATOR_API_KEY',
+    'HTTP sink: secret API key with the ingest role, sent as X-API-Key (keep it out of files and command lines)',
+  )
+  @IsOptional()
+  @IsString()
+  apiKey: string | undefined;
+
+  @Env('PROPAGATOR_HTTP_TIMEOUT_MS', 'HTTP sink: milliseconds one request may take before it fails')
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  httpTimeoutMs = 5000;
+
+  @Env(
     'PROPAGATOR_SHUTDOWN_TIMEOUT_MS',
     'On SIGTERM, how long to wait for pending sends before giving up on them',
   )
@@ -136,6 +171,19 @@ export class PropagatorConfig extends HttpConfig {
   @Min(0)
   @Max(600_000)
   shutdownTimeoutMs = 15000;
+}
+
+/** The http sink needs an endpoint; setting one without a sink picks http. */
+export function sinkOf(config: PropagatorConfig): Sink {
+  return config.sink ?? (config.endpoint !== undefined ? 'http' : 'kafka');
+}
+
+/** What loadConfig cannot check property by property: the http sink needs an endpoint. */
+export function sinkProblems(config: PropagatorConfig): string[] {
+  if (sinkOf(config) === 'http' && config.endpoint === undefined) {
+    return ['PROPAGATOR_SINK (--sink) is http: set PROPAGATOR_HTTP_ENDPOINT (--endpoint) too'];
+  }
+  return [];
 }
 
 export enum Mode {

@@ -9,6 +9,7 @@ import { HostMetricsGauges } from './metrics/host-metrics.gauges';
 import { PropagatorMetrics } from './metrics/propagator.metrics';
 import { PropagatorConfig } from './propagator.config';
 import { EventsTopicPublisher } from './publishing/events-topic.publisher';
+import { eventsSink } from './publishing/events-sink';
 import { HostMetricsReporter } from './services/host-metrics.reporter';
 import { PropagatorService } from './services/propagator.service';
 import { PublishPipeline } from './services/publish-pipeline';
@@ -50,7 +51,7 @@ export class PropagatorModule {
           // Interval and host events: a failed send is dropped, the next ones follow anyway.
           useFactory: (publisher: EventsTopicPublisher, metrics: PropagatorMetrics, clock: Clock) =>
             new PublishPipeline(
-              publisher,
+              eventsSink(config, publisher, clock),
               metrics,
               { maxInFlight: config.maxInFlight, retryUntilDelivered: false },
               clock,

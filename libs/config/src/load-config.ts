@@ -17,6 +17,11 @@ export class ConfigError extends Error {
 export interface LoadConfigOptions {
   /** A YAML file of property values; environment variables override it. */
   yamlFile?: string;
+  /**
+   * Rewrites the YAML file's settings before they are checked, for keys kept from an older
+   * format (aliases); it throws a ConfigError for what it cannot map.
+   */
+  mapYaml?: (settings: Record<string, unknown>, file: string) => Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   /** Explicit values that override both (command-line flags). */
   overrides?: Record<string, unknown>;
@@ -37,7 +42,8 @@ export function loadConfig<T extends object>(
   const values: Record<string, unknown> = {};
 
   if (options.yamlFile) {
-    const fromFile = readYaml(options.yamlFile, configClass.name);
+    const read = readYaml(options.yamlFile, configClass.name);
+    const fromFile = options.mapYaml ? options.mapYaml(read, options.yamlFile) : read;
     const known = new Set(Object.keys(new configClass()).concat(bindings.map((b) => b.property)));
     const unknown = Object.keys(fromFile).filter((key) => !known.has(key));
     if (unknown.length > 0) {

@@ -5,9 +5,10 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Mode, PropagatorConfig, RunPlan, runPlan } from '../propagator.config';
+import { Mode, PropagatorConfig, RunPlan, runPlan, sinkOf } from '../propagator.config';
 import { Clock } from '../generation/clock';
 import { CLOCK } from '../generation/clock.provider';
+import { describeSink } from '../publishing/events-sink';
 import { EventsTopicPublisher } from '../publishing/events-topic.publisher';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { LoadWorkers } from '../workers/load-workers.service';
@@ -52,9 +53,12 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.publisher.ensureTopic();
+    const kafka = sinkOf(this.config) === 'kafka';
+    if (kafka) await this.publisher.ensureTopic();
     // The main thread's producer carries interval-mode and host events; load has its own.
-    if (this.plan.mode === Mode.Interval || this.plan.hostMetrics) await this.publisher.connect();
+    if (kafka && (this.plan.mode === Mode.Interval || this.plan.hostMetrics)) {
+      await this.publisher.connect();
+    }
     this.startedAt = this.clock.now();
     const running: Promise<unknown>[] = [];
     if (this.plan.mode === Mode.Interval) running.push(this.sources.run(this.stop.signal));
@@ -64,7 +68,9 @@ export class PropagatorService implements OnApplicationBootstrap, BeforeApplicat
     if (this.plan.mode === Mode.Rate) {
       this.progressTimer = setInterval(() => this.logProgress(), PROGRESS_EVERY_MS).unref();
     }
-    this.logger.log(`publishing to ${this.publisher.topic}: ${this.describePlan()}`);
+    this.logger.log(
+      `publishing to ${describeSink(this.config, this.publisher)}: ${this.describePlan()}`,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -3,6 +3,7 @@ import { ConfigError } from '@app/config';
 import {
   decodeEventMessage,
   DEFAULT_EVENT_LIMITS,
+  DEFAULT_SEVERITY,
   MAX_TYPE_LENGTH,
   randomEventIds,
   SEVERITIES,
@@ -14,6 +15,8 @@ import { compileJson } from './json-writer';
 import { JsonText } from './placeholders';
 
 const TEMPLATE_FIELDS = ['type', 'severity', 'weight', 'value', 'payload', 'description'];
+/** The original propagator's events file: a list of these, drawn with equal chances. */
+const LEGACY_FIELDS = ['event_type', 'event_payload'];
 const VALUE_FIELDS = ['min', 'max', 'decimals'];
 const MAX_DECIMALS = 6;
 
@@ -84,6 +87,8 @@ function compileTemplate(
     return undefined;
   }
   const fields = entry as Record<string, unknown>;
+  if ('event_type' in fields && !('type' in fields))
+    return compileLegacyTemplate(fields, index, problems);
   checkUnknownFields(fields, TEMPLATE_FIELDS, at, problems);
 
   const type = checkType(fields.type, `${at}.type`, problems);
@@ -96,6 +101,20 @@ function compileTemplate(
   }
   if (type === undefined || severity === undefined || weight === undefined) return undefined;
   return new EventTemplate({ index, type, severity, weight, value, payload });
+}
+
+/** `{event_type, event_payload}`: the type, the payload as given, the default severity. */
+function compileLegacyTemplate(
+  fields: Record<string, unknown>,
+  index: number,
+  problems: string[],
+): EventTemplate | undefined {
+  const at = `templates[${index}]`;
+  checkUnknownFields(fields, LEGACY_FIELDS, at, problems);
+  const type = checkType(fields.event_type, `${at}.event_type`, problems);
+  const payload = checkPayload(fields.event_payload, `${at}.event_payload`, problems);
+  if (type === undefined) return undefined;
+  return new EventTemplate({ index, type, severity: DEFAULT_SEVERITY, weight: 1, payload });
 }
 
 function checkUnknownFields(

@@ -11,7 +11,8 @@ import { Logger } from '@nestjs/common';
 import { createKafkaClient } from '@app/kafka';
 import { createJsonLogger } from '@app/observability';
 import { systemClock } from '../generation/clock';
-import { PropagatorConfig } from '../propagator.config';
+import { PropagatorConfig, sinkOf } from '../propagator.config';
+import { eventsSink } from '../publishing/events-sink';
 import { EventsTopicPublisher } from '../publishing/events-topic.publisher';
 import { PublishPipeline } from '../services/publish-pipeline';
 import { TemplateCatalog } from '../templates/template-catalog';
@@ -38,7 +39,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, data: LoadWorkerD
   const stats = new StatsAccumulator();
   const counting = data.share.count !== undefined;
   const pipeline = new PublishPipeline(
-    publisher,
+    eventsSink(config, publisher, systemClock),
     stats,
     { maxInFlight: config.maxInFlight, retryUntilDelivered: counting },
     systemClock,
@@ -55,7 +56,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, data: LoadWorkerD
   const report = () => stats.take(generator.generated, pipeline.totals);
   const timer = setInterval(() => post({ kind: 'stats', stats: report() }), STATS_EVERY_MS);
 
-  await publisher.connect();
+  if (sinkOf(config) === 'kafka') await publisher.connect();
   post({ kind: 'started' });
   await generator.run(stop.signal);
   const completedCount = counting && !stop.signal.aborted;
