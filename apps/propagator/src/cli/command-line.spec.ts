@@ -105,6 +105,43 @@ describe('flags through loadConfig', () => {
   });
 });
 
+describe('sink flags', () => {
+  it('--sink http --endpoint URL select the http sink; the API key has no flag', () => {
+    const { overrides } = parseCommandLine([
+      '--sink',
+      'http',
+      '--endpoint',
+      'http://127.0.0.1:3000/event',
+      '--http-timeout-ms=2000',
+    ]);
+    const config = loadConfig(PropagatorConfig, {
+      env: { PROPAGATOR_API_KEY: 'ingest-key-0123456789' },
+      overrides,
+    });
+    expect(config).toMatchObject({
+      sink: 'http',
+      endpoint: 'http://127.0.0.1:3000/event',
+      httpTimeoutMs: 2000,
+      apiKey: 'ingest-key-0123456789',
+    });
+    // A secret on the command line is visible to every user of the host.
+    expect(() => parseCommandLine(['--api-key', 'x'])).toThrow(/unknown option --api-key/);
+  });
+
+  it('report a malformed endpoint under its flag', () => {
+    const { overrides } = parseCommandLine(['--endpoint', 'localhost:8000/event']);
+    let error: unknown;
+    try {
+      loadConfig(PropagatorConfig, { env: {}, overrides });
+    } catch (caught) {
+      error = withFlagNames(caught as ConfigError);
+    }
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^--endpoint: .*must be an http:\/\/ or https:\/\/ URL/),
+    ]);
+  });
+});
+
 describe('usage', () => {
   it('lists every option with its environment variable and default', () => {
     const text = usage();
@@ -115,5 +152,10 @@ describe('usage', () => {
       /--sources <value> +PROPAGATOR_SOURCES\n +Simulated sources .*\(default 7\)/,
     );
     expect(text).toContain('--rate 20000 --count 1000000');
+    expect(text).toContain('--sink <value>');
+    expect(text).toMatch(/Environment only.*\n  PROPAGATOR_API_KEY/);
+    expect(text).toContain(
+      'interval_seconds (rate), api_endpoint (endpoint), events_file (eventsFile)',
+    );
   });
 });

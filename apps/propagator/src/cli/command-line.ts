@@ -19,6 +19,9 @@ export interface Flag {
 /** Properties that are switches: `--host-metrics`, `--no-host-metrics`, `--host-metrics=false`. */
 const BOOLEAN_PROPERTIES = new Set(['hostMetrics']);
 
+/** Secrets have no flag: a command line is visible to every user of the host (ps). */
+export const ENVIRONMENT_ONLY_PROPERTIES = new Set(['apiKey']);
+
 const CONFIG_NAME = PropagatorConfig.name;
 
 export const kebabCase = (property: string): string =>
@@ -26,12 +29,14 @@ export const kebabCase = (property: string): string =>
 
 /** One flag per setting that has an environment variable, so the three sources never drift. */
 export function propagatorFlags(): Flag[] {
-  return envBindingsOf(PropagatorConfig).map((binding) => ({
-    name: kebabCase(binding.property),
-    property: binding.property,
-    boolean: BOOLEAN_PROPERTIES.has(binding.property),
-    binding,
-  }));
+  return envBindingsOf(PropagatorConfig)
+    .filter((binding) => !ENVIRONMENT_ONLY_PROPERTIES.has(binding.property))
+    .map((binding) => ({
+      name: kebabCase(binding.property),
+      property: binding.property,
+      boolean: BOOLEAN_PROPERTIES.has(binding.property),
+      binding,
+    }));
 }
 
 /**

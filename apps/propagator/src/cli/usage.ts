@@ -1,5 +1,7 @@
 import { PropagatorConfig } from '../propagator.config';
-import { Flag, propagatorFlags } from './command-line';
+import { envBindingsOf } from '@app/config';
+import { ENVIRONMENT_ONLY_PROPERTIES, Flag, propagatorFlags } from './command-line';
+import { LEGACY_CONFIG_KEYS } from './legacy-config-keys';
 
 const MAIN = 'node dist/apps/propagator/src/main.js';
 
@@ -15,6 +17,12 @@ export function usage(flags: Flag[] = propagatorFlags()): string {
     ]),
     ['--help', '', 'print this help and exit'],
   ];
+  const environmentOnly = envBindingsOf(PropagatorConfig)
+    .filter((binding) => ENVIRONMENT_ONLY_PROPERTIES.has(binding.property))
+    .map((binding) => `  ${binding.variable}\n      ${binding.description}`);
+  const aliases = Object.entries(LEGACY_CONFIG_KEYS)
+    .map(([key, property]) => `${key} (${property})`)
+    .join(', ');
   const width = Math.max(...options.map(([option]) => option.length));
   const lines = options.map(
     ([option, variable, text]) => `  ${option.padEnd(width)}  ${variable}\n      ${text}`,
@@ -22,7 +30,8 @@ export function usage(flags: Flag[] = propagatorFlags()): string {
   return `usage: ${MAIN} [options]
 
 Publishes simulated events (templates from a JSON file) and this host's metrics to the
-events topic.
+events topic, or with --sink http POSTs them to --endpoint (an ingest API key in
+PROPAGATOR_API_KEY).
   interval mode (default): each of --sources sources publishes one event every --interval-ms
   rate mode (--rate and/or --count): a load generator; with --count it publishes exactly
     that many events, flushes, prints a summary and exits 0
@@ -30,11 +39,17 @@ events topic.
 Options (command line > environment > --config file > default):
 ${lines.join('\n')}
 
+Environment only (secrets stay off the command line):
+${environmentOnly.join('\n')}
+
+The --config file also takes the original propagator's keys: ${aliases}.
+
 Examples:
   ${MAIN}
   ${MAIN} --sources 20 --interval-ms 250 --no-host-metrics
   ${MAIN} --rate 20000 --count 1000000
   ${MAIN} --rate 0 --count 1000000     # as fast as possible
+  PROPAGATOR_API_KEY=... ${MAIN} --sink http --endpoint http://localhost:3000/event
 `;
 }
 

@@ -120,6 +120,36 @@ describe('loadTemplates: the file', () => {
   });
 });
 
+describe('the original propagator events file', () => {
+  it('loads a plain list of {event_type, event_payload}, with the default severity', () => {
+    const templates = loadTemplates(
+      file(
+        JSON.stringify([
+          { event_type: 'login.failed', event_payload: 'user 42 from 203.0.113.7' },
+          { event_type: 'disk.full', event_payload: '/var at 99%' },
+        ]),
+      ),
+    );
+    expect(templates.map((t) => [t.type, t.severity, t.weight])).toEqual([
+      ['login.failed', 'low', 1],
+      ['disk.full', 'low', 1],
+    ]);
+    const event = JSON.parse(
+      templates[0].render('client-1', new Date().toISOString(), Math.random),
+    );
+    expect(event).toMatchObject({ type: 'login.failed', payload: 'user 42 from 203.0.113.7' });
+  });
+
+  it('names a bad legacy entry by its own fields', () => {
+    expect(problemsOf([{ event_type: 'bad type!', event_payload: 'x', severity: 'high' }])).toEqual(
+      [
+        'templates[0] has unknown field "severity" (allowed: event_type, event_payload)',
+        expect.stringMatching(/^templates\[0\]\.event_type may contain only/),
+      ],
+    );
+  });
+});
+
 describe('compileTemplates: each template, by index and field', () => {
   it('accepts a minimal template and defaults the weight to 1', () => {
     const { templates, problems } = compileTemplates([good]);
