@@ -15,13 +15,13 @@ export class PropagatorMetrics implements PublishObserver {
     const registers = [registry];
     this.publishedEvents = new Counter({
       name: 'eventmon_propagator_events_published_total',
-      help: 'Events acknowledged by Kafka, by event type',
+      help: 'Events acknowledged by the sink (Kafka, or the HTTP endpoint), by event type',
       labelNames: ['type'],
       registers,
     });
     this.sendErrors = new Counter({
       name: 'eventmon_propagator_send_errors_total',
-      help: 'Batches whose send failed after the Kafka client gave up retrying',
+      help: 'Batches whose send failed after the Kafka client (or the http sink) gave up retrying',
       registers,
     });
     this.inFlight = new Gauge({
@@ -31,7 +31,7 @@ export class PropagatorMetrics implements PublishObserver {
     });
     this.sendDuration = new Histogram({
       name: 'eventmon_propagator_send_duration_seconds',
-      help: 'Time for one batch to be acknowledged by Kafka (or to fail)',
+      help: 'Time for one batch to be acknowledged by the sink (or to fail)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
