@@ -149,7 +149,7 @@ export class PropagatorConfig extends HttpConfig {
 
   @Env(
     'PROPAGATOR_API_KEY',
-    'HTTP sink: secret API key with the ingest role, sent as X-API-Key (keep it out of files and command lines)',
+    'HTTP sink: API key with the ingest role, sent as X-API-Key; a secret, so environment only (no flag)',
   )
   @IsOptional()
   @IsString()

@@ -153,7 +153,7 @@ describe('usage', () => {
     );
     expect(text).toContain('--rate 20000 --count 1000000');
     expect(text).toContain('--sink <value>');
-    expect(text).toMatch(/Environment only.*\n  PROPAGATOR_API_KEY/);
+    expect(text).toMatch(/Environment only.*\n {2}PROPAGATOR_API_KEY/);
     expect(text).toContain(
       'interval_seconds (rate), api_endpoint (endpoint), events_file (eventsFile)',
     );

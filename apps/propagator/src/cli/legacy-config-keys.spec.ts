@@ -60,7 +60,7 @@ describe('the original propagator config file', () => {
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
-        'f.yaml: interval_seconds must be a number of seconds >= 0, got soon',
+        'f.yaml: interval_seconds must be a number of seconds >= 0, got "soon"',
         'f.yaml: set either events_file or eventsFile, not both',
       ]);
     }

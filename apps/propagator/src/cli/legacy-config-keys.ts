@@ -36,7 +36,9 @@ export function mapLegacyConfigKeys(
     if (key === 'interval_seconds') {
       const rate = rateOfInterval(value);
       if (rate === undefined) {
-        problems.push(`${file}: interval_seconds must be a number of seconds >= 0, got ${value}`);
+        problems.push(
+          `${file}: interval_seconds must be a number of seconds >= 0, got ${JSON.stringify(value)}`,
+        );
       } else {
         mapped[property] = rate;
       }
