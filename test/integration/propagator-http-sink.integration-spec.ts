@@ -98,14 +98,14 @@ events_file: "${eventsFile}"
       expect(row.payload).toBe(original?.event_payload);
       expect(row.severity).toBe('low');
     }
-    expect(
-      (await scrapeMetric(url, 'eventmon_propagator_events_published_total', {
-        type: 'user.login',
-      })) +
-        (await scrapeMetric(url, 'eventmon_propagator_events_published_total', {
-          type: 'disk.alert',
-        })),
-    ).toBeGreaterThanOrEqual(rows.length);
+    // Load workers report their counts to the main thread's metrics every 250 ms.
+    const publishedOf = (type: string) =>
+      scrapeMetric(url, 'eventmon_propagator_events_published_total', { type });
+    await eventually(async () =>
+      expect(
+        (await publishedOf('user.login')) + (await publishedOf('disk.alert')),
+      ).toBeGreaterThanOrEqual(rows.length),
+    );
     expect(await scrapeMetric(url, 'eventmon_propagator_send_errors_total')).toBe(0);
   });
 
