@@ -6,9 +6,10 @@ import { startConsumer } from '../support/consumer';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningGateway, startGateway, TEST_KEYS } from '../support/gateway';
-import { kafkaBrokers, uniqueSuffix } from '../support/integration-env';
+import { uniqueSuffix } from '../support/integration-env';
 import { deleteTopicsWithPrefix, testKafka } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
+import { startPropagator } from '../support/propagator';
 
 /** The original Python propagator's events file, as it was: a plain list. */
 const ORIGINAL_EVENTS = [
@@ -53,18 +54,10 @@ describe('propagator: http sink into the gateway', () => {
   });
 
   function start(configFile: string, args: string[], apiKey: string): AppHarness {
-    propagator = new AppHarness(
-      'propagator',
-      {
-        // Only for its health check: the http sink itself never touches Kafka.
-        KAFKA_BROKERS: kafkaBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        PROPAGATOR_PORT: '0',
-        HTTP_HOST: '127.0.0.1',
-        PROPAGATOR_API_KEY: apiKey,
-      },
-      ['--config', configFile, ...args],
-    ).start();
+    // The broker only feeds its health check: the http sink itself never touches Kafka.
+    propagator = startPropagator(prefix, ['--config', configFile, ...args], {
+      PROPAGATOR_API_KEY: apiKey,
+    });
     return propagator;
   }
 

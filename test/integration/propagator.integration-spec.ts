@@ -12,9 +12,10 @@ import {
 } from '@app/contracts';
 import { AppHarness, baseUrlOf } from '../support/app-harness';
 import { eventually } from '../support/eventually';
-import { kafkaBrokers, uniqueSuffix } from '../support/integration-env';
+import { uniqueSuffix } from '../support/integration-env';
 import { deleteTopicsWithPrefix, ReadMessage, readTopic, testKafka } from '../support/kafka';
 import { scrapeMetric } from '../support/metrics';
+import { startPropagator } from '../support/propagator';
 
 const HOST_METRIC_TYPES = [
   'host.cpu.usage',
@@ -80,17 +81,7 @@ describe('propagator', () => {
   });
 
   function start(args: string[], env: Record<string, string> = {}): AppHarness {
-    app = new AppHarness(
-      'propagator',
-      {
-        KAFKA_BROKERS: kafkaBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        PROPAGATOR_PORT: '0',
-        HTTP_HOST: '127.0.0.1',
-        ...env,
-      },
-      args,
-    ).start();
+    app = startPropagator(prefix, args, env);
     return app;
   }
 

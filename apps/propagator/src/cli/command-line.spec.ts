@@ -13,6 +13,17 @@ function problemsOf(args: string[]): string[] {
   throw new Error('expected a ConfigError');
 }
 
+/** The problems loadConfig reports for these flags, named as the user typed them. */
+function problemsOfFlags(args: string[]): string[] {
+  const { overrides } = parseCommandLine(args);
+  try {
+    loadConfig(PropagatorConfig, { env: {}, overrides });
+  } catch (caught) {
+    return withFlagNames(caught as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 describe('parseCommandLine', () => {
   it('maps kebab-case flags to settings, in both --flag value and --flag=value forms', () => {
     expect(
@@ -91,14 +102,7 @@ describe('flags through loadConfig', () => {
   });
 
   it('report bad values under the flag the user typed', () => {
-    const { overrides } = parseCommandLine(['--interval-ms', 'soon', '--count', '0']);
-    let error: unknown;
-    try {
-      loadConfig(PropagatorConfig, { env: {}, overrides });
-    } catch (caught) {
-      error = withFlagNames(caught as ConfigError);
-    }
-    expect((error as ConfigError).problems).toEqual([
+    expect(problemsOfFlags(['--interval-ms', 'soon', '--count', '0'])).toEqual([
       expect.stringMatching(/^--interval-ms: .*intervalMs must be an integer number/),
       expect.stringMatching(/^--count: .*count must not be less than 1/),
     ]);
@@ -129,14 +133,7 @@ describe('sink flags', () => {
   });
 
   it('report a malformed endpoint under its flag', () => {
-    const { overrides } = parseCommandLine(['--endpoint', 'localhost:8000/event']);
-    let error: unknown;
-    try {
-      loadConfig(PropagatorConfig, { env: {}, overrides });
-    } catch (caught) {
-      error = withFlagNames(caught as ConfigError);
-    }
-    expect((error as ConfigError).problems).toEqual([
+    expect(problemsOfFlags(['--endpoint', 'localhost:8000/event'])).toEqual([
       expect.stringMatching(/^--endpoint: .*must be an http:\/\/ or https:\/\/ URL/),
     ]);
   });
