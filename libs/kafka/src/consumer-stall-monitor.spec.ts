@@ -2,8 +2,13 @@ import { Kafka } from 'kafkajs';
 import { ConsumerStallMonitor, WatchedConsumer } from './consumer-stall-monitor';
 
 /** A broker whose committed and log-end offsets the test sets (one topic, one partition). */
-function fakeKafka(offsets: { committed: number; end: number }): Kafka {
+function fakeKafka(
+  offsets: { committed: number; end: number },
+  group: { state: string } = { state: 'Stable' },
+): Kafka {
   const admin = {
+    describeGroups: (groupIds: string[]) =>
+      Promise.resolve({ groups: groupIds.map((groupId) => ({ groupId, state: group.state })) }),
     connect: () => Promise.resolve(),
     disconnect: () => Promise.resolve(),
     fetchOffsets: ({ topics }: { topics: string[] }) =>
@@ -93,6 +98,42 @@ describe('ConsumerStallMonitor', () => {
     await lookAfter(monitor, 3 * timeoutMs);
     expect(monitor.stalls().map((s) => s.consumer)).toEqual(['Dispatch']);
     expect(recoveries).toEqual(['Dispatch']);
+    await monitor.onModuleDestroy();
+  });
+
+  it('waits while Kafka rebalances the group (a broker restart holds the join up to a session timeout), for at most 60 s', async () => {
+    const group = { state: 'PreparingRebalance' };
+    const monitor = new ConsumerStallMonitor(
+      fakeKafka({ committed: 10, end: 500 }, group),
+      10_000,
+      () => now,
+    );
+    monitor.watch(watched('Events'));
+    await lookAfter(monitor, 0);
+    await lookAfter(monitor, 30_000);
+    expect(monitor.stalls()).toEqual([]);
+    expect(recoveries).toEqual([]);
+    // The rebalance completes; the consumer then has a whole timeout to commit.
+    group.state = 'Stable';
+    await lookAfter(monitor, 9_000);
+    expect(recoveries).toEqual([]);
+    await lookAfter(monitor, 1_000);
+    expect(recoveries).toEqual(['Events']);
+    await monitor.onModuleDestroy();
+  });
+
+  it('judges a group stuck rebalancing for over 60 s like any other stall', async () => {
+    const monitor = new ConsumerStallMonitor(
+      fakeKafka({ committed: 10, end: 500 }, { state: 'CompletingRebalance' }),
+      10_000,
+      () => now,
+    );
+    monitor.watch(watched('Events'));
+    await lookAfter(monitor, 0);
+    await lookAfter(monitor, 59_000);
+    expect(recoveries).toEqual([]);
+    await lookAfter(monitor, 10_000);
+    expect(recoveries).toEqual(['Events']);
     await monitor.onModuleDestroy();
   });
 

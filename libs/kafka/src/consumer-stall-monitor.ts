@@ -37,7 +37,20 @@ interface WatchState {
   lastProgressAt: number;
   lastRecoveryAt: number;
   recovering: boolean;
+  /** When the group was first seen rebalancing, while it still is. */
+  rebalancingSince?: number;
 }
+
+/**
+ * How long a rebalance may keep a group from committing before that counts as a stall. After
+ * a broker restart Kafka holds a rejoining consumer's JoinGroup until every member it knew
+ * has rejoined or outlived its session timeout (30 s here, 45 s in Kafka's own clients);
+ * restarting the consumer meanwhile only leaves one more member to wait for.
+ */
+const REBALANCE_GRACE_MS = 60_000;
+
+/** Group states in which Kafka is (re)assigning partitions: no commits are due yet. */
+const REBALANCING_STATES = new Set(['PreparingRebalance', 'CompletingRebalance']);
 
 /**
  * Watches every consumer group of the process from the outside, as an operator would with
@@ -45,7 +58,8 @@ interface WatchState {
  * whose commits have not moved for the stall timeout while it has lag is stalled: readiness
  * says so (with the group and its topics), and the consumer is restarted in-process, at most
  * once per stall timeout. An idle group (no lag) is healthy however long it waits. While the
- * broker cannot be asked, the clock does not run: the outage itself shows as Kafka down.
+ * broker cannot be asked, the clock does not run: the outage itself shows as Kafka down; nor
+ * while Kafka is rebalancing the group, for up to REBALANCE_GRACE_MS.
  */
 export class ConsumerStallMonitor implements OnModuleDestroy {
   private readonly logger = new Logger('ConsumerStallMonitor');
@@ -117,8 +131,14 @@ export class ConsumerStallMonitor implements OnModuleDestroy {
     const lags = await fetchGroupLag(this.admin, groupId, topics);
     const committedSum = lags.reduce((sum, topic) => sum + topic.committedSum, 0n);
     const lag = totalLag(lags);
+    const rebalancing = lag > 0n && (await this.isRebalancing(groupId));
     const now = this.now();
     if (lag === 0n || committedSum !== state.committed) state.lastProgressAt = now;
+    if (!rebalancing) state.rebalancingSince = undefined;
+    else {
+      state.rebalancingSince ??= now;
+      if (now - state.rebalancingSince < REBALANCE_GRACE_MS) state.lastProgressAt = now;
+    }
     state.committed = committedSum;
     state.lag = Number(lag);
     const stalledFor = now - state.lastProgressAt;
@@ -131,6 +151,11 @@ export class ConsumerStallMonitor implements OnModuleDestroy {
     ) {
       this.recover(state, stalledFor);
     }
+  }
+
+  private async isRebalancing(groupId: string): Promise<boolean> {
+    const { groups } = await this.admin!.describeGroups([groupId]);
+    return REBALANCING_STATES.has(groups[0]?.state ?? '');
   }
 
   private recover(state: WatchState, stalledFor: number): void {
