@@ -26,6 +26,13 @@ export interface EngineRunResult {
   bytesPerKey: number;
   /** Ten ticks of the last round's engine, sorted. */
   tickMs: number[];
+  /**
+   * Median of five forced full GCs with the last round's engine alive, then with it released
+   * (same process, same event array): what the engine's state costs every major GC (NaN
+   * without --expose-gc).
+   */
+  fullGcMs: number;
+  fullGcWithoutEngineMs: number;
 }
 
 const ENGINE_OPTIONS = { graceMs: 5000, maxFutureSkewMs: 300_000, idleKeyTtlMs: 86_400_000 };
@@ -33,6 +40,18 @@ const ENGINE_OPTIONS = { graceMs: 5000, maxFutureSkewMs: 300_000, idleKeyTtlMs: 
 function heapUsed(): number {
   global.gc?.();
   return process.memoryUsage().heapUsed;
+}
+
+/** Full mark-compact time: marking is proportional to the objects alive, as in the service. */
+function medianGcMs(): number {
+  if (!global.gc) return NaN;
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = process.hrtime.bigint();
+    global.gc();
+    times.push(secondsSince(started) * 1000);
+  }
+  return median(times);
 }
 
 const secondsSince = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
@@ -81,13 +100,51 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+interface MeasuredRounds {
+  rounds: EngineRunResult['rounds'];
+  engine: AlertEngine;
+  stats: EngineStats;
+  bytesPerKey: number;
+  tickMs: number[];
+}
+
 export function runEngine(
   rules: readonly AlertRule[],
-  events: readonly EngineEvent[],
+  /** Called once: the events die with the rounds, so the GC figures see the engine alone. */
+  makeEvents: () => EngineEvent[],
   roundCount: number,
   /** How far the second pass is moved: the length of the run's time span. */
   spanMs: number,
 ): EngineRunResult {
+  let measured: MeasuredRounds | undefined = measureRounds(rules, makeEvents, roundCount, spanMs);
+  const { rounds, stats, bytesPerKey, tickMs } = measured;
+  const fullGcMs = medianGcMs();
+  measured = undefined;
+  const fullGcWithoutEngineMs = medianGcMs();
+  const medianOf = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
+    median(rounds.map(pick));
+  return {
+    rate: medianOf((r) => r.engine),
+    referenceRate: medianOf((r) => r.reference),
+    steadyRate: medianOf((r) => r.steady),
+    steadyReferenceRate: medianOf((r) => r.steadyReference),
+    rounds,
+    stats,
+    bytesPerKey,
+    tickMs,
+    fullGcMs,
+    fullGcWithoutEngineMs,
+  };
+}
+
+/** Makes the events itself: once it returns, nothing in the caller's frame holds them. */
+function measureRounds(
+  rules: readonly AlertRule[],
+  makeEvents: () => EngineEvent[],
+  roundCount: number,
+  spanMs: number,
+): MeasuredRounds {
+  const events = makeEvents();
   const rounds: EngineRunResult['rounds'] = [];
   let engine: AlertEngine | undefined;
   let bytesPerKey = NaN;
@@ -117,14 +174,9 @@ export function runEngine(
     engine!.tick(last + k * 1000);
     tickMs.push(secondsSince(started) * 1000);
   }
-  const medianOf = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
-    median(rounds.map(pick));
   return {
-    rate: medianOf((r) => r.engine),
-    referenceRate: medianOf((r) => r.reference),
-    steadyRate: medianOf((r) => r.steady),
-    steadyReferenceRate: medianOf((r) => r.steadyReference),
     rounds,
+    engine: engine!,
     stats: stats!,
     bytesPerKey,
     tickMs: tickMs.sort((a, b) => a - b),

@@ -68,7 +68,12 @@ export class AlertEngine {
     }
     // A changed rule starts over, but its firing keys stay firing until the next tick
     // re-evaluates them, so their incidents can resolve instead of being orphaned.
-    const carried = bothEnabled ? [...existing.keys.values()].filter((key) => key.firing) : [];
+    // Copied out: the old keys' slots are released with them.
+    const carried = bothEnabled
+      ? [...existing.keys.values()]
+          .filter((key) => key.firing)
+          .map((key) => ({ key: key.key, lastSeen: key.lastSeen }))
+      : [];
     if (existing) this.dropKeys(existing);
     const compiled = new CompiledRule(rule, existing?.order ?? this.nextOrder++, since);
     this.rules.set(rule.id, compiled);
@@ -329,12 +334,12 @@ export class AlertEngine {
 
   private forgetKey(rule: CompiledRule, state: KeyState): void {
     this.queue.remove(state);
-    rule.keys.delete(state.key);
+    rule.forgetKey(state);
   }
 
   private dropKeys(rule: CompiledRule): void {
     for (const state of rule.keys.values()) this.queue.remove(state);
-    rule.keys.clear();
+    rule.forgetAllKeys();
   }
 }
 

@@ -1,5 +1,6 @@
 import { AlertRule, evaluatesAlike, Operator } from '@app/contracts';
 import { EventOutcome, OfferResult, RuleOutcome, Transition } from '../engine-types';
+import { KeyClocks } from '../keys/key-clocks';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
 import { createGeometry } from '../windows/window-geometry';
@@ -40,6 +41,8 @@ export class CompiledRule {
   /** When its evaluation started, but never before its activation. */
   readonly since: number;
   readonly keys = new Map<string, KeyState>();
+  /** The timestamps of those keys, in columns. */
+  readonly clocks = new KeyClocks();
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
@@ -75,9 +78,20 @@ export class CompiledRule {
   }
 
   createKey(key: string): KeyState {
-    const state = new KeyState(this, key, this.geometry.createWindow(), this.isPermanentKey(key));
+    const window = this.geometry.createWindow();
+    const state = new KeyState(this, key, window, this.isPermanentKey(key), this.clocks);
     this.keys.set(key, state);
     return state;
+  }
+
+  forgetKey(state: KeyState): void {
+    this.keys.delete(state.key);
+    state.release();
+  }
+
+  forgetAllKeys(): void {
+    this.keys.clear();
+    this.clocks.releaseAll();
   }
 }
 

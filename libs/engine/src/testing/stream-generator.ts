@@ -65,7 +65,7 @@ export function generateStream(seed: number): Stream {
       times.push(occurredAt);
       operations.push({
         kind: 'offer',
-        event: randomEvent(random, `e${eventNumber++}`, occurredAt),
+        event: randomEvent(random, streamEventId(eventNumber++), occurredAt),
         wallNow: wall,
       });
     } else if (roll < 0.9) {
@@ -89,7 +89,7 @@ export function generateStream(seed: number): Stream {
       const size = random.int(20, 150);
       for (let i = 0; i < size; i++) {
         const occurredAt = wall - random.int(0, Math.min(W, 2000));
-        const event = randomEvent(random, `e${eventNumber++}`, occurredAt);
+        const event = randomEvent(random, streamEventId(eventNumber++), occurredAt);
         operations.push({ kind: 'offer', event: { ...event, type }, wallNow: wall });
       }
     } else if (roll < 0.935) {
@@ -99,7 +99,7 @@ export function generateStream(seed: number): Stream {
       const size = random.int(20, 120);
       for (let i = 0; i < size; i++) {
         wall += step;
-        const event = randomEvent(random, `e${eventNumber++}`, wall - random.int(0, step));
+        const event = randomEvent(random, streamEventId(eventNumber++), wall - random.int(0, step));
         operations.push({ kind: 'offer', event: { ...event, type }, wallNow: wall });
         if (i % 5 === 4) operations.push({ kind: 'tick', wallNow: wall });
       }
@@ -226,6 +226,19 @@ function occurredAtNear(
   }
   if (roll < 0.92) return wall + options.maxFutureSkewMs + random.pick([-1, 0, 1, 2, 100]);
   return wall - random.int(3 * W, 10 * W);
+}
+
+/**
+ * Every other id is a canonical UUID: windows pack those into numbers and keep any other id
+ * as a string, and both must report the same. Derived from the event's number alone, so the
+ * random draws (and with them every trace) stay what they were.
+ */
+function streamEventId(eventNumber: number): string {
+  if (eventNumber % 2 === 1) return `e${eventNumber}`;
+  const mixed = (factor: number) =>
+    (Math.imul(eventNumber + 1, factor) >>> 0).toString(16).padStart(8, '0');
+  const hex = mixed(0x9e3779b1) + mixed(0x85ebca6b) + mixed(0xc2b2ae35) + mixed(0x27d4eb2f);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function randomEvent(random: Prng, id: string, occurredAt: number): EngineEvent {

@@ -1,4 +1,5 @@
-import { newIds, newNumbers } from './exact-arrays';
+import { newNumbers } from './exact-arrays';
+import { PackedIdRing } from './packed-event-ids';
 
 /**
  * (time, id) pairs sorted oldest first, bounded to the newest `capacity`; only the newest
@@ -6,13 +7,15 @@ import { newIds, newNumbers } from './exact-arrays';
  * need 10,001 timestamps but reports at most 100 ids). Among equal times the later
  * arrival counts as newer.
  *
- * Stored as a ring over two exact-size arrays that double up to `capacity`: in-order
- * events append and expire in O(1) without allocating, and a key holding a few events
- * costs a few slots, not V8's default 17 spare ones.
+ * Times are a ring over an exact-size array that doubles up to `capacity`: in-order events
+ * append and expire in O(1) without allocating, and a key holding a few events costs a few
+ * slots, not V8's default 17 spare ones. The ids of the newest `idCapacity` entries are a
+ * second, packed ring (no string per id: see packed-event-ids.ts); the window classes extend
+ * this one, so a key's window is one object.
  */
 export class RecentEvents {
   private times: number[] = EMPTY_TIMES;
-  private ids: (string | null)[] = EMPTY_IDS;
+  private readonly ids = new PackedIdRing();
   /** Storage index of the oldest entry. */
   private head = 0;
   private count = 0;
@@ -34,7 +37,6 @@ export class RecentEvents {
       this.grow(Math.min(capacity, Math.max(2, this.times.length * 2)));
     }
     const times = this.times;
-    const ids = this.ids;
     const length = times.length;
     // Insertion sort from the newest end: in-order arrivals do not move anything.
     let position = this.count;
@@ -43,17 +45,14 @@ export class RecentEvents {
       const before = slot === 0 ? length - 1 : slot - 1;
       if (times[before] <= time) break;
       times[slot] = times[before];
-      ids[slot] = ids[before];
       slot = before;
       position--;
     }
     times[slot] = time;
-    ids[slot] = id;
+    const newer = this.count - position;
     this.count++;
-    const firstWithId = this.count - idCapacity;
-    if (firstWithId > 0) {
-      ids[this.storageIndex(position < firstWithId ? position : firstWithId - 1)] = null;
-    }
+    // Only the newest idCapacity entries keep an id: the ids ring holds exactly theirs.
+    if (newer < idCapacity) this.ids.insert(id, newer, idCapacity);
   }
 
   /** Drops entries with time <= limit. */
@@ -68,23 +67,19 @@ export class RecentEvents {
 
   /** Empties the list but keeps its storage: a tumbling key refills it every bucket. */
   clear(): void {
-    this.ids.fill(null);
+    this.ids.clear();
     this.head = 0;
     this.count = 0;
   }
 
   /** Ids newest first, at most `limit`. */
   newestIds(limit: number): string[] {
-    const result: string[] = [];
-    for (let position = this.count - 1; position >= 0 && result.length < limit; position--) {
-      const id = this.ids[this.storageIndex(position)];
-      if (id !== null) result.push(id);
-    }
-    return result;
+    return this.ids.newest(limit);
   }
 
   private dropOldest(): void {
-    this.ids[this.head] = null;
+    // The ids ring covers the newest entries: the oldest entry has one only when all do.
+    if (this.ids.size === this.count) this.ids.dropOldest();
     this.head = this.head + 1 === this.times.length ? 0 : this.head + 1;
     this.count--;
   }
@@ -97,17 +92,12 @@ export class RecentEvents {
 
   private grow(length: number): void {
     const times = newNumbers(length);
-    const ids = newIds(length);
     for (let position = 0; position < this.count; position++) {
-      const from = this.storageIndex(position);
-      times[position] = this.times[from];
-      ids[position] = this.ids[from];
+      times[position] = this.times[this.storageIndex(position)];
     }
     this.times = times;
-    this.ids = ids;
     this.head = 0;
   }
 }
 
 const EMPTY_TIMES: number[] = [];
-const EMPTY_IDS: (string | null)[] = [];

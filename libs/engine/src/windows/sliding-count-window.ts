@@ -36,38 +36,39 @@ export class SlidingCountGeometry implements WindowGeometry {
   }
 }
 
-class SlidingCountWindow implements KeyWindow {
-  private readonly events = new RecentEvents();
-
-  constructor(private readonly geometry: SlidingCountGeometry) {}
+/** The events themselves are the window: one object per key. */
+class SlidingCountWindow extends RecentEvents implements KeyWindow {
+  constructor(private readonly geometry: SlidingCountGeometry) {
+    super();
+  }
 
   add(occurredAt: number, id: string, _value: number | null, clock: number): void {
     // Expiring first keeps the same entries as after inserting: both keep the newest.
     this.advanceTo(clock);
-    this.events.insert(occurredAt, id, this.geometry.capacity, this.geometry.idCapacity);
+    this.insert(occurredAt, id, this.geometry.capacity, this.geometry.idCapacity);
   }
 
   advanceTo(t: number): void {
-    this.events.dropThrough(t - this.geometry.windowMs);
+    this.dropThrough(t - this.geometry.windowMs);
   }
 
   aggregate(): number {
-    return this.events.size;
+    return this.size;
   }
 
   isEmpty(): boolean {
-    return this.events.size === 0;
+    return this.size === 0;
   }
 
   nextChangeAt(): number {
-    return this.events.oldestTime() + this.geometry.windowMs;
+    return this.oldestTime() + this.geometry.windowMs;
   }
 
   newestEventIds(): string[] {
-    return this.events.newestIds(this.geometry.idCapacity);
+    return this.newestIds(this.geometry.idCapacity);
   }
 
   entryCount(): number {
-    return this.events.size;
+    return this.size;
   }
 }

@@ -48,11 +48,12 @@ export class SlidingValueGeometry implements WindowGeometry {
   }
 }
 
-class SlidingValueWindow implements KeyWindow {
+/** Extends the recent events (the ids an incident reports): one object fewer per key. */
+class SlidingValueWindow extends RecentEvents implements KeyWindow {
   private readonly slots: SlotRing;
-  private readonly recent = new RecentEvents();
 
   constructor(private readonly geometry: SlidingValueGeometry) {
+    super();
     this.slots = new SlotRing(geometry.layout);
   }
 
@@ -60,13 +61,13 @@ class SlidingValueWindow implements KeyWindow {
     // Expire first: the ring never needs more than the n slots of the window.
     this.advanceTo(clock);
     this.slots.add(this.geometry.slotOf(occurredAt), value, this.geometry.slotCount);
-    this.recent.insert(occurredAt, id, VALUE_WINDOW_EVENT_IDS, VALUE_WINDOW_EVENT_IDS);
+    this.insert(occurredAt, id, VALUE_WINDOW_EVENT_IDS, VALUE_WINDOW_EVENT_IDS);
   }
 
   advanceTo(t: number): void {
     const first = this.geometry.firstSlotAt(t);
     this.slots.dropBefore(first);
-    this.recent.dropBefore(first * this.geometry.slotMs);
+    this.dropBefore(first * this.geometry.slotMs);
   }
 
   aggregate(): number | undefined {
@@ -82,10 +83,10 @@ class SlidingValueWindow implements KeyWindow {
   }
 
   newestEventIds(): string[] {
-    return this.recent.newestIds(VALUE_WINDOW_EVENT_IDS);
+    return this.newestIds(VALUE_WINDOW_EVENT_IDS);
   }
 
   entryCount(): number {
-    return this.slots.size + this.recent.size;
+    return this.slots.size + this.size;
   }
 }

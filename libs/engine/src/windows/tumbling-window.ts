@@ -49,12 +49,14 @@ export class TumblingGeometry implements WindowGeometry {
   }
 }
 
-class TumblingWindow implements KeyWindow {
+/** Extends the recent events (the ids an incident reports): one object fewer per key. */
+class TumblingWindow extends RecentEvents implements KeyWindow {
   // [bucket start, count, valued, sum, min, max]: packed doubles, no boxed fields.
   private readonly totals: number[] = [-Infinity, 0, 0, 0, Infinity, -Infinity];
-  private readonly recent = new RecentEvents();
 
-  constructor(private readonly geometry: TumblingGeometry) {}
+  constructor(private readonly geometry: TumblingGeometry) {
+    super();
+  }
 
   add(occurredAt: number, id: string, value: number | null, clock: number): void {
     this.advanceTo(clock);
@@ -66,7 +68,7 @@ class TumblingWindow implements KeyWindow {
       if (value < totals[MIN]) totals[MIN] = value;
       if (value > totals[MAX]) totals[MAX] = value;
     }
-    this.recent.insert(occurredAt, id, this.geometry.idCapacity, this.geometry.idCapacity);
+    this.insert(occurredAt, id, this.geometry.idCapacity, this.geometry.idCapacity);
   }
 
   advanceTo(t: number): void {
@@ -79,7 +81,7 @@ class TumblingWindow implements KeyWindow {
     totals[SUM] = 0;
     totals[MIN] = Infinity;
     totals[MAX] = -Infinity;
-    this.recent.clear();
+    this.clear();
   }
 
   aggregate(): number | undefined {
@@ -103,10 +105,10 @@ class TumblingWindow implements KeyWindow {
   }
 
   newestEventIds(): string[] {
-    return this.recent.newestIds(this.geometry.idCapacity);
+    return this.newestIds(this.geometry.idCapacity);
   }
 
   entryCount(): number {
-    return 1 + this.recent.size;
+    return 1 + this.size;
   }
 }
