@@ -22,6 +22,9 @@
  *   --pin-alerting C    pin the alerting process to CPU C and this process and the consumer to
  *                       the others (taskset; the control for "alerting waits for a core")
  *   --probes-json FILE  write every probe's stage stamps to FILE
+ *   --alerting-log FILE every line the alerting process prints, to FILE (with
+ *                       --alerting-node-args --trace-gc-nvp: each GC's phases, to line up with
+ *                       the probes)
  *   --http-ports P      HTTP ports of the apps it starts: alerting P, consumer P + 1 (default
  *                       29820; a fixed pair, not port 0, so they stay out of the ephemeral range)
  *
@@ -35,7 +38,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, Message } from 'kafkajs';
@@ -90,6 +93,7 @@ const ALERTING_ENV: Record<string, string> = Object.fromEntries(
 );
 const PIN_ALERTING = numberOption('--pin-alerting', -1);
 const PROBES_JSON = stringOption('--probes-json', '');
+const ALERTING_LOG = stringOption('--alerting-log', '');
 
 /**
  * 99 rules that never fire (thresholds out of reach, so the run measures evaluation, not
@@ -325,6 +329,7 @@ async function main(): Promise<void> {
     // A group that committed offset 0: the process evaluates the whole backlog as new events.
     await setGroupOffsets(groupId, () => '0');
     let ready = 0;
+    const alertingLog = ALERTING_LOG ? createWriteStream(ALERTING_LOG) : undefined;
     const alerting = startApp(
       'alerting',
       {
@@ -337,6 +342,7 @@ async function main(): Promise<void> {
         ...ALERTING_ENV,
       },
       (line) => {
+        alertingLog?.write(`${Date.now()} ${line}\n`);
         if (!ready && line.includes('windows ready')) ready = Date.now();
         if (/"level":"(error|fatal|warn)"/.test(line)) say(`[alerting] ${line}`);
       },

@@ -59,105 +59,106 @@ export function unpackUuid(cells: readonly number[], at: number): string {
 
 /**
  * A ring of ids, oldest first, that doubles up to the capacity it is asked for: the ids of a
- * window's newest events, moved as the window inserts out of order and expires.
+ * window's newest events, moved as the window inserts out of order and expires. Windows
+ * extend it (through RecentEvents) rather than hold one, so it costs no object of its own.
  */
 export class PackedIdRing {
-  private cells: number[] = EMPTY_CELLS;
+  private idCells: number[] = EMPTY_CELLS;
   /** Ids that are not canonical UUIDs, aligned with the ring's slots; created by the first. */
-  private strings: (string | null)[] | null = null;
-  private head = 0;
-  private count = 0;
+  private idStrings: (string | null)[] | null = null;
+  private idHead = 0;
+  private idSize = 0;
   /** Slots in `cells`, kept as an integer: no division per event. */
-  private length = 0;
+  private idLength = 0;
 
-  get size(): number {
-    return this.count;
+  get idCount(): number {
+    return this.idSize;
   }
 
   /**
    * Inserts `id` with `newer` ids after it (0: it is the newest), dropping the oldest when
    * `capacity` ids are already held. `newer` is at most the ids held (after that drop).
    */
-  insert(id: string, newer: number, capacity: number): void {
-    if (this.count === capacity) this.dropOldest();
-    else if (this.count === this.length)
-      this.grow(Math.min(capacity, Math.max(2, this.length * 2)));
-    let to = this.slotAt(this.count);
+  insertId(id: string, newer: number, capacity: number): void {
+    if (this.idSize === capacity) this.dropOldestId();
+    else if (this.idSize === this.idLength)
+      this.growIds(Math.min(capacity, Math.max(2, this.idLength * 2)));
+    let to = this.idSlotAt(this.idSize);
     for (let moved = 0; moved < newer; moved++) {
-      const from = to === 0 ? this.length - 1 : to - 1;
-      this.copy(from, to);
+      const from = to === 0 ? this.idLength - 1 : to - 1;
+      this.copyId(from, to);
       to = from;
     }
-    this.write(to, id);
-    this.count++;
+    this.writeId(to, id);
+    this.idSize++;
   }
 
-  dropOldest(): void {
-    if (this.strings !== null) this.strings[this.head] = null;
-    this.head = this.head + 1 === this.length ? 0 : this.head + 1;
-    this.count--;
+  dropOldestId(): void {
+    if (this.idStrings !== null) this.idStrings[this.idHead] = null;
+    this.idHead = this.idHead + 1 === this.idLength ? 0 : this.idHead + 1;
+    this.idSize--;
   }
 
-  clear(): void {
-    if (this.strings !== null) this.strings.fill(null);
-    this.head = 0;
-    this.count = 0;
+  clearIds(): void {
+    if (this.idStrings !== null) this.idStrings.fill(null);
+    this.idHead = 0;
+    this.idSize = 0;
   }
 
   /** Ids newest first, at most `limit`. */
-  newest(limit: number): string[] {
+  newestIds(limit: number): string[] {
     const result: string[] = [];
-    for (let position = this.count - 1; position >= 0 && result.length < limit; position--) {
-      result.push(this.read(this.slotAt(position)));
+    for (let position = this.idSize - 1; position >= 0 && result.length < limit; position--) {
+      result.push(this.readId(this.idSlotAt(position)));
     }
     return result;
   }
 
-  private write(slot: number, id: string): void {
+  private writeId(slot: number, id: string): void {
     const at = slot * ID_STRIDE;
-    if (packUuid(id, this.cells, at)) {
-      if (this.strings !== null) this.strings[slot] = null;
+    if (packUuid(id, this.idCells, at)) {
+      if (this.idStrings !== null) this.idStrings[slot] = null;
       return;
     }
-    this.cells[at] = STRING_ID;
-    (this.strings ??= newIds(this.length))[slot] = id;
+    this.idCells[at] = STRING_ID;
+    (this.idStrings ??= newIds(this.idLength))[slot] = id;
   }
 
-  private read(slot: number): string {
+  private readId(slot: number): string {
     const at = slot * ID_STRIDE;
-    return this.cells[at] === STRING_ID ? this.strings![slot]! : unpackUuid(this.cells, at);
+    return this.idCells[at] === STRING_ID ? this.idStrings![slot]! : unpackUuid(this.idCells, at);
   }
 
-  private copy(from: number, to: number): void {
-    const cells = this.cells;
+  private copyId(from: number, to: number): void {
+    const cells = this.idCells;
     const source = from * ID_STRIDE;
     const target = to * ID_STRIDE;
     cells[target] = cells[source];
     cells[target + 1] = cells[source + 1];
     cells[target + 2] = cells[source + 2];
-    if (this.strings !== null) this.strings[to] = this.strings[from];
+    if (this.idStrings !== null) this.idStrings[to] = this.idStrings[from];
   }
 
   /** Where the id at `position` (0 = oldest, at most count) is stored. */
-  private slotAt(position: number): number {
-    const slot = this.head + position;
-    return slot >= this.length ? slot - this.length : slot;
+  private idSlotAt(position: number): number {
+    const slot = this.idHead + position;
+    return slot >= this.idLength ? slot - this.idLength : slot;
   }
 
-  private grow(length: number): void {
+  private growIds(length: number): void {
     const cells = newNumbers(length * ID_STRIDE);
-    const strings = this.strings === null ? null : newIds(length);
-    for (let position = 0; position < this.count; position++) {
-      const from = this.slotAt(position);
+    const strings = this.idStrings === null ? null : newIds(length);
+    for (let position = 0; position < this.idSize; position++) {
+      const from = this.idSlotAt(position);
       for (let field = 0; field < ID_STRIDE; field++) {
-        cells[position * ID_STRIDE + field] = this.cells[from * ID_STRIDE + field];
+        cells[position * ID_STRIDE + field] = this.idCells[from * ID_STRIDE + field];
       }
-      if (strings !== null) strings[position] = this.strings![from];
+      if (strings !== null) strings[position] = this.idStrings![from];
     }
-    this.cells = cells;
-    this.strings = strings;
-    this.length = length;
-    this.head = 0;
+    this.idCells = cells;
+    this.idStrings = strings;
+    this.idLength = length;
+    this.idHead = 0;
   }
 }
 

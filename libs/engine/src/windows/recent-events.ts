@@ -10,12 +10,11 @@ import { PackedIdRing } from './packed-event-ids';
  * Times are a ring over an exact-size array that doubles up to `capacity`: in-order events
  * append and expire in O(1) without allocating, and a key holding a few events costs a few
  * slots, not V8's default 17 spare ones. The ids of the newest `idCapacity` entries are a
- * second, packed ring (no string per id: see packed-event-ids.ts); the window classes extend
- * this one, so a key's window is one object.
+ * second, packed ring (no string per id: see packed-event-ids.ts) that this class extends, as
+ * the window classes extend this one: a key's window is one object.
  */
-export class RecentEvents {
+export class RecentEvents extends PackedIdRing {
   private times: number[] = EMPTY_TIMES;
-  private readonly ids = new PackedIdRing();
   /** Storage index of the oldest entry. */
   private head = 0;
   private count = 0;
@@ -52,7 +51,7 @@ export class RecentEvents {
     const newer = this.count - position;
     this.count++;
     // Only the newest idCapacity entries keep an id: the ids ring holds exactly theirs.
-    if (newer < idCapacity) this.ids.insert(id, newer, idCapacity);
+    if (newer < idCapacity) this.insertId(id, newer, idCapacity);
   }
 
   /** Drops entries with time <= limit. */
@@ -67,19 +66,14 @@ export class RecentEvents {
 
   /** Empties the list but keeps its storage: a tumbling key refills it every bucket. */
   clear(): void {
-    this.ids.clear();
+    this.clearIds();
     this.head = 0;
     this.count = 0;
   }
 
-  /** Ids newest first, at most `limit`. */
-  newestIds(limit: number): string[] {
-    return this.ids.newest(limit);
-  }
-
   private dropOldest(): void {
     // The ids ring covers the newest entries: the oldest entry has one only when all do.
-    if (this.ids.size === this.count) this.ids.dropOldest();
+    if (this.idCount === this.count) this.dropOldestId();
     this.head = this.head + 1 === this.times.length ? 0 : this.head + 1;
     this.count--;
   }
