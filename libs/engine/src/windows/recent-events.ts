@@ -1,5 +1,5 @@
-import { newNumbers } from './exact-arrays';
-import { PackedIdRing } from './packed-event-ids';
+import { newIds, newNumbers } from './exact-arrays';
+import { ID_STRIDE, packUuid, STRING_ID, unpackUuid } from './packed-event-ids';
 
 /**
  * (time, id) pairs sorted oldest first, bounded to the newest `capacity`; only the newest
@@ -7,47 +7,63 @@ import { PackedIdRing } from './packed-event-ids';
  * need 10,001 timestamps but reports at most 100 ids). Among equal times the later
  * arrival counts as newer.
  *
- * Times are a ring over an exact-size array that doubles up to `capacity`: in-order events
- * append and expire in O(1) without allocating, and a key holding a few events costs a few
- * slots, not V8's default 17 spare ones. The ids of the newest `idCapacity` entries are a
- * second, packed ring (no string per id: see packed-event-ids.ts) that this class extends, as
- * the window classes extend this one: a key's window is one object.
+ * The whole numeric state of a key's window is one array, because every array is two heap
+ * objects the garbage collector marks on each major GC (see docs/benchmarks.md):
+ *
+ *     [ front (the subclass's own numbers) | times ring | ids ring (3 numbers an id) ]
+ *
+ * Each ring doubles up to what it may hold: in-order events append and expire in O(1)
+ * without allocating, and a key holding a few events costs a few slots. The ids ring holds
+ * the ids of the newest min(count, idCapacity) entries, oldest first, packed as numbers (see
+ * packed-event-ids.ts). The window classes extend this one: a key's window is one object.
  */
-export class RecentEvents extends PackedIdRing {
-  private times: number[] = EMPTY_TIMES;
-  /** Storage index of the oldest entry. */
+export class RecentEvents {
+  protected cells: number[];
+  /** Ids that are not canonical UUIDs, by ids-ring slot; created by the first such id. */
+  private idStrings: (string | null)[] | null = null;
+  /** Storage index of the oldest entry, within the times ring. */
   private head = 0;
   private count = 0;
+  private timeLength = 0;
+  private idHead = 0;
+  private idCount = 0;
+  private idLength = 0;
+
+  /** `front`: numbers at the start of `cells` that belong to the subclass. */
+  constructor(private readonly front = 0) {
+    this.cells = front === 0 ? EMPTY : newNumbers(front);
+  }
 
   get size(): number {
     return this.count;
   }
 
   oldestTime(): number {
-    return this.count > 0 ? this.times[this.head] : Infinity;
+    return this.count > 0 ? this.cells[this.front + this.head] : Infinity;
   }
 
   insert(time: number, id: string, capacity: number, idCapacity: number): void {
     if (this.count >= capacity) {
       // Older than everything kept and no room: it would be dropped at once.
-      if (time < this.times[this.head]) return;
+      if (time < this.cells[this.front + this.head]) return;
       this.dropOldest();
-    } else if (this.count === this.times.length) {
-      this.grow(Math.min(capacity, Math.max(2, this.times.length * 2)));
+    } else if (this.count === this.timeLength) {
+      this.relayout(Math.min(capacity, Math.max(2, this.timeLength * 2)), this.idLength);
     }
-    const times = this.times;
-    const length = times.length;
+    const cells = this.cells;
+    const base = this.front;
+    const length = this.timeLength;
     // Insertion sort from the newest end: in-order arrivals do not move anything.
     let position = this.count;
     let slot = this.storageIndex(position);
     while (position > 0) {
       const before = slot === 0 ? length - 1 : slot - 1;
-      if (times[before] <= time) break;
-      times[slot] = times[before];
+      if (cells[base + before] <= time) break;
+      cells[base + slot] = cells[base + before];
       slot = before;
       position--;
     }
-    times[slot] = time;
+    cells[base + slot] = time;
     const newer = this.count - position;
     this.count++;
     // Only the newest idCapacity entries keep an id: the ids ring holds exactly theirs.
@@ -56,42 +72,129 @@ export class RecentEvents extends PackedIdRing {
 
   /** Drops entries with time <= limit. */
   dropThrough(limit: number): void {
-    while (this.count > 0 && this.times[this.head] <= limit) this.dropOldest();
+    while (this.count > 0 && this.cells[this.front + this.head] <= limit) this.dropOldest();
   }
 
   /** Drops entries with time < limit. */
   dropBefore(limit: number): void {
-    while (this.count > 0 && this.times[this.head] < limit) this.dropOldest();
+    while (this.count > 0 && this.cells[this.front + this.head] < limit) this.dropOldest();
   }
 
   /** Empties the list but keeps its storage: a tumbling key refills it every bucket. */
   clear(): void {
-    this.clearIds();
+    if (this.idStrings !== null) this.idStrings.fill(null);
     this.head = 0;
     this.count = 0;
+    this.idHead = 0;
+    this.idCount = 0;
+  }
+
+  /** Ids newest first, at most `limit`. */
+  newestIds(limit: number): string[] {
+    const result: string[] = [];
+    for (let position = this.idCount - 1; position >= 0 && result.length < limit; position--) {
+      result.push(this.readId(this.idSlot(position)));
+    }
+    return result;
   }
 
   private dropOldest(): void {
     // The ids ring covers the newest entries: the oldest entry has one only when all do.
     if (this.idCount === this.count) this.dropOldestId();
-    this.head = this.head + 1 === this.times.length ? 0 : this.head + 1;
+    this.head = this.head + 1 === this.timeLength ? 0 : this.head + 1;
     this.count--;
   }
 
-  /** Where the entry at `position` (0 = oldest, at most count) is stored. */
+  /** Where the entry at `position` (0 = oldest, at most count) is stored in the times ring. */
   private storageIndex(position: number): number {
     const index = this.head + position;
-    return index >= this.times.length ? index - this.times.length : index;
+    return index >= this.timeLength ? index - this.timeLength : index;
   }
 
-  private grow(length: number): void {
-    const times = newNumbers(length);
-    for (let position = 0; position < this.count; position++) {
-      times[position] = this.times[this.storageIndex(position)];
+  /**
+   * Inserts `id` with `newer` ids after it (0: it is the newest), dropping the oldest id when
+   * `idCapacity` are held. `newer` is at most the ids held after that drop.
+   */
+  private insertId(id: string, newer: number, idCapacity: number): void {
+    if (this.idCount === idCapacity) this.dropOldestId();
+    else if (this.idCount === this.idLength) {
+      this.relayout(this.timeLength, Math.min(idCapacity, Math.max(2, this.idLength * 2)));
     }
-    this.times = times;
+    let to = this.idSlot(this.idCount);
+    for (let moved = 0; moved < newer; moved++) {
+      const from = to === 0 ? this.idLength - 1 : to - 1;
+      this.copyId(from, to);
+      to = from;
+    }
+    this.writeId(to, id);
+    this.idCount++;
+  }
+
+  private dropOldestId(): void {
+    if (this.idStrings !== null) this.idStrings[this.idHead] = null;
+    this.idHead = this.idHead + 1 === this.idLength ? 0 : this.idHead + 1;
+    this.idCount--;
+  }
+
+  /** Where the id at `position` (0 = oldest, at most idCount) is, as an ids-ring slot. */
+  private idSlot(position: number): number {
+    const slot = this.idHead + position;
+    return slot >= this.idLength ? slot - this.idLength : slot;
+  }
+
+  /** Index in `cells` of the first number of ids-ring slot `slot`. */
+  private idAt(slot: number): number {
+    return this.front + this.timeLength + slot * ID_STRIDE;
+  }
+
+  private writeId(slot: number, id: string): void {
+    const at = this.idAt(slot);
+    if (packUuid(id, this.cells, at)) {
+      if (this.idStrings !== null) this.idStrings[slot] = null;
+      return;
+    }
+    this.cells[at] = STRING_ID;
+    (this.idStrings ??= newIds(this.idLength))[slot] = id;
+  }
+
+  private readId(slot: number): string {
+    const at = this.idAt(slot);
+    return this.cells[at] === STRING_ID ? this.idStrings![slot]! : unpackUuid(this.cells, at);
+  }
+
+  private copyId(from: number, to: number): void {
+    const cells = this.cells;
+    const source = this.idAt(from);
+    const target = this.idAt(to);
+    cells[target] = cells[source];
+    cells[target + 1] = cells[source + 1];
+    cells[target + 2] = cells[source + 2];
+    if (this.idStrings !== null) this.idStrings[to] = this.idStrings[from];
+  }
+
+  /** Moves everything into a new array with rings of these lengths, each unrolled to slot 0. */
+  private relayout(timeLength: number, idLength: number): void {
+    const old = this.cells;
+    const front = this.front;
+    const cells = newNumbers(front + timeLength + idLength * ID_STRIDE);
+    for (let i = 0; i < front; i++) cells[i] = old[i];
+    for (let position = 0; position < this.count; position++) {
+      cells[front + position] = old[front + this.storageIndex(position)];
+    }
+    const strings = this.idStrings === null ? null : newIds(idLength);
+    for (let position = 0; position < this.idCount; position++) {
+      const from = this.idAt(this.idSlot(position));
+      const to = front + timeLength + position * ID_STRIDE;
+      for (let field = 0; field < ID_STRIDE; field++) cells[to + field] = old[from + field];
+      if (strings !== null) strings[position] = this.idStrings![this.idSlot(position)];
+    }
+    this.cells = cells;
+    this.idStrings = strings;
+    this.timeLength = timeLength;
+    this.idLength = idLength;
     this.head = 0;
+    this.idHead = 0;
   }
 }
 
-const EMPTY_TIMES: number[] = [];
+const EMPTY: number[] = [];

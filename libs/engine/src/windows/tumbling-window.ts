@@ -10,6 +10,7 @@ const VALUED = 2;
 const SUM = 3;
 const MIN = 4;
 const MAX = 5;
+const TOTALS = 6;
 
 /** Tumbling: buckets [kW, (k+1)W); the window at t is its bucket's start up to t. */
 export class TumblingGeometry implements WindowGeometry {
@@ -51,16 +52,18 @@ export class TumblingGeometry implements WindowGeometry {
 
 /** Extends the recent events (the ids an incident reports): one object fewer per key. */
 class TumblingWindow extends RecentEvents implements KeyWindow {
-  // [bucket start, count, valued, sum, min, max]: packed doubles, no boxed fields.
-  private readonly totals: number[] = [-Infinity, 0, 0, 0, Infinity, -Infinity];
-
   constructor(private readonly geometry: TumblingGeometry) {
-    super();
+    // The front of the cells: [bucket start, count, valued, sum, min, max].
+    super(TOTALS);
+    const totals = this.cells;
+    totals[BUCKET] = -Infinity;
+    totals[MIN] = Infinity;
+    totals[MAX] = -Infinity;
   }
 
   add(occurredAt: number, id: string, value: number | null, clock: number): void {
     this.advanceTo(clock);
-    const totals = this.totals;
+    const totals = this.cells;
     totals[COUNT] += 1;
     if (isValued(value)) {
       totals[VALUED] += 1;
@@ -73,7 +76,7 @@ class TumblingWindow extends RecentEvents implements KeyWindow {
 
   advanceTo(t: number): void {
     const bucket = this.geometry.bucketStart(t);
-    const totals = this.totals;
+    const totals = this.cells;
     if (bucket <= totals[BUCKET]) return;
     totals[BUCKET] = bucket;
     totals[COUNT] = 0;
@@ -85,7 +88,7 @@ class TumblingWindow extends RecentEvents implements KeyWindow {
   }
 
   aggregate(): number | undefined {
-    const totals = this.totals;
+    const totals = this.cells;
     return aggregateOf(
       this.geometry.aggregate,
       totals[COUNT],
@@ -97,11 +100,11 @@ class TumblingWindow extends RecentEvents implements KeyWindow {
   }
 
   isEmpty(): boolean {
-    return this.totals[COUNT] === 0;
+    return this.cells[COUNT] === 0;
   }
 
   nextChangeAt(): number {
-    return this.totals[COUNT] > 0 ? this.totals[BUCKET] + this.geometry.windowMs : Infinity;
+    return this.cells[COUNT] > 0 ? this.cells[BUCKET] + this.geometry.windowMs : Infinity;
   }
 
   newestEventIds(): string[] {
