@@ -7,8 +7,7 @@ export const LIVE_SUBPROTOCOL = 'eventmon.v1';
 export const KEY_SUBPROTOCOL_PREFIX = 'eventmon.key.';
 
 export type UpgradeCredential =
-  | { ok: true; key: string }
-  | { ok: false; status: 400 | 401; message: string };
+  { ok: true; key: string } | { ok: false; status: 400 | 401; message: string };
 
 const refuse = (status: 400 | 401, message: string): UpgradeCredential => ({
   ok: false,

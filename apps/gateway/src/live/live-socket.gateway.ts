@@ -24,14 +24,17 @@ const MAX_CLIENT_FRAME_BYTES = 4096;
  */
 @WebSocketGateway({ path: '/ws', maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false })
 export class LiveSocketGateway
-  implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, BeforeApplicationShutdown
+  implements
+    OnGatewayInit<WebSocketServer>,
+    OnGatewayConnection<WebSocket>,
+    BeforeApplicationShutdown
 {
   private readonly logger = new Logger(LiveSocketGateway.name);
   private server?: WebSocketServer;
   /** Upgrades admitted whose socket is still open: what GATEWAY_WS_MAX_CLIENTS caps. */
   private admitted = 0;
-  /** Sockets that answered the last ping (or are newer than it). */
-  private readonly answered = new WeakSet<WebSocket>();
+  /** Sockets pinged that have not answered yet: a new socket is pinged before it is judged. */
+  private readonly awaitingPong = new WeakSet<WebSocket>();
   private pinger?: NodeJS.Timeout;
 
   constructor(
@@ -63,8 +66,7 @@ export class LiveSocketGateway
     if (socket.readyState === socket.CLOSED) return;
     const detach = this.live.attach(websocketClient(socket, this.config.wsMaxBufferedBytes));
     socket.once('close', detach);
-    this.answered.add(socket);
-    socket.on('pong', () => this.answered.add(socket));
+    socket.on('pong', () => this.awaitingPong.delete(socket));
   }
 
   beforeApplicationShutdown(): void {
@@ -115,12 +117,12 @@ export class LiveSocketGateway
   /** A socket that has not answered the previous ping by now is gone: cut it off. */
   private pingAll(server: WebSocketServer): void {
     for (const socket of server.clients) {
-      if (!this.answered.has(socket)) {
+      if (this.awaitingPong.has(socket)) {
         this.logger.log('a live WebSocket client missed a ping: terminated');
         socket.terminate();
         continue;
       }
-      this.answered.delete(socket);
+      this.awaitingPong.add(socket);
       socket.ping();
     }
   }
