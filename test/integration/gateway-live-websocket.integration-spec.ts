@@ -92,7 +92,8 @@ describe('gateway: live incidents over WebSocket (/ws)', () => {
 
   it('takes the key as the subprotocol eventmon.key.<key> and answers eventmon.v1 only', async () => {
     const live = await open(gateway.url, {
-      protocols: ['eventmon.v1', `eventmon.key.${TEST_KEYS.read}`],
+      // The key first: ws would answer with the first protocol offered unless told otherwise.
+      protocols: [`eventmon.key.${TEST_KEYS.read}`, 'eventmon.v1'],
     });
     expect(live.answeredProtocol).toBe('eventmon.v1');
     expect(live.socket.protocol).toBe('eventmon.v1');
