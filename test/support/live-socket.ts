@@ -2,9 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket, { ClientOptions } from 'ws';
 import { within } from './eventually';
 
-/** The gateway's /ws URL from its base URL. */
-export const liveSocketUrl = (gatewayUrl: string): string =>
-  `${gatewayUrl.replace(/^http/, 'ws')}/ws`;
+/** The gateway's /ws URL (or another path on it) from its base URL. */
+export const liveSocketUrl = (gatewayUrl: string, path = '/ws'): string =>
+  `${gatewayUrl.replace(/^http/, 'ws')}${path}`;
 
 export interface LiveSocket {
   socket: WebSocket;
@@ -68,11 +68,13 @@ export async function refusedUpgrade(
   protocols: string[] = [],
   path = '/ws',
 ): Promise<{ status: number; body: unknown }> {
-  const socket = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}${path}`, protocols, {
-    headers,
-  });
+  const socket = new WebSocket(liveSocketUrl(gatewayUrl, path), protocols, { headers });
   socket.on('error', () => undefined); // the refusal itself is the answer
-  const answer = new Promise<{ status: number; text: string }>((resolve) => {
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    socket.once('open', () => {
+      socket.terminate();
+      reject(new Error('the upgrade was accepted: a socket opened'));
+    });
     socket.once('unexpected-response', (request, response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
