@@ -54,7 +54,7 @@ describe('upgradeCredential', () => {
         'sec-websocket-protocol': `eventmon.v1, eventmon.key.${KEY}`,
       }),
     ).toMatchObject({ ok: false, status: 400 });
-    expect(upgradeCredential('/ws', { 'x-api-key': [KEY, KEY] } as never)).toEqual({
+    expect(upgradeCredential('/ws', { 'x-api-key': [KEY, KEY] })).toEqual({
       ok: false,
       status: 401,
       message: 'send one X-API-Key header',
