@@ -1,27 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, Socket } from 'node:net';
 import { Producer } from 'kafkajs';
-import { MAX_INCIDENT_EVENT_IDS, Topic, topicName } from '@app/contracts';
+import { Topic, topicName } from '@app/contracts';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
-import { eventually } from '../support/eventually';
+import { eventually, within } from '../support/eventually';
 import { RunningGateway, startGateway, TEST_KEYS } from '../support/gateway';
 import { uniqueSuffix } from '../support/integration-env';
 import { testKafka } from '../support/kafka';
-import { readStream } from '../support/live-stream';
+import { publishBulkyLifecycles, readStream } from '../support/live-stream';
 import { scrapeMetric } from '../support/metrics';
-import { lifecycle, lifecycleRecord, openIncident } from '../support/notifications';
 
 const STREAMS_PER_KEY = 3;
-
-/** Resolves with `promise`, or rejects after `ms`: every wait here is bounded. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 describe('gateway: live stream limits', () => {
   const prefix = `gw-live-${uniqueSuffix()}-`;
@@ -93,20 +82,8 @@ describe('gateway: live stream limits', () => {
     // From here on the client reads nothing: the kernel's buffers fill, then the gateway's.
     socket.pause();
 
-    // About 16 MB of valid lifecycle messages (5.5 KB each), in batches under the broker's 1 MB.
-    const notifications = topicName(Topic.Notifications, prefix);
-    for (let batch = 0; batch < 30; batch++) {
-      const messages = Array.from({ length: 100 }, (_, i) =>
-        lifecycleRecord(
-          lifecycle({
-            ...openIncident(batch * 100 + i, new Date()),
-            groupKey: 'k'.repeat(1000),
-            eventIds: Array.from({ length: MAX_INCIDENT_EVENT_IDS }, () => randomUUID()),
-          }),
-        ),
-      );
-      await producer.send({ topic: notifications, messages });
-    }
+    // About 16 MB of valid lifecycle messages.
+    await publishBulkyLifecycles(producer, topicName(Topic.Notifications, prefix), 30);
     await eventually(() => expect(gateway.app.output()).toMatch(/fell more than 1 MiB behind/), {
       timeoutMs: 60_000,
     });

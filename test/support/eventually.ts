@@ -16,3 +16,12 @@ export async function eventually<T>(
     }
   }
 }
+
+/** Resolves with `promise`, or rejects after `ms`: a bounded wait for one thing to happen. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -96,13 +96,43 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @Env(
     'GATEWAY_SSE_MAX_PER_KEY',
-    'Live incident streams (GET /api/incidents/stream) one API key may hold open at once (more: 429)',
+    'Live incident connections (GET /api/incidents/stream and /ws together) one API key may hold open at once (more: 429)',
   )
   @ToNumber()
   @IsInt()
   @Min(1)
   @Max(10_000)
   sseMaxPerKey = 5;
+
+  @Env(
+    'GATEWAY_WS_MAX_CLIENTS',
+    'Live incident WebSocket clients (/ws) one gateway process holds at once (more: 503 at the upgrade)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  wsMaxClients = 1000;
+
+  @Env(
+    'GATEWAY_WS_MAX_BUFFERED_BYTES',
+    'Bytes a live incident WebSocket client may fall behind before it is closed with 1008',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(64 * 1024 * 1024)
+  wsMaxBufferedBytes = 1024 * 1024;
+
+  @Env(
+    'GATEWAY_WS_PING_SECONDS',
+    'Seconds between pings to each live incident WebSocket client; one that has not answered the previous ping by the next is cut off',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  wsPingSeconds = 30;
 
   @NotifyAllowedHostsSetting()
   notifyAllowedHosts: string[] = [];

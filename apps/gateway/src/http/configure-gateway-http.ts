@@ -1,5 +1,6 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
 import express from 'express';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
@@ -22,6 +23,8 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   // An ETag is a SHA-1 of every body (a minute series is 72 KB), paid on every response for
   // conditional requests that API clients and the dashboard's live data never make.
   app.set('etag', false);
+  // Live incidents over WebSocket at /ws, on this same HTTP server (apps/gateway/src/live).
+  app.useWebSocketAdapter(new WsAdapter(app));
   app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
   app.use(helmet());
   // Registered directly, not through app.useBodyParser: Nest 12 reserves body-parser's `verify`

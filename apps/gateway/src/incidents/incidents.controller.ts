@@ -17,6 +17,7 @@ import type { Incident } from '@app/contracts';
 import { Access, CurrentPrincipal, Principal } from '../auth';
 import { uuidParam } from '../common/uuid-param';
 import { LiveIncidentsService, TooManyStreams } from '../live/live-incidents.service';
+import { sseClient } from '../live/sse-client';
 import {
   IncidentActionDto,
   IncidentDetailDto,
@@ -67,15 +68,7 @@ export class IncidentsController {
   ): void {
     let remove: () => void;
     try {
-      remove = this.live.add(
-        {
-          write: (chunk) => response.write(chunk),
-          pendingBytes: () => response.writableLength,
-          close: () => response.end(),
-          drop: () => response.destroy(),
-        },
-        principal.id,
-      );
+      remove = this.live.add(sseClient(response), principal.id);
     } catch (error) {
       if (error instanceof TooManyStreams) {
         throw new HttpException(error.message, HttpStatus.TOO_MANY_REQUESTS);

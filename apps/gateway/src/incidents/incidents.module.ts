@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { LiveIncidentsService } from '../live/live-incidents.service';
+import { LiveSocketGateway } from '../live/live-socket.gateway';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
@@ -8,6 +9,6 @@ import { IncidentsService } from './incidents.service';
 @Module({
   imports: [AuditModule],
   controllers: [IncidentsController],
-  providers: [IncidentsService, IncidentsRepository, LiveIncidentsService],
+  providers: [IncidentsService, IncidentsRepository, LiveIncidentsService, LiveSocketGateway],
 })
 export class IncidentsModule {}
