@@ -48,7 +48,9 @@ export class RecentEvents {
       if (time < this.cells[this.front + this.head]) return;
       this.dropOldest();
     } else if (this.count === this.timeLength) {
-      this.relayout(Math.min(capacity, Math.max(2, this.timeLength * 2)), this.idLength);
+      const timeLength = Math.min(capacity, Math.max(2, this.timeLength * 2));
+      // The ids ring grows with it while it can: one copy instead of two.
+      this.relayout(timeLength, Math.max(this.idLength, Math.min(idCapacity, timeLength)));
     }
     const cells = this.cells;
     const base = this.front;
