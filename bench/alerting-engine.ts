@@ -8,6 +8,10 @@
  * every key (the headline figure), then the same events one window later, into the keys
  * that now exist (steady state: windows expire as much as they take in, nothing grows).
  */
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { AlertRule } from '@app/contracts';
 import { AlertEngine, EngineEvent, EngineStats } from '@app/engine';
 
@@ -33,6 +37,9 @@ export interface EngineRunResult {
    */
   fullGcMs: number;
   fullGcWithoutEngineMs: number;
+  /** Objects in a heap snapshot, engine alive and released (NaN without --expose-gc). */
+  heapObjects: number;
+  heapObjectsWithoutEngine: number;
 }
 
 const ENGINE_OPTIONS = { graceMs: 5000, maxFutureSkewMs: 300_000, idleKeyTtlMs: 86_400_000 };
@@ -52,6 +59,26 @@ function medianGcMs(): number {
     times.push(secondsSince(started) * 1000);
   }
   return median(times);
+}
+
+/**
+ * Objects alive, from a heap snapshot: a major GC marks each of them, so their number, more
+ * than their bytes, is what the engine's state costs the service's GC pauses.
+ */
+function heapObjectCount(): number {
+  if (!global.gc) return NaN;
+  const file = writeHeapSnapshot(join(tmpdir(), `bench-engine-${process.pid}.heapsnapshot`));
+  try {
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshotCounts;
+    return snapshot.nodes.length / snapshot.snapshot.meta.node_fields.length;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+interface HeapSnapshotCounts {
+  snapshot: { meta: { node_fields: string[] } };
+  nodes: number[];
 }
 
 const secondsSince = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
@@ -119,8 +146,10 @@ export function runEngine(
   let measured: MeasuredRounds | undefined = measureRounds(rules, makeEvents, roundCount, spanMs);
   const { rounds, stats, bytesPerKey, tickMs } = measured;
   const fullGcMs = medianGcMs();
+  const heapObjects = heapObjectCount();
   measured = undefined;
   const fullGcWithoutEngineMs = medianGcMs();
+  const heapObjectsWithoutEngine = heapObjectCount();
   const medianOf = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
     median(rounds.map(pick));
   return {
@@ -134,6 +163,8 @@ export function runEngine(
     tickMs,
     fullGcMs,
     fullGcWithoutEngineMs,
+    heapObjects,
+    heapObjectsWithoutEngine,
   };
 }
 

@@ -223,6 +223,9 @@ function sayEngine(engine: EngineRunResult): void {
     `memory per active key (engine heap)    ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
   );
   say(
+    `heap objects, engine state alive       ${global.gc ? `${fmt(engine.heapObjects)}   (${fmt(engine.heapObjectsWithoutEngine)} once the engine is released: ${((engine.heapObjects - engine.heapObjectsWithoutEngine) / engine.stats.keys).toFixed(2)} per key)` : 'n/a (no --expose-gc)'}`,
+  );
+  say(
     `full GC, engine state alive            ${global.gc ? `${engine.fullGcMs.toFixed(1)} ms   (${engine.fullGcWithoutEngineMs.toFixed(1)} ms once the engine is released, same process; median of 5 each)` : 'n/a (no --expose-gc)'}`,
   );
 }
