@@ -8,7 +8,10 @@ import {
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@app/observability';
 import { ACCESS_ROLE } from './access.decorator';
+import { ManagedKeyCache } from '../keys/managed-key-cache';
+import { KeyUsageRecorder } from '../keys/key-usage-recorder';
 import { ApiKeys, Principal, Role, roleAllows } from './api-keys';
+import { keyState } from './managed-key';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -17,11 +20,16 @@ export interface AuthenticatedRequest {
   principal?: Principal;
 }
 
-/** Every route needs a known `X-API-Key` whose role allows it, except probes and scrapers. */
+/**
+ * Every route needs a known `X-API-Key` whose role allows it, except probes and scrapers: a
+ * key of API_KEYS, or one made through /api/keys that is neither expired nor revoked.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly keys: ApiKeys,
+    private readonly managedKeys: ManagedKeyCache,
+    private readonly usage: KeyUsageRecorder,
     private readonly reflector: Reflector,
   ) {}
 
@@ -45,8 +53,13 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('missing X-API-Key header');
     }
     if (Array.isArray(header)) throw new UnauthorizedException('send one X-API-Key header');
-    const principal = this.keys.find(header);
-    if (!principal) throw new UnauthorizedException('unknown API key');
-    return principal;
+    const bootstrap = this.keys.find(header);
+    if (bootstrap) return bootstrap;
+    const managed = this.managedKeys.find(header);
+    if (!managed) throw new UnauthorizedException('unknown API key');
+    const state = keyState(managed, new Date());
+    if (state !== 'active') throw new UnauthorizedException(`API key ${state}`);
+    this.usage.used(managed.principal.keyId!);
+    return managed.principal;
   }
 }
