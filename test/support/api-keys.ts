@@ -1,0 +1,43 @@
+import { ApiAnswer, callApi, RunningGateway } from './gateway';
+
+/** A request made with `key` in X-API-Key (a key made through /api/keys, not a test role's). */
+export const callWithKey = (
+  url: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer> => callApi(url, null, method, path, body, { 'x-api-key': key });
+
+/** POST /api/keys as the bootstrap admin; fails the test unless the key is made. */
+export async function makeKey(
+  gateway: RunningGateway,
+  body: Record<string, unknown>,
+): Promise<{ id: string; key: string; principalId: string; expiresAt: string | null }> {
+  const answer = await gateway.call('admin', 'POST', '/api/keys', body);
+  if (answer.status !== 201) {
+    throw new Error(`POST /api/keys answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+  return answer.body;
+}
+
+/**
+ * Milliseconds from `since` until `url` first answers 401 to `key` (GET /api/rules, polled
+ * every 10 ms); throws with the last answer once `boundMs` have passed without one.
+ */
+export async function msUntilRefused(
+  url: string,
+  key: string,
+  since: number,
+  boundMs: number,
+): Promise<number> {
+  for (;;) {
+    const answer = await callWithKey(url, key, 'GET', '/api/rules');
+    const elapsed = Date.now() - since;
+    if (answer.status === 401) return elapsed;
+    if (elapsed > boundMs) {
+      throw new Error(`still answered ${answer.status} (not 401) ${elapsed} ms after the change`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
