@@ -22,21 +22,24 @@ export async function makeKey(
 }
 
 /**
- * Milliseconds from `since` until `url` first answers 401 to `key` (GET /api/rules, polled
- * every 10 ms); throws with the last answer once `boundMs` have passed without one.
+ * Milliseconds from `since` until `url` first answers `status` to `key` (GET /api/rules,
+ * polled every 10 ms); throws with the last answer once `boundMs` have passed without it.
  */
-export async function msUntilRefused(
+export async function msUntilAnswered(
   url: string,
   key: string,
+  status: number,
   since: number,
   boundMs: number,
 ): Promise<number> {
   for (;;) {
     const answer = await callWithKey(url, key, 'GET', '/api/rules');
     const elapsed = Date.now() - since;
-    if (answer.status === 401) return elapsed;
+    if (answer.status === status) return elapsed;
     if (elapsed > boundMs) {
-      throw new Error(`still answered ${answer.status} (not 401) ${elapsed} ms after the change`);
+      throw new Error(
+        `still answered ${answer.status} (not ${status}) ${elapsed} ms after the change`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
