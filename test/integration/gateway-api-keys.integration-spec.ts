@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { callWithKey, makeKey } from '../support/api-keys';
+import { callWithKey, listKeys, MadeKey, makeKey } from '../support/api-keys';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { RunningGateway, startGateway, TEST_KEYS } from '../support/gateway';
 import { uniqueSuffix } from '../support/integration-env';
@@ -10,6 +10,13 @@ const RULE = {
   condition: { aggregate: 'count', operator: '>=', threshold: 3 },
   channels: [{ type: 'console' }],
 };
+
+interface AuditEntry {
+  action: string;
+  actor: string;
+  before: { revokedAt: string | null } | null;
+  after: { revokedAt: string | null };
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -33,7 +40,7 @@ describe('gateway: API keys managed at /api/keys', () => {
       role: 'read',
     });
     expect(answer.status).toBe(201);
-    const made = answer.body;
+    const made = answer.body as MadeKey;
     expect(made.key).toMatch(/^emk_[A-Za-z0-9_-]{43}$/);
     expect(made).toMatchObject({
       origin: 'api',
@@ -45,8 +52,8 @@ describe('gateway: API keys managed at /api/keys', () => {
       lastUsedAt: null,
       revokedAt: null,
     });
-    const admin = (await gateway.call('admin', 'GET', '/api/keys')).body.items;
-    expect(made.createdBy).toBe(admin.find((k: { role: string }) => k.role === 'admin').id);
+    const bootstrapAdmin = (await listKeys(gateway)).find((listed) => listed.role === 'admin');
+    expect(made.createdBy).toBe(bootstrapAdmin?.id);
 
     expect((await callWithKey(gateway.url, made.key, 'GET', '/api/rules')).status).toBe(200);
     const post = await callWithKey(gateway.url, made.key, 'POST', '/api/rules', {
@@ -56,13 +63,11 @@ describe('gateway: API keys managed at /api/keys', () => {
     expect(post.status).toBe(403);
     expect((await callWithKey(gateway.url, made.key, 'GET', '/api/keys')).status).toBe(403);
 
-    const list = await gateway.call('admin', 'GET', '/api/keys');
-    expect(list.status).toBe(200);
-    const listed = list.body.items.find((key: { id: string }) => key.id === made.id);
+    const list = await listKeys(gateway);
     const { key, ...metadata } = made;
-    expect(listed).toEqual(metadata);
-    expect(JSON.stringify(list.body)).not.toContain(key);
-    expect(JSON.stringify(list.body)).not.toContain(sha256(key));
+    expect(list.find((listed) => listed.id === made.id)).toEqual(metadata);
+    expect(JSON.stringify(list)).not.toContain(key);
+    expect(JSON.stringify(list)).not.toContain(sha256(key));
     expect((await gateway.call('admin', 'GET', `/api/keys/${made.id}`)).body).toEqual(metadata);
 
     const [row] = await db.query<Record<string, unknown>>('SELECT * FROM api_keys WHERE id = $1', [
@@ -73,9 +78,9 @@ describe('gateway: API keys managed at /api/keys', () => {
   });
 
   it('lists the keys of API_KEYS read-only, by fingerprint, and refuses to revoke them', async () => {
-    const items = (await gateway.call('admin', 'GET', '/api/keys')).body.items;
-    const bootstrap = items.filter((key: { origin: string }) => key.origin === 'environment');
-    expect(bootstrap.map((key: { role: string }) => key.role)).toEqual(['read', 'ingest', 'admin']);
+    const items = await listKeys(gateway);
+    const bootstrap = items.filter((key) => key.origin === 'environment');
+    expect(bootstrap.map((key) => key.role)).toEqual(['read', 'ingest', 'admin']);
     for (const key of bootstrap) {
       expect(key.id).toMatch(/^(read|ingest|admin):[0-9a-f]{12}$/);
       expect(key).toMatchObject({ principalId: key.id, state: 'active', prefix: null });
@@ -111,15 +116,13 @@ describe('gateway: API keys managed at /api/keys', () => {
       `/api/audit?targetType=api-key&targetId=${made.id}`,
     );
     expect(audit.status).toBe(200);
-    expect(audit.body.items.map((entry: { action: string }) => entry.action)).toEqual([
-      'api-key.revoked',
-      'api-key.created',
-    ]);
-    const [revoked, created] = audit.body.items;
+    const entries = (audit.body as { items: AuditEntry[] }).items;
+    expect(entries.map((entry) => entry.action)).toEqual(['api-key.revoked', 'api-key.created']);
+    const [revoked, created] = entries;
     expect(created.actor).toBe(revoked.actor);
     expect(created.actor).toMatch(/^admin:[0-9a-f]{12}$/);
     expect(created.after).toMatchObject({ name: 'to revoke', role: 'admin', revokedAt: null });
-    expect(revoked.before.revokedAt).toBeNull();
+    expect(revoked.before?.revokedAt).toBeNull();
     expect(revoked.after.revokedAt).toBe(listed.revokedAt);
     expect(JSON.stringify(audit.body)).not.toContain(made.key);
     expect(JSON.stringify(audit.body)).not.toContain(sha256(made.key));

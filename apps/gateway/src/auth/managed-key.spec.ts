@@ -42,7 +42,10 @@ describe('keyState', () => {
   it('is revoked once revoked, even when it has expired too', () => {
     expect(keyState({ expiresAt: null, revokedAt: NOW }, NOW)).toBe('revoked');
     expect(
-      keyState({ expiresAt: at('2026-01-01T00:00:00Z'), revokedAt: at('2026-02-01T00:00:00Z') }, NOW),
+      keyState(
+        { expiresAt: at('2026-01-01T00:00:00Z'), revokedAt: at('2026-02-01T00:00:00Z') },
+        NOW,
+      ),
     ).toBe('revoked');
   });
 });

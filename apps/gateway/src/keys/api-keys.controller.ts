@@ -38,7 +38,8 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({
-    summary: 'Every key that can authenticate, or once could: those of API_KEYS, then the made ones',
+    summary:
+      'Every key that can authenticate, or once could: those of API_KEYS, then the made ones',
     description: 'Never a key itself. Revoked and expired keys stay listed with their state.',
   })
   @ApiOkResponse({ type: ApiKeyListDto })

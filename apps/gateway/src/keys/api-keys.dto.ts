@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { ROLES, type KeyState, type Role } from '../auth';
 
 export const KEY_ORIGINS = ['api', 'environment'] as const;
@@ -22,7 +30,8 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({
     example: '2027-06-30T00:00:00Z',
-    description: 'when the key stops working (a future instant); omit with ttl for a key that never expires',
+    description:
+      'when the key stops working (a future instant); omit with ttl for a key that never expires',
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO-8601 date-time' })
@@ -34,7 +43,9 @@ export class CreateApiKeyDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(TTL_PATTERN, { message: 'ttl must be a positive number followed by s, m, h or d, e.g. 90d' })
+  @Matches(TTL_PATTERN, {
+    message: 'ttl must be a positive number followed by s, m, h or d, e.g. 90d',
+  })
   ttl?: string;
 }
 
@@ -45,7 +56,10 @@ export class ApiKeyDto {
   })
   id: string;
 
-  @ApiProperty({ enum: KEY_ORIGINS, description: 'api: made by POST /api/keys; environment: API_KEYS' })
+  @ApiProperty({
+    enum: KEY_ORIGINS,
+    description: 'api: made by POST /api/keys; environment: API_KEYS',
+  })
   origin: KeyOrigin;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: 'ci-pipeline' })
