@@ -9,7 +9,7 @@ const PROPAGATION_BOUND_MS = 1000;
  * Replica B's safety-net reload is made far slower than the bound, so that only the change
  * notification can make B refuse in time: without it, B would accept the key for a minute.
  */
-const SLOW_RELOAD = { GATEWAY_API_KEYS_RELOAD_MS: '60000' };
+const SLOW_RELOAD = { GATEWAY_KEYS_RELOAD_MS: '60000' };
 /** A's reload runs at the default interval, the safety net for a lost notification. */
 const DEFAULT_RELOAD_MS = 1000;
 

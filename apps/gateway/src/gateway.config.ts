@@ -44,7 +44,7 @@ export class GatewayConfig extends DatabaseServiceConfig {
   fingerprintSecret = '';
 
   @Env(
-    'GATEWAY_API_KEYS_RELOAD_MS',
+    'GATEWAY_KEYS_RELOAD_MS',
     'Milliseconds between two reloads of the API keys made through /api/keys; changes arrive at once by PostgreSQL notification, this reload is the safety net should one be lost',
   )
   @ToNumber()

@@ -13,7 +13,7 @@ export interface ManagedKeyEntry extends KeyLifetime {
 /**
  * The keys of `api_keys` in memory, by digest, so authenticating a request costs no query.
  * Reloaded whole (a few rows) when PostgreSQL notifies a change, and every
- * GATEWAY_API_KEYS_RELOAD_MS in case a notification was lost.
+ * GATEWAY_KEYS_RELOAD_MS in case a notification was lost.
  */
 @Injectable()
 export class ManagedKeyCache implements OnModuleInit, OnApplicationShutdown {
