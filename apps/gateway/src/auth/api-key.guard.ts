@@ -8,10 +8,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@app/observability';
 import { ACCESS_ROLE } from './access.decorator';
-import { ManagedKeyCache } from '../keys/managed-key-cache';
-import { KeyUsageRecorder } from '../keys/key-usage-recorder';
-import { ApiKeys, Principal, Role, roleAllows } from './api-keys';
-import { keyState } from './managed-key';
+import { ApiKeyAuthenticator } from '../keys/api-key-authenticator';
+import { Principal, Role, roleAllows } from './api-keys';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -27,9 +25,7 @@ export interface AuthenticatedRequest {
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
-    private readonly keys: ApiKeys,
-    private readonly managedKeys: ManagedKeyCache,
-    private readonly usage: KeyUsageRecorder,
+    private readonly keys: ApiKeyAuthenticator,
     private readonly reflector: Reflector,
   ) {}
 
@@ -53,13 +49,6 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('missing X-API-Key header');
     }
     if (Array.isArray(header)) throw new UnauthorizedException('send one X-API-Key header');
-    const bootstrap = this.keys.find(header);
-    if (bootstrap) return bootstrap;
-    const managed = this.managedKeys.find(header);
-    if (!managed) throw new UnauthorizedException('unknown API key');
-    const state = keyState(managed, new Date());
-    if (state !== 'active') throw new UnauthorizedException(`API key ${state}`);
-    this.usage.used(managed.principal.keyId!);
-    return managed.principal;
+    return this.keys.principalOf(header);
   }
 }
