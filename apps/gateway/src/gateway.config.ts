@@ -43,6 +43,16 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @IsString()
   fingerprintSecret = '';
 
+  @Env(
+    'GATEWAY_KEYS_RELOAD_MS',
+    'Milliseconds between two reloads of the API keys made through /api/keys; changes arrive at once by PostgreSQL notification, this reload is the safety net should one be lost',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  apiKeysReloadMs = 1000;
+
   @Env('GATEWAY_RATE_LIMIT_PER_MINUTE', 'Requests one client address may make per minute')
   @ToNumber()
   @IsInt()

@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module';
 import { otherConnections } from './events/listing-statements';
 import { HostMetricsModule } from './host-metrics/host-metrics.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { KeysModule } from './keys/keys.module';
 import { RulesModule } from './rules/rules.module';
 import { StatusModule } from './status/status.module';
 import { GatewayKafkaModule } from './kafka/gateway-kafka.module';
@@ -55,6 +56,7 @@ export class GatewayModule {
         HostMetricsModule,
         DeadLettersModule,
         AuditModule,
+        KeysModule,
         StatusModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],

@@ -13,6 +13,7 @@ import { CreateEventCounts1766000000000 } from './migrations/1766000000000-Creat
 import { CreateGatewaySettings1767000000000 } from './migrations/1767000000000-CreateGatewaySettings';
 import { PartitionEventsByDay1768000000000 } from './migrations/1768000000000-PartitionEventsByDay';
 import { IndexDeliveriesByTime1768000000001 } from './migrations/1768000000001-IndexDeliveriesByTime';
+import { CreateApiKeys1769000000000 } from './migrations/1769000000000-CreateApiKeys';
 import { withMigrationLock } from './migration-lock';
 
 export const ENTITIES = [
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   CreateGatewaySettings1767000000000,
   PartitionEventsByDay1768000000000,
   IndexDeliveriesByTime1768000000001,
+  CreateApiKeys1769000000000,
 ];
 
 export interface DatabaseOptions {

@@ -10,3 +10,4 @@ export * from './data-source';
 export * from './database.module';
 export * from './retention';
 export * from './generic-plan-statements';
+export { API_KEYS_CHANGED_CHANNEL } from './migrations/1769000000000-CreateApiKeys';

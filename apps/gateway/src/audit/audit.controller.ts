@@ -18,7 +18,7 @@ export class AuditController {
   @Get()
   @Access('read')
   @ApiOperation({
-    summary: 'Rule changes and incident actions, newest first',
+    summary: 'Rule changes, incident actions and API key changes, newest first',
     description: "A rule's channel URLs show scheme and host only unless the key is admin.",
   })
   @ApiOkResponse({ type: AuditPageDto })

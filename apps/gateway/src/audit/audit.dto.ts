@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { ApiNextCursor, PageQueryDto } from '../common/page';
 import { TimeRangeQueryDto } from '../common/time-range';
 
-export const AUDIT_TARGET_TYPES = ['rule', 'incident', 'dead-letter'] as const;
+export const AUDIT_TARGET_TYPES = ['rule', 'incident', 'dead-letter', 'api-key'] as const;
 
 export class AuditQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto) {
   @ApiPropertyOptional({ enum: AUDIT_TARGET_TYPES })
@@ -11,7 +11,7 @@ export class AuditQueryDto extends IntersectionType(PageQueryDto, TimeRangeQuery
   @IsIn(AUDIT_TARGET_TYPES)
   targetType?: string;
 
-  @ApiPropertyOptional({ description: 'id of the rule, incident or dead letter' })
+  @ApiPropertyOptional({ description: 'id of the rule, incident, dead letter or API key' })
   @IsOptional()
   @IsString()
   @MaxLength(128)

@@ -8,7 +8,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@app/observability';
 import { ACCESS_ROLE } from './access.decorator';
-import { ApiKeys, Principal, Role, roleAllows } from './api-keys';
+import { ApiKeyAuthenticator } from '../keys/api-key-authenticator';
+import { Principal, Role, roleAllows } from './api-keys';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -17,11 +18,14 @@ export interface AuthenticatedRequest {
   principal?: Principal;
 }
 
-/** Every route needs a known `X-API-Key` whose role allows it, except probes and scrapers. */
+/**
+ * Every route needs a known `X-API-Key` whose role allows it, except probes and scrapers: a
+ * key of API_KEYS, or one made through /api/keys that is neither expired nor revoked.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
-    private readonly keys: ApiKeys,
+    private readonly keys: ApiKeyAuthenticator,
     private readonly reflector: Reflector,
   ) {}
 
@@ -45,8 +49,6 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('missing X-API-Key header');
     }
     if (Array.isArray(header)) throw new UnauthorizedException('send one X-API-Key header');
-    const principal = this.keys.find(header);
-    if (!principal) throw new UnauthorizedException('unknown API key');
-    return principal;
+    return this.keys.principalOf(header);
   }
 }

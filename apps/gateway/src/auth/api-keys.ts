@@ -14,6 +14,8 @@ export interface Principal {
    * (a plain hash prefix could be checked against a key list by anyone who sees it).
    */
   id: string;
+  /** Set for a key made by POST /api/keys: its row id (bootstrap keys of API_KEYS have none). */
+  keyId?: string;
 }
 
 interface KeyEntry {
@@ -35,7 +37,10 @@ export const keyFingerprint = (key: string, secret: string): string =>
 export class ApiKeys {
   private readonly entries: KeyEntry[];
 
-  constructor(pairs: readonly string[], fingerprintSecret: string) {
+  constructor(
+    pairs: readonly string[],
+    private readonly fingerprintSecret: string,
+  ) {
     this.entries = pairs.map((pair) => {
       const separator = pair.lastIndexOf('=');
       const key = pair.slice(0, separator);
@@ -47,6 +52,19 @@ export class ApiKeys {
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /** Who each key of API_KEYS stands for, in the order given (listed by GET /api/keys). */
+  get principals(): Principal[] {
+    return this.entries.map((entry) => entry.principal);
+  }
+
+  /**
+   * The principal of a key made by POST /api/keys: named like the bootstrap keys (role and a
+   * keyed fingerprint), of its row id since the key itself is never kept.
+   */
+  managedPrincipal(role: Role, keyId: string): Principal {
+    return { role, id: `${role}:${keyFingerprint(keyId, this.fingerprintSecret)}`, keyId };
   }
 
   /** The principal a key stands for, or undefined for an unknown key. */

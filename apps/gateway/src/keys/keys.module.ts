@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { KeyUsageRecorder } from './key-usage-recorder';
+import { ManagedKeyCache } from './managed-key-cache';
+import { ManagedKeysRepository } from './managed-keys.repository';
+
+/** API keys managed at /api/keys; exports the authenticator every way in uses (HTTP guard, sockets). */
+@Module({
+  imports: [AuditModule],
+  controllers: [ApiKeysController],
+  providers: [
+    ApiKeysService,
+    ManagedKeysRepository,
+    ManagedKeyCache,
+    KeyUsageRecorder,
+    ApiKeyAuthenticator,
+  ],
+  exports: [ApiKeyAuthenticator],
+})
+export class KeysModule {}
