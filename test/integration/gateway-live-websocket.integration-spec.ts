@@ -132,6 +132,25 @@ describe('gateway: live incidents over WebSocket (/ws)', () => {
     expect(gateway.app.output()).not.toContain('not-a-key');
   });
 
+  it('accepts a key made at /api/keys, and refuses it once revoked, as the HTTP API does', async () => {
+    const made = await gateway.call('admin', 'POST', '/api/keys', {
+      name: 'ws viewer',
+      role: 'read',
+    });
+    expect(made.status).toBe(201);
+    const key = (made.body as { key: string; id: string }).key;
+    const live = await open(gateway.url, { headers: { 'x-api-key': key } });
+    expect(live.socket.readyState).toBe(live.socket.OPEN);
+    live.socket.terminate();
+
+    const id = (made.body as { key: string; id: string }).id;
+    expect((await gateway.call('admin', 'DELETE', `/api/keys/${id}`)).status).toBe(204);
+    expect(await refusedUpgrade(gateway.url, { 'x-api-key': key })).toMatchObject({
+      status: 401,
+      body: { message: 'API key revoked' },
+    });
+  });
+
   it(`holds GATEWAY_SSE_MAX_PER_KEY connections per key (429) and GATEWAY_WS_MAX_CLIENTS per process (503)`, async () => {
     for (let i = 0; i < PER_KEY; i++) await open(gateway.url, withKey('read'));
     expect(await refusedUpgrade(gateway.url, withKey('read').headers)).toMatchObject({

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
-import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, UnauthorizedException } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { ApiKeys, roleAllows } from '../auth';
+import { Principal, roleAllows } from '../auth';
+import { ApiKeyAuthenticator } from '../keys/api-key-authenticator';
 import { GatewayConfig } from '../gateway.config';
 import { LiveIncidentsService, TooManyStreams } from './live-incidents.service';
 import { chosenSubprotocol, upgradeCredential } from './live-socket-credentials';
@@ -39,7 +40,7 @@ export class LiveSocketGateway
 
   constructor(
     private readonly live: LiveIncidentsService,
-    private readonly keys: ApiKeys,
+    private readonly keys: ApiKeyAuthenticator,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -85,8 +86,14 @@ export class LiveSocketGateway
     if (request.socket.destroyed) return { status: 400, message: 'connection closed' };
     const credential = upgradeCredential(request.url, request.headers);
     if (!credential.ok) return credential;
-    const principal = this.keys.find(credential.key);
-    if (!principal) return { status: 401, message: 'unknown API key' };
+    let principal: Principal;
+    try {
+      // The same keys as the HTTP API: API_KEYS and managed ones, expiry and revocation included.
+      principal = this.keys.principalOf(credential.key);
+    } catch (error) {
+      if (error instanceof UnauthorizedException) return { status: 401, message: error.message };
+      throw error;
+    }
     if (!roleAllows(principal.role, 'read')) {
       return {
         status: 403,
