@@ -38,6 +38,7 @@ import { cpuSplitMeter, CpuSplit, localServerPid, MeasuredProcess } from './proc
 import { repoRoot } from '../tools/stack/repo-root';
 import { Topic, topicName } from '@app/contracts';
 import { ingestEvent, rawProducerReference, RawReference } from './gateway-ingest';
+import { LoopbackHttp } from './loopback-http';
 import {
   fmt,
   memoryOf,
@@ -192,28 +193,31 @@ async function drive(
   const latencies: number[] = [];
   const errors = new Map<number, number>();
   const cpu = cpuSplitMeter(measured);
+  const clients = route.concurrency ?? CONCURRENCY;
+  const http = new LoopbackHttp(new URL(base), clients);
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
-    Array.from({ length: route.concurrency ?? CONCURRENCY }, async (_, client) => {
+    Array.from({ length: clients }, async (_, client) => {
       let previous: unknown;
       for (let n = 0; Date.now() < until; n++) {
         const started = process.hrtime.bigint();
-        const response = await fetch(
-          `${base}${nextPath(client, previous)}`,
-          nextBody
-            ? {
-                method: 'POST',
-                headers: { 'x-api-key': INGEST_KEY, 'content-type': 'application/json' },
-                body: JSON.stringify(nextBody(client, n)),
-              }
-            : { headers: { 'x-api-key': KEY } },
-        );
-        previous = await response.json();
+        const path = nextPath(client, previous);
+        const response = nextBody
+          ? await http.call(
+              path,
+              { 'x-api-key': INGEST_KEY, 'content-type': 'application/json' },
+              JSON.stringify(nextBody(client, n)),
+            )
+          : await http.call(path, { 'x-api-key': KEY });
+        previous = response.body;
         latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-        if (!response.ok) errors.set(response.status, (errors.get(response.status) ?? 0) + 1);
+        if (response.status >= 300) {
+          errors.set(response.status, (errors.get(response.status) ?? 0) + 1);
+        }
       }
     }),
   );
+  http.close();
   latencies.sort((a, b) => a - b);
   return { name, analytics, eventsPerRequest, latencies, errors, seconds: SECONDS, cpu: cpu() };
 }
@@ -330,6 +334,8 @@ async function main(): Promise<void> {
     const measured: MeasuredProcess[] = [
       { name: 'gateway', pid: gateway.pid },
       { name: 'PostgreSQL', pid: localServerPid(new URL(db.url).host) },
+      { name: 'Kafka', pid: localServerPid(infra.kafkaBrokers.split(',')[0]) },
+      { name: 'load generator', pid: process.pid, alone: true },
     ];
     const results: RouteResult[] = [];
     for (const route of routes.filter((r) => ROUTES.test(r.name))) {
