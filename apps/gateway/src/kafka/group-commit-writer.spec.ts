@@ -105,11 +105,11 @@ describe('GroupCommitWriter', () => {
 
   it('closes a batch at maxBatchMessages without splitting a write, and sends a full batch without lingering', async () => {
     const w = writer({ lingerMs: 1000 });
-    write(w, 'a', 4);
-    write(w, 'b', 4);
+    void write(w, 'a', 4);
+    void write(w, 'b', 4);
     expect(fake.batches).toEqual([]);
-    write(w, 'c', 4); // 12 messages would be over 10: 'c' waits for the next batch
-    write(w, 'd', 2);
+    void write(w, 'c', 4); // 12 messages would be over 10: 'c' waits for the next batch
+    void write(w, 'd', 2);
     await jest.advanceTimersByTimeAsync(0);
     expect(fake.batches).toEqual([['a', 'b']]);
 
@@ -123,10 +123,10 @@ describe('GroupCommitWriter', () => {
 
   it('closes a batch at maxBatchBytes, and sends a write over the bounds alone, whole', async () => {
     const w = writer({ maxBatchMessages: 1000, maxBatchBytes: 100, maxQueuedBytes: 10_000 });
-    write(w, 'a', 6);
-    write(w, 'b', 6); // 120 bytes would be over 100
-    write(w, 'huge', 30);
-    write(w, 'e', 1);
+    void write(w, 'a', 6);
+    void write(w, 'b', 6); // 120 bytes would be over 100
+    void write(w, 'huge', 30);
+    void write(w, 'e', 1);
     await jest.advanceTimersByTimeAsync(5);
     expect(fake.batches).toEqual([['a']]);
     fake.ack();
@@ -169,10 +169,10 @@ describe('GroupCommitWriter', () => {
 
   it('refuses a write at once when maxQueuedBytes already wait, and takes writes again once they went', async () => {
     const w = writer({ maxQueuedBytes: 100 });
-    write(w, 'inflight', 1);
+    void write(w, 'inflight', 1);
     await jest.advanceTimersByTimeAsync(5);
-    write(w, 'a', 5);
-    write(w, 'b', 5); // 100 bytes wait: the bound, not over it
+    void write(w, 'a', 5);
+    void write(w, 'b', 5); // 100 bytes wait: the bound, not over it
     await expect(write(w, 'c', 1)).rejects.toThrow(WriterBusyError);
     await expect(write(w, 'c', 1)).rejects.toThrow(
       '100 bytes already wait to be written (at most 100)',
@@ -201,11 +201,11 @@ describe('GroupCommitWriter', () => {
     const w = writer();
     let idle = false;
     await w.idle();
-    write(w, 'a');
+    void write(w, 'a');
     void w.idle().then(() => (idle = true));
     await jest.advanceTimersByTimeAsync(5);
     expect(idle).toBe(false);
-    write(w, 'b');
+    void write(w, 'b');
     fake.ack();
     await jest.advanceTimersByTimeAsync(0);
     expect(idle).toBe(false);
