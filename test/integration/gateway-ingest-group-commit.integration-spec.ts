@@ -17,6 +17,7 @@ interface Sent {
   /** The tags of the events the request carried (each event's payload names its own). */
   tags: string[];
   status: number;
+  retryAfter: string | null;
 }
 
 /**
@@ -54,7 +55,7 @@ async function load(
           {},
           ANSWER_BOUND_MS,
         );
-        sent.push({ tags, status: answer.status });
+        sent.push({ tags, status: answer.status, retryAfter: answer.headers.get('retry-after') });
       }
     }),
   );
@@ -126,6 +127,9 @@ describe('gateway: concurrent ingest shares produce requests (group commit)', ()
       gateway = await startGateway(prefix, db.url, {
         KAFKA_BROKERS: broker.brokers,
         GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
+        // While a batch hangs on the dead broker, the writes queued behind it reach this bound
+        // and are refused at once with Retry-After instead of piling up.
+        GATEWAY_INGEST_MAX_QUEUED_BYTES: '4096',
       });
     });
     afterAll(async () => {
@@ -147,6 +151,10 @@ describe('gateway: concurrent ingest shares produce requests (group commit)', ()
 
       const statuses = new Set(sent.map((s) => s.status));
       expect([...statuses].sort()).toEqual([200, 202, 503]);
+      // Both kinds of 503: the batch Kafka did not acknowledge, and the queue at its bound.
+      const refused = sent.filter((s) => s.status === 503);
+      expect(refused.some((s) => s.retryAfter === null)).toBe(true);
+      expect(refused.some((s) => s.retryAfter === '1')).toBe(true);
       const kafka = new Kafka({
         clientId: 'group-commit-test',
         brokers: [broker.brokers],
