@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Kafka, Message, TopicMessages } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
-import { ensureTopics, IdempotentPublisher } from '@app/kafka';
+import { ensureTopics, IdempotentPublisher, withTimeout } from '@app/kafka';
 import { GatewayConfig } from '../gateway.config';
 import { RetryLaterException } from '../http/retry-later.exception';
 import { GroupCommitWriter, WriterBusyError, WriteSize } from './group-commit-writer';
@@ -17,6 +17,15 @@ const GATEWAY_TOPICS = [Topic.Events, Topic.AlertRules, Topic.Notifications];
 
 /** Seconds a client is asked to wait when the writes waiting for Kafka are at their bound. */
 export const PUBLISH_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Longest a batch may wait for Kafka's acknowledgement before its requests are answered 503.
+ * kafkajs' own bound is far longer while the broker is down: a new producer's connect retries
+ * with the client's backoff (8 retries of up to 10 s), and every request queued behind it would
+ * wait as long. A batch given up on may still be written later, as after any lost
+ * acknowledgement: a 503 says "not acknowledged", never "not written".
+ */
+export const PUBLISH_ACK_TIMEOUT_MS = 10_000;
 
 /** One caller's messages for one topic: written whole, in one produce request. */
 type TopicWrite = TopicMessages;
@@ -112,7 +121,7 @@ export class TopicPublisher implements OnModuleInit, OnApplicationShutdown {
   /** One produce request for a batch of writes; logged once per batch, not per request. */
   private async sendBatch(writes: TopicWrite[]): Promise<void> {
     try {
-      await this.publisher.sendBatch(byTopic(writes));
+      await withTimeout(this.publisher.sendBatch(byTopic(writes)), PUBLISH_ACK_TIMEOUT_MS);
     } catch (error) {
       this.logger.error(
         `publishing a batch of ${writes.length} writes failed: ${(error as Error).message}`,
