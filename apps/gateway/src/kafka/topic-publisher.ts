@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Kafka, Message, TopicMessages } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
-import { ensureTopics, IdempotentPublisher, withTimeout } from '@app/kafka';
+import { ensureTopics, IdempotentPublisher, settlesWithin, withTimeout } from '@app/kafka';
 import { GatewayConfig } from '../gateway.config';
 import { RetryLaterException } from '../http/retry-later.exception';
 import { GroupCommitWriter, WriterBusyError, WriteSize } from './group-commit-writer';
@@ -92,8 +92,10 @@ export class TopicPublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Requests already accepted for writing get their answer before the producer goes.
-    await this.writer.idle();
+    // Requests already waiting get their answer before the producer goes; bounded, because
+    // with the broker away a full queue would take one timeout per batch. What is left then
+    // fails with the disconnected producer: a 503.
+    await settlesWithin(this.writer.idle(), PUBLISH_ACK_TIMEOUT_MS);
     await this.publisher.disconnect();
   }
 
