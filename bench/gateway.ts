@@ -18,6 +18,11 @@
  *                     days are as dense as the default, for quicker runs)
  *   --routes REGEX    only the routes whose name matches
  *   --profile DIR     write the gateway's CPU profile (node --cpu-prof) into DIR
+ *   --section S       read (the routes above), ingest (issue 19's four rows: POST /api/events
+ *                     with one event per request from 16 clients and with 100 per request,
+ *                     GET /api/events?limit=50, GET /api/analytics/summary; beside a bare kafkajs
+ *                     producer's rate in the same run), or all (default)
+ *   --port P          the gateway's HTTP port (default 29410)
  *
  * Target: p95 under 50 ms for the analytics routes. Uses KAFKA_BROKERS / DATABASE_URL when
  * set, else starts its own broker and database. Traffic goes to 127.0.0.1 only.
@@ -31,6 +36,9 @@ import { addDays, dayOf, ensureDayPartitions, eventCountRowsSql } from '@app/dat
 import { AppProcess } from '../tools/stack/app-process';
 import { cpuSplitMeter, CpuSplit, localServerPid, MeasuredProcess } from './process-cpu';
 import { repoRoot } from '../tools/stack/repo-root';
+import { Topic, topicName } from '@app/contracts';
+import { ingestEvent, meanReference, rawProducerReference, RawReference } from './gateway-ingest';
+import { LoopbackHttp } from './loopback-http';
 import {
   fmt,
   memoryOf,
@@ -48,8 +56,15 @@ const CONCURRENCY = numberOption('--concurrency', 8);
 const DAYS = numberOption('--days', 30);
 const ROUTES = new RegExp(stringOption('--routes', '.'));
 const PROFILE_DIR = stringOption('--profile', '');
-const PORT = 29410;
+const SECTION = stringOption('--section', 'all');
+const PORT = numberOption('--port', 29410);
 const KEY = 'bench-read-key-0123456789';
+const INGEST_KEY = 'bench-ingest-key-0123456789';
+/** Issue 19's one-event row: 16 clients, where every other row has CONCURRENCY. */
+const SINGLE_EVENT_CLIENTS = 16;
+const EVENTS_PER_BATCH_REQUEST = 100;
+/** Events per send of the bare producer the ingest rows are compared with. */
+const RAW_BATCH = 1000;
 const CHUNK = 1_000_000;
 const TARGET_P95_MS = 50;
 
@@ -111,6 +126,11 @@ interface Route {
   /** Which target the route counts for: analytics answers reused, analytics every range new. */
   analytics?: 'same range' | 'new range';
   nextPath: (client: number, previous: unknown) => string;
+  /** A POST with this JSON body (made per request), as the ingest key; else a GET. */
+  nextBody?: (client: number, n: number) => unknown;
+  /** Events one request carries, for the events/s of an ingest row. */
+  eventsPerRequest?: number;
+  concurrency?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -156,39 +176,58 @@ function analyticsRoutes(now: number): Route[] {
 interface RouteResult {
   name: string;
   analytics?: Route['analytics'];
+  eventsPerRequest?: number;
   latencies: number[];
   errors: Map<number, number>;
   seconds: number;
   cpu: CpuSplit;
 }
 
-/** CONCURRENCY clients, each sending the next path back to back until time is up. */
+/** CONCURRENCY clients, each sending the next request back to back until time is up. */
 async function drive(
   base: string,
   route: Route,
   measured: readonly MeasuredProcess[],
 ): Promise<RouteResult> {
-  const { name, analytics, nextPath } = route;
+  const { name, analytics, nextPath, nextBody, eventsPerRequest } = route;
   const latencies: number[] = [];
   const errors = new Map<number, number>();
   const cpu = cpuSplitMeter(measured);
+  const clients = route.concurrency ?? CONCURRENCY;
+  const http = new LoopbackHttp(new URL(base), clients);
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, client) => {
+    Array.from({ length: clients }, async (_, client) => {
       let previous: unknown;
-      while (Date.now() < until) {
+      for (let n = 0; Date.now() < until; n++) {
         const started = process.hrtime.bigint();
-        const response = await fetch(`${base}${nextPath(client, previous)}`, {
-          headers: { 'x-api-key': KEY },
-        });
-        previous = await response.json();
+        const path = nextPath(client, previous);
+        const response = nextBody
+          ? await http.call(
+              path,
+              { 'x-api-key': INGEST_KEY, 'content-type': 'application/json' },
+              JSON.stringify(nextBody(client, n)),
+            )
+          : await http.call(path, { 'x-api-key': KEY });
+        previous = response.body;
         latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-        if (!response.ok) errors.set(response.status, (errors.get(response.status) ?? 0) + 1);
+        if (response.status >= 300) {
+          errors.set(response.status, (errors.get(response.status) ?? 0) + 1);
+        }
       }
     }),
   );
+  http.close();
   latencies.sort((a, b) => a - b);
-  return { name, analytics, latencies, errors, seconds: SECONDS, cpu: cpu() };
+  return { name, analytics, eventsPerRequest, latencies, errors, seconds: SECONDS, cpu: cpu() };
+}
+
+/** `12,000 events/s = 0.25 x raw, `: an ingest row's rate beside the bare producer's. */
+function ingestRate(result: RouteResult, raw: RawReference | undefined): string {
+  if (!result.eventsPerRequest) return '';
+  const perSecond = (result.latencies.length * result.eventsPerRequest) / result.seconds;
+  const ratio = raw ? ` = ${(perSecond / raw.eventsPerSecond).toFixed(2)} x raw` : '';
+  return `${fmt(perSecond)} events/s${ratio}, `;
 }
 
 /** `gateway 1.21 + PostgreSQL 0.43 ms`: CPU per request of each measured process. */
@@ -228,7 +267,7 @@ async function main(): Promise<void> {
         DATABASE_URL: db.url,
         GATEWAY_PORT: String(PORT),
         HTTP_HOST: '127.0.0.1',
-        API_KEYS: `${KEY}=read`,
+        API_KEYS: `${KEY}=read,${INGEST_KEY}=ingest`,
         GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
         LOG_LEVEL: 'log',
       },
@@ -246,7 +285,30 @@ async function main(): Promise<void> {
     say(`\n[2/2] ${CONCURRENCY} concurrent clients, ${SECONDS} s per route`);
     const cursorOf = (previous: unknown) =>
       (previous as { nextCursor?: string } | undefined)?.nextCursor;
-    const routes: Route[] = [
+    const ingestRoutes: Route[] = [
+      {
+        name: `POST /api/events, 1 event, ${SINGLE_EVENT_CLIENTS} clients`,
+        nextPath: () => '/api/events',
+        nextBody: ingestEvent,
+        eventsPerRequest: 1,
+        concurrency: SINGLE_EVENT_CLIENTS,
+      },
+      {
+        name: `POST /api/events, ${EVENTS_PER_BATCH_REQUEST} events`,
+        nextPath: () => '/api/events',
+        nextBody: (client, n) =>
+          Array.from({ length: EVENTS_PER_BATCH_REQUEST }, (_, i) =>
+            ingestEvent(client, n * EVENTS_PER_BATCH_REQUEST + i),
+          ),
+        eventsPerRequest: EVENTS_PER_BATCH_REQUEST,
+      },
+      { name: 'GET /api/events?limit=50', nextPath: () => '/api/events?limit=50' },
+      {
+        name: 'GET /api/analytics/summary',
+        nextPath: () => '/api/analytics/summary',
+      },
+    ];
+    const readRoutes: Route[] = [
       { name: 'GET /api/events first page', nextPath: () => '/api/events?limit=50' },
       {
         name: 'GET /api/events following nextCursor',
@@ -265,16 +327,30 @@ async function main(): Promise<void> {
       },
       ...analyticsRoutes(now),
     ];
+    const routes = [
+      ...(SECTION === 'read' ? [] : ingestRoutes),
+      ...(SECTION === 'ingest' ? [] : readRoutes),
+    ];
     const measured: MeasuredProcess[] = [
       { name: 'gateway', pid: gateway.pid },
       { name: 'PostgreSQL', pid: localServerPid(new URL(db.url).host) },
+      { name: 'Kafka', pid: localServerPid(infra.kafkaBrokers.split(',')[0]) },
+      { name: 'load generator', pid: process.pid, alone: true },
     ];
+    // The bare producer half before the routes and half after: on shared cores the load of
+    // other work drifts, and the mean of both is nearer to what the routes met than either.
+    const measureRaw = () =>
+      SECTION === 'read'
+        ? undefined
+        : rawProducerReference(kafka, topicName(Topic.Events, prefix), SECONDS / 2, RAW_BATCH);
+    const rawBefore = await measureRaw();
     const results: RouteResult[] = [];
     for (const route of routes.filter((r) => ROUTES.test(r.name))) {
       results.push(await drive(base, route, measured));
     }
     // Read before the summary is printed: the gateway still holds every cache it filled.
     const memory = memoryOf(gateway.pid);
+    const raw = meanReference(rawBefore, await measureRaw());
 
     say('\n=== gateway benchmark ===');
     say(
@@ -283,7 +359,12 @@ async function main(): Promise<void> {
     for (const r of results) {
       const errors = [...r.errors].map(([status, n]) => `${n} x ${status}`).join(', ');
       say(
-        `${r.name.padEnd(58)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s, ${cpuPerRequest(r)}${errors ? `, errors: ${errors}` : ''}`,
+        `${r.name.padEnd(58)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s, ${ingestRate(r, raw)}${cpuPerRequest(r)}${errors ? `, errors: ${errors}` : ''}`,
+      );
+    }
+    if (raw) {
+      say(
+        `${`raw kafkajs producer, ${fmt(raw.batch)} events per send`.padEnd(58)} ${fmt(raw.eventsPerSecond)} events/s (before the routes ${fmt(rawBefore!.eventsPerSecond)}, after ${fmt(raw.after)}; one send in flight, acks=all, idempotent)`,
       );
     }
     say(

@@ -54,9 +54,12 @@ export async function callApi(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  /** Fails the call (an AbortError) when no answer came within this; unbounded when absent. */
+  timeoutMs?: number,
 ): Promise<ApiAnswer> {
   const response = await fetch(`${url}${path}`, {
     method,
+    signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
     headers: {
       ...(role ? { 'x-api-key': TEST_KEYS[role] } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -75,6 +75,46 @@ export class GatewayConfig extends DatabaseServiceConfig {
   maxEventsPerRequest = 500;
 
   @Env(
+    'GATEWAY_INGEST_LINGER_MS',
+    'How long a write to Kafka waits for concurrent requests to join its produce request when none is in flight (0: never waits); requests arriving while one is in flight always join the next',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  ingestLingerMs = 2;
+
+  @Env(
+    'GATEWAY_INGEST_BATCH_MAX_MESSAGES',
+    'Most messages of one produce request that groups concurrent requests (one request is never split)',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ingestBatchMaxMessages = 2000;
+
+  @Env(
+    'GATEWAY_INGEST_BATCH_MAX_BYTES',
+    "Most bytes of one produce request that groups concurrent requests; keep it under the topics' max.message.bytes (one request is never split)",
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  ingestBatchMaxBytes = 512 * 1024;
+
+  @Env(
+    'GATEWAY_INGEST_MAX_QUEUED_BYTES',
+    'Bytes of accepted requests that may wait for Kafka; beyond this a write is answered 503 with Retry-After',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  ingestMaxQueuedBytes = 16 * 1024 * 1024;
+
+  @Env(
     'GATEWAY_ANALYTICS_CACHE_SECONDS',
     'How long an analytics answer is reused for the same range and filters (0: never)',
   )

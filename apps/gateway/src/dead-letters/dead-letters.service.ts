@@ -10,7 +10,7 @@ import { isNestedDeeperThan, Topic } from '@app/contracts';
 import { ensureTopics, TopicFollower } from '@app/kafka';
 import { AuditRepository } from '../audit/audit.repository';
 import type { Principal } from '../auth';
-import { checkEvent, toEventJson } from '../events/event-intake';
+import { checkEvent } from '../events/event-intake';
 import { GatewayConfig } from '../gateway.config';
 import { MAX_BODY_DEPTH } from '../http/body-depth';
 import { TopicPublisher } from '../kafka/topic-publisher';
@@ -83,10 +83,11 @@ export class DeadLettersService implements OnModuleInit, OnApplicationShutdown {
         'send a corrected event for each of these in "corrections"',
       ]);
     }
-    const events = ready.map(({ checked }) => (checked.ok ? checked.event : undefined)!);
+    const accepted = ready.map(({ checked }) => (checked.ok ? checked : undefined)!);
+    const events = accepted.map(({ event }) => event);
     await this.publisher.send(
       Topic.Events,
-      events.map((event) => ({ key: event.source, value: toEventJson(event) })),
+      accepted.map(({ event, json }) => ({ key: event.source, value: json })),
     );
     for (const [index, { record }] of ready.entries()) {
       await this.audit.record({

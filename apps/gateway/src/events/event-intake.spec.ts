@@ -43,6 +43,35 @@ describe('checkEvent', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
   });
 
+  it('gives the version-1 JSON to publish, every field resolved, as JSON.stringify writes it', () => {
+    for (const payload of [{ amount: 12, note: 'café' }, 'text payload', undefined]) {
+      const result = checkEvent(
+        {
+          type: 'a',
+          source: 's',
+          severity: 'high',
+          value: 3,
+          occurredAt: '2026-01-01T00:00:00Z',
+          payload,
+        },
+        NOW,
+      );
+      if (!result.ok) throw new Error(result.reasons.join('; '));
+      expect(result.json).toBe(
+        JSON.stringify({
+          version: 1,
+          id: result.event.id,
+          type: 'a',
+          source: 's',
+          severity: 'high',
+          occurredAt: '2026-01-01T00:00:00.000Z',
+          value: 3,
+          payload: payload ?? null,
+        }),
+      );
+    }
+  });
+
   it('lists every reason an event is refused', () => {
     const result = checkEvent({ type: 5, severity: 'urgent', colour: 'red' }, NOW);
     expect(result.ok).toBe(false);

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_EVENT_LIMITS,
-  decodeEventMessage,
+  decodeStorableEvent,
   NormalizedEvent,
   randomEventIds,
   Topic,
   topicName,
 } from '@app/contracts';
 
-export type IntakeResult = { ok: true; event: NormalizedEvent } | { ok: false; reasons: string[] };
+export type IntakeResult =
+  | {
+      ok: true;
+      event: NormalizedEvent;
+      /** The version-1 JSON the gateway publishes: every field resolved. */
+      json: string;
+    }
+  | { ok: false; reasons: string[] };
 
 /**
  * Checks one event from an HTTP body with the consumer's own decoder, so the gateway accepts
@@ -24,7 +31,7 @@ export function checkEvent(input: unknown, now: Date): IntakeResult {
   const completed = isLegacy
     ? input
     : { id: randomUUID(), occurredAt: now.toISOString(), ...input };
-  const decoded = decodeEventMessage(
+  const decoded = decodeStorableEvent(
     {
       topic: topicName(Topic.Events),
       partition: 0,
@@ -38,19 +45,28 @@ export function checkEvent(input: unknown, now: Date): IntakeResult {
     // from this placeholder offset, like every other id-less event here.
     randomEventIds,
   );
-  return decoded.ok ? { ok: true, event: decoded.event } : decoded;
+  if (!decoded.ok) return decoded;
+  const { event, payloadJson, occurredAtIso } = decoded;
+  return { ok: true, event, json: publishedJson(event, occurredAtIso, payloadJson) };
 }
 
-/** The version-1 JSON the gateway publishes: every field resolved. */
-export function toEventJson(event: NormalizedEvent): string {
-  return JSON.stringify({
+/**
+ * What JSON.stringify of the whole version-1 event gives, with the payload's JSON text that the
+ * decoder already made (checking its size) spliced in instead of serialising the payload again.
+ */
+function publishedJson(
+  event: NormalizedEvent,
+  occurredAtIso: string,
+  payloadJson: string | null,
+): string {
+  const head = JSON.stringify({
     version: 1,
     id: event.id,
     type: event.type,
     source: event.source,
     severity: event.severity,
-    occurredAt: event.occurredAt.toISOString(),
+    occurredAt: occurredAtIso,
     value: event.value,
-    payload: event.payload,
   });
+  return `${head.slice(0, -1)},"payload":${payloadJson ?? 'null'}}`;
 }

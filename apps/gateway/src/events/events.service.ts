@@ -1,10 +1,11 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { NormalizedEvent, Topic } from '@app/contracts';
+import { Message } from 'kafkajs';
+import { Topic } from '@app/contracts';
 import { decodeCursor, isTimeAndIdKey, Page, toPage } from '../common/page';
 import { timeRangeOf } from '../common/time-range';
 import { GatewayConfig } from '../gateway.config';
 import { TopicPublisher } from '../kafka/topic-publisher';
-import { checkEvent, toEventJson } from './event-intake';
+import { checkEvent } from './event-intake';
 import { EventDto, EventQueryDto } from './events.dto';
 import { EventsRepository } from './events.repository';
 import { toEventDto } from './event-mapping';
@@ -30,19 +31,21 @@ export class EventsService {
       );
     }
     const now = new Date();
-    const accepted: NormalizedEvent[] = [];
+    const ids: string[] = [];
+    const messages: Message[] = [];
     const refused: string[] = [];
     inputs.forEach((input, index) => {
       const result = checkEvent(input, now);
-      if (result.ok) accepted.push(result.event);
-      else refused.push(`event ${index}: ${result.reasons.join('; ')}`);
+      if (result.ok) {
+        ids.push(result.event.id);
+        messages.push({ key: result.event.source, value: result.json });
+      } else {
+        refused.push(`event ${index}: ${result.reasons.join('; ')}`);
+      }
     });
     if (refused.length > 0) throw new BadRequestException(refused);
-    await this.publisher.send(
-      Topic.Events,
-      accepted.map((event) => ({ key: event.source, value: toEventJson(event) })),
-    );
-    return accepted.map((event) => event.id);
+    await this.publisher.send(Topic.Events, messages);
+    return ids;
   }
 
   async get(id: string): Promise<EventDto> {

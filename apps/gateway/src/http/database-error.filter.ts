@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
+import { RetryLaterException } from './retry-later.exception';
 
 // PostgreSQL's "data exception" class: input the database could not take as the type it needs.
 const INPUT_ERROR_CODES = new Set(['22P02', '22007', '22008', '22003', '22001', '22023']);
@@ -50,6 +51,8 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure {
  * - a database that is down, restarting or has no free connection (every pooled connection
  *   busy past the pool's timeout under load) is a 503 with `Retry-After`, which clients and
  *   load balancers know to retry, rather than a 500 that looks like a bug.
+ * - a RetryLaterException (Kafka writes queued past their bound) is its 503 with its
+ *   `Retry-After`.
  * Everything else goes to Nest's default handling (HttpExceptions as they are, 500 otherwise).
  */
 @Catch()
@@ -70,6 +73,12 @@ export class DatabaseErrorFilter extends BaseExceptionFilter implements Exceptio
         );
         return;
       default:
+        if (error instanceof RetryLaterException) {
+          host
+            .switchToHttp()
+            .getResponse<Response>()
+            .setHeader('Retry-After', String(error.retryAfterSeconds));
+        }
         super.catch(error, host);
     }
   }

@@ -4,6 +4,7 @@ import {
   Kafka,
   Partitioners,
   Producer,
+  ProducerBatch,
   ProducerConfig,
   ProducerRecord,
 } from 'kafkajs';
@@ -14,6 +15,7 @@ class FakeProducer {
   connects = 0;
   disconnects = 0;
   readonly sent: ProducerRecord[] = [];
+  readonly sentBatches: ProducerBatch[] = [];
   failConnect: Error | undefined;
   failSend: Error | undefined;
 
@@ -30,6 +32,12 @@ class FakeProducer {
   send(record: ProducerRecord): Promise<[]> {
     if (this.failSend) return Promise.reject(this.failSend);
     this.sent.push(record);
+    return Promise.resolve([]);
+  }
+
+  sendBatch(batch: ProducerBatch): Promise<[]> {
+    if (this.failSend) return Promise.reject(this.failSend);
+    this.sentBatches.push(batch);
     return Promise.resolve([]);
   }
 }
@@ -90,6 +98,26 @@ describe('IdempotentPublisher', () => {
         messages: [message('a'), message('b')],
       },
     ]);
+  });
+
+  it("sends many topics' messages in one batch, acknowledged by all in-sync replicas, replacing the producer when it fails", async () => {
+    const { kafka, producers } = fakeKafka();
+    const publisher = new IdempotentPublisher(kafka, { name: 'TestPublisher' });
+    const topicMessages = [
+      { topic: 'events', messages: [message('a'), message('b')] },
+      { topic: 'rules', messages: [message('c')] },
+    ];
+
+    await publisher.sendBatch(topicMessages);
+    expect(producers[0].sentBatches).toEqual([
+      { acks: -1, compression: CompressionTypes.None, topicMessages },
+    ]);
+
+    producers[0].failSend = new Error('broker went away');
+    await expect(publisher.sendBatch(topicMessages)).rejects.toThrow('broker went away');
+    await publisher.sendBatch(topicMessages);
+    expect(producers).toHaveLength(2);
+    expect(producers[1].sentBatches).toHaveLength(1);
   });
 
   it("takes the caller's partitioner and retry bounds", async () => {

@@ -7,6 +7,7 @@ import {
   Partitioners,
   Producer,
   RetryOptions,
+  TopicMessages,
 } from 'kafkajs';
 
 /**
@@ -72,20 +73,21 @@ export class IdempotentPublisher {
 
   /** Resolves once Kafka acknowledged every message (acks from all in-sync replicas). */
   async send(topic: string, messages: Message[]): Promise<void> {
-    const session = await this.connected();
-    try {
-      await session.producer.send({
-        topic,
-        acks: -1,
-        // Uncompressed: the size a caller measures is the size the broker checks against the
-        // topic's max.message.bytes.
-        compression: CompressionTypes.None,
-        messages,
-      });
-    } catch (error) {
-      this.retire(session, error);
-      throw error;
-    }
+    // Uncompressed: the size a caller measures is the size the broker checks against the
+    // topic's max.message.bytes.
+    await this.sending((producer) =>
+      producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages }),
+    );
+  }
+
+  /**
+   * Messages for several topics (or many callers' messages for one) in one produce request,
+   * acknowledged or failed as a whole, like `send`.
+   */
+  async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
+    await this.sending((producer) =>
+      producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages }),
+    );
   }
 
   /** Disconnects the producer; every send after this is refused. */
@@ -94,6 +96,16 @@ export class IdempotentPublisher {
     const session = this.current;
     this.current = undefined;
     if (session) await session.producer.disconnect();
+  }
+
+  private async sending(send: (producer: Producer) => Promise<unknown>): Promise<void> {
+    const session = await this.connected();
+    try {
+      await send(session.producer);
+    } catch (error) {
+      this.retire(session, error);
+      throw error;
+    }
   }
 
   private async connected(): Promise<ProducerSession> {
