@@ -13,7 +13,13 @@ import { DEFAULT_TOPIC_SPECS, Topic, topicName } from '@app/contracts';
 import { HealthController } from '@app/observability';
 import { APPS, AppName } from '../stack/app-process';
 import { repoRoot } from '../stack/repo-root';
-import { ENTRY_POINTS, httpPortOf, ServiceName, variablesRead } from '../stack/service-env';
+import {
+  ENTRY_POINTS,
+  httpPortOf,
+  NODE_FLAGS,
+  ServiceName,
+  variablesRead,
+} from '../stack/service-env';
 import {
   buildKustomization,
   Container,
@@ -53,7 +59,7 @@ interface Workload {
 function workloadsOf(service: ServiceName): Workload[] {
   return example.flatMap((object) =>
     containersOf(object)
-      .filter((container) => container.args?.[0] === ENTRY_POINTS[service])
+      .filter((container) => container.args?.at(-1) === ENTRY_POINTS[service])
       .map((container) => ({ object, container })),
   );
 }
@@ -111,6 +117,15 @@ describe('deploy/kubernetes (overlays/example)', () => {
     expect(images.size).toBe(1);
     const containers = example.flatMap(containersOf);
     expect(containers).toHaveLength(SERVICES.length);
+  });
+
+  it('starts each service with the node options it needs, before its entry point', () => {
+    for (const service of SERVICES) {
+      expect({ service, args: workloadOf(service).container.args }).toEqual({
+        service,
+        args: [...NODE_FLAGS[service], ENTRY_POINTS[service]],
+      });
+    }
   });
 
   it('runs the migrations one pod at a time, never restarted once they succeeded', () => {

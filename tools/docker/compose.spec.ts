@@ -13,7 +13,7 @@ import * as semver from 'semver';
 import { parse } from 'yaml';
 import { APPS } from '../stack/app-process';
 import { repoRoot } from '../stack/repo-root';
-import { ENTRY_POINTS, sourceOf, variablesRead } from '../stack/service-env';
+import { ENTRY_POINTS, NODE_FLAGS, sourceOf, variablesRead } from '../stack/service-env';
 
 type EnvValue = string | number | boolean | null;
 interface PortMapping {
@@ -281,11 +281,11 @@ describe('docker-compose.yml', () => {
   });
 
   describe('entry points', () => {
-    it('runs each app under its own name, and the migration job', () => {
+    it('runs each app under its own name, and the migration job, with the node options it needs', () => {
       for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
         expect({ name, command: command(services[name] ?? {}) }).toEqual({
           name,
-          command: [entry],
+          command: [...NODE_FLAGS[name as keyof typeof NODE_FLAGS], entry],
         });
       }
     });

@@ -2,8 +2,18 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { ALERTING_V8_FLAGS } from '../../apps/alerting/src/v8-heap-tuning';
+
 export const APPS = ['consumer', 'alerting', 'gateway', 'propagator'] as const;
 export type AppName = (typeof APPS)[number];
+
+/** Options for node that an app must run with, before anything a caller adds. */
+export const APP_NODE_FLAGS: Readonly<Record<AppName, readonly string[]>> = {
+  consumer: [],
+  alerting: ALERTING_V8_FLAGS,
+  gateway: [],
+  propagator: [],
+};
 
 export interface AppProcessOptions {
   repoRoot: string;
@@ -39,7 +49,12 @@ export class AppProcess {
     const main = join(this.options.repoRoot, 'dist', 'apps', this.name, 'src', 'main.js');
     const child = spawn(
       process.execPath,
-      [...(this.options.nodeArgs ?? []), main, ...(this.options.args ?? [])],
+      [
+        ...APP_NODE_FLAGS[this.name],
+        ...(this.options.nodeArgs ?? []),
+        main,
+        ...(this.options.args ?? []),
+      ],
       {
         cwd: this.options.repoRoot,
         env: this.options.env,

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envBindingsOf } from '@app/config';
-import { APPS, AppName } from './app-process';
+import { APP_NODE_FLAGS, APPS, AppName } from './app-process';
 import { SERVICE_CONFIGS } from './config-docs';
 import { repoRoot } from './repo-root';
 
@@ -23,6 +23,15 @@ export const ENTRY_POINTS: Readonly<Record<ServiceName, string>> = {
     string
   >),
   migrate: MIGRATE_ENTRY,
+};
+
+/**
+ * Options for node itself, before the entry point, that a service must be started with: every
+ * launcher (tools/stack, docker-compose.yml, deploy/kubernetes) passes exactly these.
+ */
+export const NODE_FLAGS: Readonly<Record<ServiceName, readonly string[]>> = {
+  ...APP_NODE_FLAGS,
+  migrate: [],
 };
 
 /** `dist/apps/x/src/main.js` -> `apps/x/src/main.ts` (tsconfig: rootDir ".", outDir "dist"). */
