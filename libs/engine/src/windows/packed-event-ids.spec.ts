@@ -27,6 +27,8 @@ describe('packed event ids', () => {
       '0123abcd-4567-89ef-0a1b-2c3d4e5f67890',
       '0123abcd+4567-89ef-0a1b-2c3d4e5f6789',
       '0123abcg-4567-89ef-0a1b-2c3d4e5f6789',
+      '0123abcd-4567-89ef-0a1b-2c3d4e5f678\u00e9', // beyond ASCII
+      '0123abcd-4567-89ef-0a1b-2c3d4e5f678-',
     ]) {
       expect(packUuid(text, cells, 0)).toBe(false);
     }

@@ -199,4 +199,5 @@ export class RecentEvents {
   }
 }
 
-const EMPTY: number[] = [];
+/** Of the same kind (doubles) as every array that replaces it: one map at each access. */
+const EMPTY: number[] = newNumbers(0);

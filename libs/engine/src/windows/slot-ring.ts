@@ -149,4 +149,5 @@ export class SlotLayout {
   }
 }
 
-const EMPTY: number[] = [];
+/** Of the same kind (doubles) as every array that replaces it: one map at each access. */
+const EMPTY: number[] = newNumbers(0);
