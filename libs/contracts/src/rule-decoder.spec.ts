@@ -93,6 +93,19 @@ describe('decodeRule', () => {
     }
   });
 
+  it('decodes forSeconds (default 0, left out), an integer of at most a day, naming the field', () => {
+    const plain = decodeRule(minimal);
+    expect(plain.ok && plain.rule.forSeconds).toBeUndefined();
+    const held = decodeRule({ ...minimal, forSeconds: 60 });
+    expect(held.ok && held.rule.forSeconds).toBe(60);
+    const zero = decodeRule({ ...minimal, forSeconds: 0 });
+    expect(zero.ok && 'forSeconds' in zero.rule).toBe(false);
+    for (const bad of [-1, 1.5, 86_401, '60', null]) {
+      expect(reasonsOf({ ...minimal, forSeconds: bad }).join('\n')).toContain('"forSeconds"');
+    }
+    expect(decodeRule({ ...minimal, forSeconds: 86_400 }).ok).toBe(true);
+  });
+
   it('accepts payload field paths for groupBy and refuses other shapes', () => {
     expect(decodeRule({ ...minimal, groupBy: 'payload.client.id' }).ok).toBe(true);
     expect(reasonsOf({ ...minimal, groupBy: 'payload..id' })[0]).toContain('"groupBy"');

@@ -48,6 +48,7 @@ const RULE_FIELDS = [
   'condition',
   'severity',
   'cooldownSeconds',
+  'forSeconds',
   'autoResolve',
   'channels',
   'activeFrom',
@@ -109,6 +110,13 @@ export function decodeRule(input: unknown): RuleDecodeResult {
       max: RULE_LIMITS.maxCooldownSeconds,
     }),
   );
+  const forSeconds = optional(input.forSeconds, 0, (v) =>
+    checkNumber(v, 'forSeconds', reasons, {
+      integer: true,
+      min: 0,
+      max: RULE_LIMITS.maxForSeconds,
+    }),
+  );
   const autoResolve = optional(input.autoResolve, RULE_DEFAULTS.autoResolve, (v) =>
     checkBoolean(v, 'autoResolve', reasons),
   );
@@ -133,6 +141,8 @@ export function decodeRule(input: unknown): RuleDecodeResult {
       condition: condition!,
       severity: severity!,
       cooldownSeconds: cooldownSeconds!,
+      // Only when set: 0 is the default, and a rule without it stays as it was.
+      ...(forSeconds ? { forSeconds } : {}),
       autoResolve: autoResolve!,
       channels: channels!,
       // Only when set: a rule without one (a rules file) has no activation bound.

@@ -96,6 +96,11 @@ export interface AlertRule {
   condition: RuleCondition;
   severity: Severity;
   cooldownSeconds: number;
+  /**
+   * Prometheus `for:`: how long (seconds) the condition must hold continuously before the
+   * rule fires; until then the key is only pending. Absent or 0: it fires at once.
+   */
+  forSeconds?: number;
   autoResolve: boolean;
   channels: ChannelConfig[];
   /**
@@ -140,6 +145,8 @@ function evaluationIdentity(rule: AlertRule): string {
     condition.aggregate,
     condition.operator,
     condition.threshold,
+    // Only when set, so a rule without it keeps the identity (and fingerprint) it had.
+    ...(rule.forSeconds ? [rule.forSeconds] : []),
   ]);
 }
 
@@ -158,6 +165,8 @@ export const RULE_LIMITS = {
    */
   maxCountThreshold: 10_000,
   maxCooldownSeconds: 7 * 86_400,
+  /** One day, like a window: a key stays pending (in memory) at most this long. */
+  maxForSeconds: 86_400,
   maxChannels: 20,
   maxEmailRecipients: 50,
   maxGroupByDepth: 8,
