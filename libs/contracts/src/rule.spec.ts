@@ -5,7 +5,7 @@ const rule: AlertRule = {
   name: 'r',
   description: '',
   enabled: true,
-  match: { types: ['a'], sources: [], minSeverity: 'info' },
+  match: { types: ['a'], sources: [], minSeverity: 'low' },
   groupBy: 'source',
   window: { kind: 'sliding', seconds: 60 },
   condition: { aggregate: 'count', operator: '>=', threshold: 3 },

@@ -35,6 +35,12 @@ describe('AlertEngine against a brute-force oracle', () => {
         if (!coverage.transitions.get(key)) missing.push(key);
       }
     }
+    for (const change of ['fire on event', 'fire on tick', 'clear on event', 'clear on tick']) {
+      for (const span of ['none', 'shorter than', 'longer than']) {
+        const key = `${change}: forSeconds ${span} the window`;
+        if (!coverage.transitions.get(key)) missing.push(key);
+      }
+    }
     for (const outcome of ['applied', 'late', 'future']) {
       if (!coverage.outcomes.get(outcome)) missing.push(outcome);
     }

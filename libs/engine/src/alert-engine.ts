@@ -224,6 +224,20 @@ export class AlertEngine {
     return counts;
   }
 
+  /**
+   * Pending keys per rule (condition holding, `forSeconds` not yet over), for the per-rule
+   * gauge. Counts on demand: a scrape is rare, an event is not.
+   */
+  pendingKeysByRule(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [id, rule] of this.rules) {
+      let pending = 0;
+      if (rule.forMs > 0) for (const state of rule.keys.values()) if (state.pending) pending++;
+      counts.set(id, pending);
+    }
+    return counts;
+  }
+
   /** Keys forgotten per rule since the last call (rules with none left out). */
   takeEvictedKeys(): Map<string, number> {
     const counts = new Map<string, number>();
@@ -266,6 +280,19 @@ export class AlertEngine {
     let holds = value !== undefined && compare(rule.operator, value, rule.threshold);
     // On a window that began before the rule did, we may simply not have seen its events.
     if (holds && !rule.monotone && rule.geometry.startAt(t) < rule.since) holds = false;
+    if (rule.forMs > 0 && !state.firing) {
+      // `forSeconds`: a key whose condition begins to hold is pending from this t, and fires
+      // only at an evaluation forMs later that still finds it holding; one that finds it false
+      // before then just stops pending. Plain number writes: nothing allocated per event.
+      if (!holds) {
+        state.pendingSince = NaN;
+        return null;
+      }
+      let since = state.pendingSince;
+      if (since !== since) state.pendingSince = since = t;
+      if (t - since < rule.forMs) return null;
+      state.pendingSince = NaN;
+    }
     if (holds === state.firing) return null;
     state.firing = holds;
     return {
@@ -286,6 +313,8 @@ export class AlertEngine {
    */
   private nextDue(rule: CompiledRule, state: KeyState, t: number): number {
     let due = state.window.nextChangeAt();
+    // A pending key fires at a tick once it has held forMs, even if nothing else changes.
+    if (state.pending) due = Math.min(due, state.pendingSince + rule.forMs);
     if (!rule.monotone && rule.completeFrom > t) due = Math.min(due, rule.completeFrom);
     if (!state.permanent) {
       // Past it already, the TTL waits for the window to empty, which is a change above.
@@ -307,7 +336,8 @@ export class AlertEngine {
     /** False right after a firing transition: the caller has not seen it yet. */
     settled: boolean,
   ): boolean {
-    if (state.permanent || !state.window.isEmpty()) return false;
+    // A pending key is about to fire (at most forSeconds away): forgetting it would lose that.
+    if (state.permanent || state.pending || !state.window.isEmpty()) return false;
     const likeNew = !state.firing && state.maxOccurredAt <= this.floor && !rule.holdsWhenEmpty;
     const released =
       settled &&

@@ -12,6 +12,8 @@ export class KeyClocks {
   maxOccurredAt = new Float64Array(INITIAL_SLOTS);
   lastSeen = new Float64Array(INITIAL_SLOTS);
   due = new Float64Array(INITIAL_SLOTS);
+  /** When a `forSeconds` rule's condition began to hold for a key not yet firing; NaN: not pending. */
+  pendingSince = new Float64Array(INITIAL_SLOTS);
   /** Slots given back by forgotten keys, reused before the columns grow. */
   private readonly released: number[] = [];
   private used = 0;
@@ -23,6 +25,7 @@ export class KeyClocks {
     this.maxOccurredAt[slot] = -Infinity;
     this.lastSeen[slot] = -Infinity;
     this.due[slot] = Infinity;
+    this.pendingSince[slot] = NaN;
     return slot;
   }
 
@@ -41,6 +44,7 @@ export class KeyClocks {
     this.maxOccurredAt = grown(this.maxOccurredAt, slots);
     this.lastSeen = grown(this.lastSeen, slots);
     this.due = grown(this.due, slots);
+    this.pendingSince = grown(this.pendingSince, slots);
   }
 }
 

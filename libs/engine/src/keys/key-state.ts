@@ -49,6 +49,24 @@ export class KeyState implements Schedulable {
     this.clocks.due[this.slot] = time;
   }
 
+  /**
+   * The evaluation time at which the condition of a `forSeconds` rule began to hold while the
+   * key was not firing; NaN when the key is not pending.
+   */
+  get pendingSince(): number {
+    return this.clocks.pendingSince[this.slot];
+  }
+
+  set pendingSince(time: number) {
+    this.clocks.pendingSince[this.slot] = time;
+  }
+
+  /** Whether the key waits for its condition to have held `forSeconds` (NaN is not pending). */
+  get pending(): boolean {
+    const since = this.clocks.pendingSince[this.slot];
+    return since === since;
+  }
+
   /** Gives the slot back: called once the key is out of the rule's map and the due queue. */
   release(): void {
     this.clocks.release(this.slot);

@@ -34,6 +34,8 @@ export class CompiledRule {
   readonly operator: Operator;
   readonly threshold: number;
   readonly holdsWhenEmpty: boolean;
+  /** `forSeconds` in ms: how long the condition must hold before the key fires (0: at once). */
+  readonly forMs: number;
   /** The first instant whose window is complete: before it only monotone conditions count. */
   readonly completeFrom: number;
   /** Events before the rule's activation never count (-Infinity: no bound). */
@@ -65,6 +67,7 @@ export class CompiledRule {
     this.operator = rule.condition.operator;
     this.threshold = rule.condition.threshold;
     this.holdsWhenEmpty = holdsOnEmptyWindow(rule.condition);
+    this.forMs = (rule.forSeconds ?? 0) * 1000;
     this.completeFrom = this.geometry.completeFrom(this.since);
     this.outcomes = OUTCOME_NAMES.map((outcome) => Object.freeze({ ruleId: rule.id, outcome }));
     this.alone = this.outcomes.map((outcome) =>

@@ -21,6 +21,8 @@ interface OracleKey {
   newest: number;
   lastSeen: number;
   firing: boolean;
+  /** forSeconds: the evaluation time at which the condition began to hold, unfired; null: none. */
+  pendingSince: number | null;
 }
 
 interface OracleRule {
@@ -180,9 +182,22 @@ export class BruteForceOracle {
     cause: Transition['cause'],
   ): ExpectedTransition | null {
     const result = evaluateWindow(entry, state.events, t);
+    const { rule } = entry;
+    // forSeconds, from the definition: a non-firing key fires at an evaluation where the
+    // condition holds and has held at every evaluation since the one that found it
+    // beginning to hold, forSeconds or more before.
+    const forMs = (rule.forSeconds ?? 0) * 1000;
+    if (!state.firing) {
+      if (!result.holds) {
+        state.pendingSince = null;
+        return null;
+      }
+      state.pendingSince ??= t;
+      if (t < state.pendingSince + forMs) return null;
+      state.pendingSince = null;
+    }
     if (result.holds === state.firing) return null;
     state.firing = result.holds;
-    const { rule } = entry;
     const countCap = Math.min(Math.floor(rule.condition.threshold) + 1, 100);
     return {
       transition: {
@@ -202,6 +217,7 @@ export class BruteForceOracle {
 
   private evicted(entry: OracleRule, key: string, state: OracleKey, t: number): boolean {
     if (entry.rule.groupBy === 'none' && key === '*') return false;
+    if (state.pendingSince !== null) return false;
     const empty = evaluateWindow(entry, state.events, t).windowEvents.length === 0;
     if (!empty) return false;
     const clock = Math.max(this.floor, state.newest);
@@ -293,12 +309,13 @@ function sameEvaluation(a: AlertRule, b: AlertRule): boolean {
     a.window.seconds === b.window.seconds &&
     a.condition.aggregate === b.condition.aggregate &&
     a.condition.operator === b.condition.operator &&
-    a.condition.threshold === b.condition.threshold
+    a.condition.threshold === b.condition.threshold &&
+    (a.forSeconds ?? 0) === (b.forSeconds ?? 0)
   );
 }
 
 function freshKey(): OracleKey {
-  return { events: [], newest: -Infinity, lastSeen: -Infinity, firing: false };
+  return { events: [], newest: -Infinity, lastSeen: -Infinity, firing: false, pendingSince: null };
 }
 
 function byCodeUnits(a: string, b: string): number {

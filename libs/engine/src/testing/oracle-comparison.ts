@@ -125,12 +125,13 @@ function checkEventIds(actual: Transition, expected: ExpectedTransition): string
 }
 
 function coverageKeys(found: ExpectedTransition): string[] {
-  const { window, condition, groupBy } = found.rule;
+  const { window, condition, groupBy, forSeconds = 0 } = found.rule;
   const change = `${found.transition.firing ? 'fire' : 'clear'} on ${found.transition.cause.kind}`;
   return [
     change,
     `${change}: ${window.kind} ${condition.aggregate} ${condition.operator}`,
     `${change}: groupBy ${groupBy.startsWith('payload.') ? 'payload' : groupBy}`,
+    `${change}: forSeconds ${forSeconds === 0 ? 'none' : forSeconds < window.seconds ? 'shorter than' : forSeconds === window.seconds ? 'equal to' : 'longer than'} the window`,
   ];
 }
 

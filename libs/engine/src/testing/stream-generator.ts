@@ -27,6 +27,8 @@ const TYPE_PATTERNS = [
 const SOURCES = ['s1', 's2', 's3', 's4'];
 const GROUP_BYS: GroupBy[] = ['source', 'source', 'none', 'none', 'payload.k', 'payload.a.b'];
 const WINDOW_SECONDS = [1, 1, 2, 3, 3, 5, 6, 60];
+/** Half the rules fire at once; the others wait less than, as long as, or more than a window. */
+const FOR_SECONDS = [0, 0, 0, 0, 1, 2, 3, 5, 7, 90];
 
 /**
  * A random history for the engine and the oracle: rules of every kind, events bunched on
@@ -144,6 +146,7 @@ function randomRule(random: Prng, id: string): AlertRule {
     },
     severity: 'high',
     cooldownSeconds: 0,
+    forSeconds: random.pick(FOR_SECONDS),
     autoResolve: true,
     channels: [{ type: 'console' }],
   };
@@ -165,7 +168,7 @@ function randomThreshold(random: Prng, aggregate: AlertRule['condition']['aggreg
 function changedRule(random: Prng, old: AlertRule | undefined, id: string): AlertRule {
   if (!old) return randomRule(random, id);
   const rule: AlertRule = structuredClone(old);
-  switch (random.int(0, 5)) {
+  switch (random.int(0, 6)) {
     case 0:
       rule.name = `${old.name}'`;
       break;
@@ -180,6 +183,9 @@ function changedRule(random: Prng, old: AlertRule | undefined, id: string): Aler
       break;
     case 4:
       rule.enabled = !rule.enabled;
+      break;
+    case 5:
+      rule.forSeconds = random.pick(FOR_SECONDS);
       break;
     default:
       return randomRule(random, id);
