@@ -70,6 +70,14 @@ export class EvaluationService {
       }
       return keys;
     };
+    metrics.pendingKeysByRule = () => {
+      const pending = new Map<string, number>();
+      for (const engine of engines()) {
+        for (const [rule, count] of engine.pendingKeysByRule())
+          pending.set(rule, (pending.get(rule) ?? 0) + count);
+      }
+      return pending;
+    };
   }
 
   /** The repartition topic's evaluation first: the events' evaluation forwards to it. */

@@ -1,4 +1,10 @@
-import { lookbackMs, planReplay, rulesPositionMetadata, rulesPositionOf } from './replay-plan';
+import {
+  lookbackMs,
+  ruleSpanSeconds,
+  planReplay,
+  rulesPositionMetadata,
+  rulesPositionOf,
+} from './replay-plan';
 
 const offsets = (o: {
   partition: number;
@@ -42,6 +48,13 @@ describe('planReplay', () => {
   it('looks back over the longest window plus the grace period', () => {
     expect(lookbackMs([60, 300, 5], 5000)).toBe(300_000 + 5000 + 1000);
     expect(lookbackMs([], 0)).toBe(1000);
+  });
+
+  it('a rule with forSeconds looks back over its window plus forSeconds', () => {
+    const window = { kind: 'sliding' as const, seconds: 60 };
+    expect(ruleSpanSeconds({ window })).toBe(60);
+    expect(ruleSpanSeconds({ window, forSeconds: 45 })).toBe(105);
+    expect(lookbackMs([ruleSpanSeconds({ window, forSeconds: 45 })], 5000)).toBe(111_000);
   });
 });
 

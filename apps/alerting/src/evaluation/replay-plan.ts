@@ -1,3 +1,5 @@
+import type { AlertRule } from '@app/contracts';
+
 /** Where one partition's rebuild starts and where normal evaluation resumes. */
 export interface PartitionReplay {
   partition: number;
@@ -66,9 +68,19 @@ export function rulesPositionOf(metadata: string | null): number {
 }
 
 /**
- * How far back a rebuild replays: the longest window plus the grace period (a tumbling
- * window can have started up to one window ago), plus a second for clock rounding.
+ * How far back a rebuild replays: the longest rule span (see ruleSpanSeconds) plus the grace
+ * period (a tumbling window can have started up to one window ago), plus a second for clock
+ * rounding.
  */
-export function lookbackMs(windowSeconds: readonly number[], graceMs: number): number {
-  return Math.max(0, ...windowSeconds) * 1000 + graceMs + 1000;
+export function lookbackMs(spanSeconds: readonly number[], graceMs: number): number {
+  return Math.max(0, ...spanSeconds) * 1000 + graceMs + 1000;
+}
+
+/**
+ * How much history one rule needs to be where it was: its window, plus `forSeconds` for a key
+ * that was pending (it began to hold up to forSeconds ago, on the window before that), so it
+ * fires when it would have without the restart instead of starting its wait over.
+ */
+export function ruleSpanSeconds(rule: Pick<AlertRule, 'window' | 'forSeconds'>): number {
+  return rule.window.seconds + (rule.forSeconds ?? 0);
 }

@@ -25,7 +25,7 @@ import { EvaluationRoute } from './evaluation-route';
 import { KeyCapWarnings } from './key-cap-warnings';
 import { RebuildGate } from './rebuild-gate';
 import { ReplayProgress } from './replay-progress';
-import { lookbackMs, planReplay, rulesPositionMetadata } from './replay-plan';
+import { lookbackMs, planReplay, ruleSpanSeconds, rulesPositionMetadata } from './replay-plan';
 import { RuleVersions } from './rule-versions';
 import { TransitionHandler } from './transition-handler';
 import { WallClockTicker } from './wall-clock-ticker';
@@ -149,7 +149,7 @@ export class TopicEvaluation implements PartitionBatchHandler {
   }
 
   /** The window engine of the moment (a rebuild replaces it), for the gauges. */
-  get windows(): Pick<AlertEngine, 'stats' | 'keysByRule'> {
+  get windows(): Pick<AlertEngine, 'stats' | 'keysByRule' | 'pendingKeysByRule'> {
     return this.engine;
   }
 
@@ -223,7 +223,7 @@ export class TopicEvaluation implements PartitionBatchHandler {
    * events count from the rule's activation, including those that arrived before the rule.
    */
   private async catchUp(rule: AlertRule, generation: number, rulesBefore: number): Promise<void> {
-    const since = Date.now() - lookbackMs([rule.window.seconds], this.config.graceMs);
+    const since = Date.now() - lookbackMs([ruleSpanSeconds(rule)], this.config.graceMs);
     const partitions = this.owned;
     const offsets = await this.retrier.run('kafka', this.untilStopped, () =>
       this.parts.rebuilder.offsets(this.route.groupId, this.route.topic, partitions, since),
@@ -275,10 +275,10 @@ export class TopicEvaluation implements PartitionBatchHandler {
     this.replay.allPlanned();
   }
 
-  /** How far back a rebuild replays: the longest window plus the grace. */
+  /** How far back a rebuild replays: the longest window (+ forSeconds) plus the grace. */
   private lookbackMs(): number {
     return lookbackMs(
-      this.catalog.all().map((rule) => rule.window.seconds),
+      this.catalog.all().map((rule) => ruleSpanSeconds(rule)),
       this.config.graceMs,
     );
   }

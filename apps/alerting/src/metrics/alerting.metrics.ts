@@ -18,6 +18,7 @@ export class AlertingMetrics {
   readonly windowKeys: Gauge;
   readonly windowStateEntries: Gauge;
   readonly ruleKeys: Gauge<'rule'>;
+  readonly pendingKeys: Gauge<'rule'>;
   readonly keysRefused: Counter<'rule'>;
   readonly keysEvicted: Counter<'rule'>;
   readonly incidentsRateLimited: Counter<'rule'>;
@@ -36,6 +37,8 @@ export class AlertingMetrics {
   windowStats?: () => { keys: number; stateEntries: number };
   /** Set by the evaluation service: the keys each rule holds. */
   keysByRule?: () => Map<string, number>;
+  /** Keys per rule whose condition holds but whose forSeconds is not over yet. */
+  pendingKeysByRule?: () => Map<string, number>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -125,6 +128,17 @@ export class AlertingMetrics {
         // Reset first: a deleted rule's series must not stay at its last value.
         this.reset();
         for (const [rule, keys] of keysByRule()) this.set({ rule }, keys);
+      },
+    });
+    const pendingKeysByRule = () => this.pendingKeysByRule?.() ?? new Map<string, number>();
+    this.pendingKeys = new Gauge({
+      name: 'eventmon_alerting_pending_keys',
+      help: 'Group keys per rule whose condition holds but has not held forSeconds yet',
+      labelNames: ['rule'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [rule, keys] of pendingKeysByRule()) this.set({ rule }, keys);
       },
     });
     this.keysRefused = new Counter({
