@@ -23,6 +23,22 @@ describe('ReplayProgress', () => {
     progress.restart();
   });
 
+  it('is replaying from the restart until every partition is planned, so no tick runs early', () => {
+    // The rebuild fetches its plan asynchronously: a wall-clock tick in between would judge
+    // the fresh, empty windows at now (a pending key restarting its forSeconds).
+    expect(progress.replaying).toBe(true);
+    progress.planned(plan(0, 10n, 10n));
+    expect(progress.replaying).toBe(true);
+    progress.allPlanned();
+    expect(progress.replaying).toBe(false);
+    expect(ready).toEqual([0]);
+  });
+
+  it('with no partition assigned there is no plan to wait for', () => {
+    progress.restart(false);
+    expect(progress.replaying).toBe(false);
+  });
+
   it('replays each partition from its plan and says the windows are ready once the last one resumes', () => {
     progress.planned(plan(0, 10n, 20n));
     progress.planned(plan(1, 5n, 8n));
@@ -71,7 +87,8 @@ describe('ReplayProgress', () => {
     progress.sought(0, 4n);
     expect(progress.position(0)).toBe(4n);
     progress.restart();
-    expect(progress.replaying).toBe(false);
+    // The new plan is not there yet: still not ready (no wall-clock tick), nothing remembered.
+    expect(progress.replaying).toBe(true);
     expect(progress.position(0)).toBeUndefined();
     expect(progress.silenceOf(0)).toBeUndefined();
   });

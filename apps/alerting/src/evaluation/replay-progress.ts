@@ -16,6 +16,14 @@ export class ReplayProgress {
   private readonly silence = new Map<number, ReplaySilence>();
   private readonly positions = new Map<number, bigint>();
   private startedAt = 0;
+  /**
+   * Between restart() and allPlanned() the plan is still being fetched: the windows are fresh
+   * and empty, so they are not ready either. Without this a wall-clock tick in that gap moved
+   * the new engine's floor to now before the look-back replayed: replayed events were then
+   * evaluated at now instead of their own time (a pending key started its forSeconds over),
+   * and "fewer than" rules judged windows that were only empty because nothing had replayed.
+   */
+  private planning = false;
 
   constructor(
     /** Called when the windows are ready, with how long the rebuild took. */
@@ -23,8 +31,12 @@ export class ReplayProgress {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A new assignment: nothing is known about any partition until its plan comes. */
-  restart(): void {
+  /**
+   * A new assignment: nothing is known about any partition until its plan comes.
+   * `planning` false: no partition is assigned, so no plan will come.
+   */
+  restart(planning = true): void {
+    this.planning = planning;
     this.resumeAt.clear();
     this.silence.clear();
     this.positions.clear();
@@ -39,12 +51,16 @@ export class ReplayProgress {
 
   /** Every partition is planned: with nothing to replay, the windows are ready now. */
   allPlanned(): void {
+    this.planning = false;
     if (!this.replaying) this.ready(this.now() - this.startedAt);
   }
 
-  /** True while a partition replays its look-back (the wall-clock tick waits for the end). */
+  /**
+   * True while the plan is fetched or a partition replays its look-back (the wall-clock tick
+   * waits for the end).
+   */
   get replaying(): boolean {
-    return this.resumeAt.size > 0;
+    return this.planning || this.resumeAt.size > 0;
   }
 
   resumeAtOf(partition: number): bigint | undefined {

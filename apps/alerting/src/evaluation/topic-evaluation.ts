@@ -255,7 +255,7 @@ export class TopicEvaluation implements PartitionBatchHandler {
     const lookback = this.lookbackMs();
     const since = Date.now() - lookback;
     this.generation++;
-    this.replay.restart();
+    this.replay.restart(partitions.length > 0);
     this.catchUps.clear();
     this.route.reset(partitions);
     this.engine = this.newEngine(since);
