@@ -43,6 +43,29 @@ describe('Backtest', () => {
     expect(backtest.eventsScanned).toBe(9);
   });
 
+  it('honours forSeconds: an incident only where the condition held that long', () => {
+    const backtest = new Backtest(rule({ forSeconds: 30 }), T0);
+    // Source a: 5 events in 4 s, held until they leave the 60 s window at 60 s.
+    for (let i = 0; i < 5; i++) backtest.offer(event(i, 'a', T0 + i * 1000));
+    // Source b: 5 events, but 4 of them leave the window 20 s after it began to hold.
+    for (let i = 0; i < 4; i++) backtest.offer(event(10 + i, 'b', T0 - 40_000 + i * 1000));
+    backtest.offer(event(14, 'b', T0 + 19_000));
+    // The backtest ticks at event times: this one evaluates both keys 34 s after a held.
+    backtest.offer(event(20, 'c', T0 + 34_000));
+    const { incidents } = backtest.finish(T0 + 3_600_000);
+    expect(incidents.map((incident) => incident.groupKey)).toEqual(['a']);
+    expect(incidents[0].openedAt).toBe(new Date(T0 + 34_000).toISOString());
+  });
+
+  it('without forSeconds the same events open at once, for both sources', () => {
+    const backtest = new Backtest(rule(), T0);
+    for (let i = 0; i < 5; i++) backtest.offer(event(i, 'a', T0 + i * 1000));
+    for (let i = 0; i < 4; i++) backtest.offer(event(10 + i, 'b', T0 - 40_000 + i * 1000));
+    backtest.offer(event(14, 'b', T0 + 19_000));
+    const { incidents } = backtest.finish(T0 + 3_600_000);
+    expect(incidents.map((incident) => incident.groupKey).sort()).toEqual(['a', 'b']);
+  });
+
   it('fires a "fewer than" rule on silence, as the live tick does', () => {
     const backtest = new Backtest(
       rule({

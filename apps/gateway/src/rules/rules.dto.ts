@@ -24,6 +24,7 @@ export const RULE_EXAMPLE = {
   condition: { aggregate: 'count', operator: '>=', threshold: 5 },
   severity: 'high',
   cooldownSeconds: 300,
+  forSeconds: 60,
   autoResolve: true,
   channels: [{ type: 'webhook', url: 'https://hooks.example.com/x' }],
 };
@@ -36,7 +37,7 @@ export class RuleDto {
   @ApiProperty({
     example: { ...RULE_EXAMPLE, activeFrom: '2026-11-23T10:00:00.000Z' },
     description:
-      'the rule as the alerting app reads it; activeFrom (stamped by the gateway when the rule is created, re-enabled or evaluates differently) is when it started counting events',
+      'the rule as the alerting app reads it; activeFrom (stamped by the gateway when the rule is created, re-enabled or evaluates differently) is when it started counting events; forSeconds (0 to 86400, default 0) is how long the condition must hold before an incident opens (pending until then, like Prometheus for:)',
   })
   definition: AlertRule;
   @ApiProperty({ example: RULE_EXAMPLE.enabled ?? true }) enabled: boolean;
