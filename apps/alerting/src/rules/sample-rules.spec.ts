@@ -23,4 +23,10 @@ describe('rules.sample.yaml', () => {
       ]),
     );
   });
+
+  it('holds host-cpu-high for a minute before it fires (forSeconds in a rules file)', () => {
+    const rules = loadRuleFile(join(__dirname, '..', '..', 'rules.sample.yaml'));
+    expect(rules.find((r) => r.id === 'host-cpu-high')?.forSeconds).toBe(60);
+    expect(rules.filter((r) => r.id !== 'host-cpu-high').every((r) => !r.forSeconds)).toBe(true);
+  });
 });
