@@ -40,20 +40,21 @@ export class BacktestService {
       from,
       to,
       exact ? rule.match.types : undefined,
+      cancelled,
     )) {
       if (backtest.eventsScanned >= MAX_BACKTEST_EVENTS) {
         throw new BadRequestException(
           `the range holds more than ${MAX_BACKTEST_EVENTS} events: narrow from/to`,
         );
       }
-      if (cancelled.aborted) {
-        // Leaving the loop returns the generator: no further page is read.
-        this.logger.log(
-          `backtest of rule ${id} cancelled after ${backtest.eventsScanned} events: the client went away`,
-        );
-        break;
-      }
+      // Leaving the loop returns the generator: no further page is read.
+      if (cancelled.aborted) break;
       backtest.offer({ ...event, occurredAt: event.occurredAt.getTime() });
+    }
+    if (cancelled.aborted) {
+      this.logger.log(
+        `backtest of rule ${id} cancelled after ${backtest.eventsScanned} events: the client went away`,
+      );
     }
     const result = backtest.finish(to.getTime());
     return {

@@ -76,9 +76,18 @@ export class RulesRepository {
    * Events of [from, to) in time order, a page at a time (keyset on (occurred_at, id)), so a
    * backtest never holds the range in memory. `types` narrows to exact type names when given.
    */
-  async *eventsInOrder(from: Date, to: Date, types?: string[]): AsyncGenerator<EventEntity> {
+  async *eventsInOrder(
+    from: Date,
+    to: Date,
+    types: string[] | undefined,
+    cancelled: AbortSignal,
+  ): AsyncGenerator<EventEntity> {
     let after: { at: Date; id: string } | undefined;
     for (;;) {
+      // A page is handed out in microtasks, so a client's 'close' waits in the event loop
+      // until here: let it through, and read no further page for a client that went away.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (cancelled.aborted) return;
       const query = this.dataSource
         .getRepository(EventEntity)
         .createQueryBuilder('e')
