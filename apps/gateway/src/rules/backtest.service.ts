@@ -2,7 +2,9 @@ import { BadRequestException, Injectable, Logger, NotFoundException } from '@nes
 import { assertSpan, TimeRangeQueryDto, timeRangeOf } from '../common/time-range';
 import { Backtest } from './backtest';
 import { BacktestDto } from './rules.dto';
+import { definitionOf } from './rule-items';
 import { RulesRepository } from './rules.repository';
+import { RulesService } from './rules.service';
 
 const MAX_SPAN_DAYS = 7;
 const DEFAULT_SPAN_MS = 86_400_000;
@@ -14,7 +16,10 @@ const LISTED_INCIDENTS = 1000;
 export class BacktestService {
   private readonly logger = new Logger(BacktestService.name);
 
-  constructor(private readonly rules: RulesRepository) {}
+  constructor(
+    private readonly rules: RulesRepository,
+    private readonly ruleItems: RulesService,
+  ) {}
 
   /** Stops reading events once `cancelled` aborts (the client went away); the answer is then moot. */
   async run(
@@ -23,13 +28,14 @@ export class BacktestService {
     keyId: string,
     cancelled: AbortSignal,
   ): Promise<BacktestDto> {
-    const row = await this.rules.findById(id);
-    if (!row) throw new NotFoundException(`no rule with id ${id}`);
+    // A file rule too: what it would have done is as useful to know as for any rule.
+    const item = await this.ruleItems.find(id);
+    if (!item) throw new NotFoundException(`no rule with id ${id}`);
     const range = timeRangeOf(query);
     const to = range.to ?? new Date();
     const from = range.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS);
     assertSpan(from.getTime(), to.getTime(), MAX_SPAN_DAYS);
-    const rule = row.definition;
+    const rule = definitionOf(item);
     // Exact type names let PostgreSQL skip other events; a glob needs the engine's matcher.
     const exact = rule.match.types.every((type) => !type.includes('*'));
     const backtest = new Backtest(rule, from.getTime(), LISTED_INCIDENTS);

@@ -33,6 +33,9 @@ import { RulesService } from './rules.service';
 /** A backtest takes seconds; asking again sooner would only be refused again. */
 const BACKTEST_RETRY_AFTER_SECONDS = 5;
 
+const FILE_RULE_CONFLICT =
+  "the rule is predefined in alerting's rules file (readOnly): change the file and restart alerting";
+
 const ruleBody = (description: string) =>
   ApiBody({ description, schema: { type: 'object', example: RULE_EXAMPLE } });
 
@@ -48,9 +51,10 @@ export class RulesController {
   @Get()
   @Access('read')
   @ApiOperation({
-    summary: 'Rules by id, page by page',
+    summary:
+      "Rules by id, page by page: those made through this API and those of alerting's rules file",
     description:
-      'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
+      'Each rule says where it comes from (`origin`), whether it is read-only (file rules) and its `state`: windows held by the live alerting replicas, unresolved incidents, newest opening. File rules are those the alerting replicas report (the newest report when none is live). Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
   })
   @ApiOkResponse({ type: RulePageDto })
   list(
@@ -63,7 +67,7 @@ export class RulesController {
   @Get(':id')
   @Access('read')
   @ApiOperation({
-    summary: 'One rule, with its version and timestamps',
+    summary: "One rule (made through this API or from alerting's rules file), with its state",
     description:
       'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
   })
@@ -77,7 +81,9 @@ export class RulesController {
   @ApiOperation({ summary: 'Create a rule (id generated when absent); published to alert-rules' })
   @ruleBody('a rule; omitted fields take their defaults')
   @ApiCreatedResponse({ type: RuleDto })
-  @ApiConflictResponse({ description: 'a rule with this id exists' })
+  @ApiConflictResponse({
+    description: "a rule with this id exists, or alerting's rules file defines this id",
+  })
   create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<RuleDto> {
     return this.rules.create(body, principal);
   }
@@ -123,6 +129,7 @@ export class RulesController {
   @ApiOperation({ summary: 'Replace a rule' })
   @ruleBody('the whole rule')
   @ApiOkResponse({ type: RuleDto })
+  @ApiConflictResponse({ description: FILE_RULE_CONFLICT })
   replace(
     @Param('id') id: string,
     @Body() body: unknown,
@@ -136,6 +143,7 @@ export class RulesController {
   @ApiOperation({ summary: 'Change part of a rule (JSON Merge Patch), e.g. {"enabled": false}' })
   @ApiBody({ schema: { type: 'object', example: { enabled: false } } })
   @ApiOkResponse({ type: RuleDto })
+  @ApiConflictResponse({ description: FILE_RULE_CONFLICT })
   patch(
     @Param('id') id: string,
     @Body() body: unknown,
@@ -149,6 +157,9 @@ export class RulesController {
   @Access('admin')
   @ApiOperation({ summary: 'Delete a rule (a tombstone on alert-rules)' })
   @ApiNoContentResponse()
+  @ApiConflictResponse({
+    description: `${FILE_RULE_CONFLICT}; or the rule replaces a file rule of the same id (deleting it would stop alerting running either: disable it instead)`,
+  })
   remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.rules.remove(id, principal);
   }
