@@ -37,6 +37,9 @@ const RULES_FILE = `rules:
     condition: { operator: '>', threshold: 100 }
 `;
 
+/** Every rule the API lists, in its order: API rules, file rules, and a row replacing one. */
+const ALL_IDS = ['a-api', 'b-file-crash', 'c-api', 'd-file-disabled', 'e-api', 'f-file-shadowed'];
+
 const API_RULE = {
   match: { types: ['apitest.failure'] },
   window: { kind: 'sliding', seconds: 60 },
@@ -111,14 +114,7 @@ describe('gateway: rules of alerting’s rules file', () => {
       async () => {
         const answer = await gateway.call('read', 'GET', '/api/rules');
         expect(answer.status).toBe(200);
-        expect(answer.body.items.map((item: { id: string }) => item.id)).toEqual([
-          'a-api',
-          'b-file-crash',
-          'c-api',
-          'd-file-disabled',
-          'e-api',
-          'f-file-shadowed',
-        ]);
+        expect(answer.body.items.map((item: { id: string }) => item.id)).toEqual(ALL_IDS);
         return answer.body.items as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
       },
       { timeoutMs: REPORT_BOUND_MS },
@@ -181,14 +177,7 @@ describe('gateway: rules of alerting’s rules file', () => {
       seen.push(...page.body.items.map((item: { id: string }) => item.id));
       cursor = page.body.nextCursor;
     } while (cursor && seen.length < 10);
-    expect(seen).toEqual([
-      'a-api',
-      'b-file-crash',
-      'c-api',
-      'd-file-disabled',
-      'e-api',
-      'f-file-shadowed',
-    ]);
+    expect(seen).toEqual(ALL_IDS);
     const disabled = await gateway.call('read', 'GET', '/api/rules?enabled=false');
     expect(disabled.body.items.map((item: { id: string }) => item.id)).toEqual(['d-file-disabled']);
   });
