@@ -40,6 +40,13 @@ const RULES_FILE = `rules:
 /** Every rule the API lists, in its order: API rules, file rules, and a row replacing one. */
 const ALL_IDS = ['a-api', 'b-file-crash', 'c-api', 'd-file-disabled', 'e-api', 'f-file-shadowed'];
 
+/** The parts of a listed rule the tests read. */
+interface ListedRule {
+  id: string;
+  definition: { enabled: boolean; channels: unknown[] };
+  state: { activeKeys: number | null; lastFiredAt: string | null };
+}
+
 const API_RULE = {
   match: { types: ['apitest.failure'] },
   window: { kind: 'sliding', seconds: 60 },
@@ -68,11 +75,12 @@ describe('gateway: rules of alerting’s rules file', () => {
   let statusTopic: TopicRecorder;
   const apps: AppHarness[] = [];
 
-  const rule = async (id: string, role: 'read' | 'admin' = 'read') => {
+  const rule = async (id: string, role: 'read' | 'admin' = 'read'): Promise<ListedRule> => {
     const answer = await gateway.call(role, 'GET', `/api/rules/${id}`);
     expect(answer.status).toBe(200);
-    return answer.body;
+    return answer.body as ListedRule;
   };
+  const idsOf = (items: ListedRule[]) => items.map((item) => item.id);
 
   beforeAll(async () => {
     writeFileSync(rulesFile, RULES_FILE);
@@ -114,8 +122,9 @@ describe('gateway: rules of alerting’s rules file', () => {
       async () => {
         const answer = await gateway.call('read', 'GET', '/api/rules');
         expect(answer.status).toBe(200);
-        expect(answer.body.items.map((item: { id: string }) => item.id)).toEqual(ALL_IDS);
-        return answer.body.items as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const items = answer.body.items as ListedRule[];
+        expect(idsOf(items)).toEqual(ALL_IDS);
+        return items;
       },
       { timeoutMs: REPORT_BOUND_MS },
     );
@@ -174,12 +183,12 @@ describe('gateway: rules of alerting’s rules file', () => {
       );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.items.map((item: { id: string }) => item.id));
-      cursor = page.body.nextCursor;
+      seen.push(...idsOf(page.body.items as ListedRule[]));
+      cursor = page.body.nextCursor as string | null;
     } while (cursor && seen.length < 10);
     expect(seen).toEqual(ALL_IDS);
     const disabled = await gateway.call('read', 'GET', '/api/rules?enabled=false');
-    expect(disabled.body.items.map((item: { id: string }) => item.id)).toEqual(['d-file-disabled']);
+    expect(idsOf(disabled.body.items as ListedRule[])).toEqual(['d-file-disabled']);
   });
 
   it('refuses to change a file rule through the API, naming the file', async () => {
