@@ -152,6 +152,22 @@ describe('gateway: backtest limits', () => {
     expect(((await sameKey.json()) as { message: string }).message).toBe(
       'this API key already has a backtest running: wait for it (or cancel it) before starting another',
     );
+    // A preview is a backtest too: the same slot.
+    const preview = await fetch(
+      `${gateway.url}/api/rules/preview?from=${MANY_DAY}T00:00:00Z&to=${MANY_DAY}T23:59:59Z`,
+      {
+        method: 'POST',
+        headers: { 'x-api-key': TEST_KEYS.read, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...RULE,
+          name: 'preview',
+          match: { types: ['many.tick'] },
+          condition: { aggregate: 'count', operator: '>=', threshold: 1 },
+        }),
+      },
+    );
+    expect(preview.status).toBe(429);
+    expect(Number(preview.headers.get('retry-after'))).toBeGreaterThan(0);
 
     startBusy(TEST_KEYS.admin);
     await eventually(() => expect(started()).toHaveLength(2), { timeoutMs: 10_000 });
