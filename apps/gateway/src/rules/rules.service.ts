@@ -217,7 +217,7 @@ export function readOnlyMessage(id: string, path: string): string {
   return `rule ${id} is predefined in ${path} and read-only: change the file and restart alerting`;
 }
 
-function objectBody(body: unknown): Record<string, unknown> {
+export function objectBody(body: unknown): Record<string, unknown> {
   if (!isObject(body)) throw new BadRequestException('the body must be a JSON object (a rule)');
   return body;
 }
