@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { BacktestService } from './backtest.service';
 import { BacktestSlots } from './backtest-slots';
 import { RuleTopicSync } from './rule-topic-sync';
+import { RuleValidationController } from './rule-validation.controller';
 import { RuleValidator } from './rule-validator';
 import { RulesController } from './rules.controller';
 import { RulesRepository } from './rules.repository';
@@ -10,7 +11,7 @@ import { RulesService } from './rules.service';
 
 @Module({
   imports: [AuditModule],
-  controllers: [RulesController],
+  controllers: [RulesController, RuleValidationController],
   providers: [
     BacktestService,
     BacktestSlots,

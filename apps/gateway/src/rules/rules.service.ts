@@ -59,8 +59,7 @@ export class RulesService {
   }
 
   async create(body: unknown, principal: Principal): Promise<RuleDto> {
-    const input = objectBody(body);
-    const validated = await this.validator.validate({ ...input, id: input.id ?? randomUUID() });
+    const validated = await this.validator.validate(newRuleInput(body));
     return this.rules.transaction(async (manager) => {
       const rule = withActivation(validated, null, new Date());
       if (await this.rules.findForUpdate(manager, rule.id)) {
@@ -146,6 +145,12 @@ export class RulesService {
 function objectBody(body: unknown): Record<string, unknown> {
   if (!isObject(body)) throw new BadRequestException('the body must be a JSON object (a rule)');
   return body;
+}
+
+/** A body as POST /api/rules takes it: an object, its id generated when absent. */
+export function newRuleInput(body: unknown): Record<string, unknown> {
+  const input = objectBody(body);
+  return { ...input, id: input.id ?? randomUUID() };
 }
 
 /** Changes are admin-only, so their answers show the whole rule. */
