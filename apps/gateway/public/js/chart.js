@@ -2,6 +2,8 @@
 // axes, lines or stacked areas, an optional threshold line and markers, and values on hover;
 // and a horizontal bar chart. Sizes are in viewBox units; CSS scales the SVG to its box.
 
+import { formatTime } from './dom.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 800;
 const MARGIN = { top: 16, right: 16, bottom: 28, left: 56 };
@@ -270,7 +272,7 @@ function addHover(svg, { series, times, totals, stacked, x, plot, unit }) {
       if (Math.abs(x(times[i]) - point.x) < Math.abs(x(times[k]) - point.x)) k = i;
     }
     const t = times[k];
-    const lines = [new Date(t).toLocaleString()];
+    const lines = [formatTime(t)];
     for (const s of series) {
       const p = s.points.find((q) => q.at === t);
       if (p)
@@ -291,23 +293,23 @@ function addHover(svg, { series, times, totals, stacked, x, plot, unit }) {
 }
 
 /** Horizontal bars, largest first as given, each with its value; the value also on hover. */
-export function drawBarChart(svg, items, { unit = '' } = {}) {
+export function drawBarChart(svg, items, { unit = '', width = WIDTH } = {}) {
   svg.replaceChildren();
   const row = 24;
   const height = Math.max(1, items.length) * row + 8;
-  svg.setAttribute('viewBox', `0 0 ${WIDTH} ${height}`);
-  const labelWidth = 180;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const labelWidth = Math.round(width / 3.5);
   const max = Math.max(1, ...items.map((i) => i.value));
   items.forEach((item, i) => {
     const top = 4 + i * row;
-    const width = (item.value / max) * (WIDTH - labelWidth - 80);
+    const width = (item.value / max) * (width - labelWidth - 60);
     const group = el('g', { class: 'bar', 'data-label': item.label });
     group.append(el('title', {}, `${item.label}: ${item.value}${unit}`));
     group.append(
       el(
         'text',
         { x: labelWidth - 8, y: top + 15, 'text-anchor': 'end' },
-        truncate(item.label, 28),
+        truncate(item.label, Math.floor(labelWidth / 6.5)),
       ),
     );
     group.append(
@@ -326,7 +328,7 @@ export function drawBarChart(svg, items, { unit = '' } = {}) {
     svg.append(
       el(
         'text',
-        { x: WIDTH / 2, y: 20, 'text-anchor': 'middle', class: 'empty' },
+        { x: width / 2, y: 20, 'text-anchor': 'middle', class: 'empty' },
         'nothing in this range',
       ),
     );

@@ -59,7 +59,10 @@ async function start(show) {
   }
   stopStream = followIncidents({
     onMessage: (message) => message.incident && putIncident(message.incident),
-    onState: (state) => ($('#connection').textContent = state),
+    onState: (state) => {
+      $('#connection').textContent = state;
+      $('#connection').className = state === 'live' ? 'live' : 'muted';
+    },
     onReconnect: () => loadIncidents().catch((error) => showError(error.message)),
   });
   show();

@@ -14,8 +14,6 @@ const RANGES = [
   ['custom', 'chosen range', null],
 ];
 const SVG = 'http://www.w3.org/2000/svg';
-/** Lines drawn at most: a rule grouped by source may have thousands of keys. */
-const MAX_KEYS = 8;
 
 export function createPreview(currentRule) {
   const range = h(
@@ -97,7 +95,7 @@ export function createPreview(currentRule) {
     summary.dataset.incidents = String(incidents);
     chart.removeAttribute('hidden');
     drawTimeChart(chart, {
-      series: seriesByKey(result.series.points),
+      series: seriesOf(result.series.points),
       from: start.getTime(),
       to: end.getTime(),
       threshold: rule.condition && rule.condition.threshold,
@@ -132,17 +130,15 @@ export function createPreview(currentRule) {
   };
 }
 
-/** One line per group key (the busiest MAX_KEYS), or one line when the rule does not group. */
-function seriesByKey(points) {
-  const byKey = new Map();
-  for (const p of points) {
-    const key = p.groupKey ?? 'value';
-    if (!byKey.has(key)) byKey.set(key, []);
-    byKey.get(key).push({ at: Date.parse(p.at), value: p.value });
-  }
-  const peak = (list) => Math.max(...list.map((p) => p.value ?? -Infinity));
-  return [...byKey.entries()]
-    .sort((a, b) => peak(b[1]) - peak(a[1]))
-    .slice(0, MAX_KEYS)
-    .map(([label, list]) => ({ label, points: list }));
+/**
+ * The API gives one point per bucket: the value of the group key nearest to firing at that
+ * instant (the one an incident would open for first), named on hover. Null: no key had events.
+ */
+function seriesOf(points) {
+  return [
+    {
+      label: 'aggregate',
+      points: points.map((p) => ({ at: Date.parse(p.at), value: p.value, note: p.groupKey })),
+    },
+  ];
 }

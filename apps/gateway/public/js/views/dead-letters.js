@@ -46,6 +46,41 @@ export function deadLettersView(container) {
 }
 
 function letterRows(letter) {
+  const row = h(
+    'tr',
+    { dataset: { dlqId: letter.id } },
+    h(
+      'td',
+      {},
+      formatTime(letter.failedAt),
+      h('div', { class: 'muted' }, `${letter.id} · ${letter.service ?? ''}`),
+    ),
+    h('td', {}, h('span', { class: 'badge' }, letter.stage ?? 'unknown')),
+    h(
+      'td',
+      {},
+      h(
+        'ul',
+        { class: 'reasons' },
+        letter.reasons.map((r) => h('li', {}, r)),
+      ),
+    ),
+    h('td', {}, letter.key ?? ''),
+    h(
+      'td',
+      {},
+      h(
+        'pre',
+        { class: 'payload small' },
+        letter.value ?? `(${letter.valueBytes} bytes, not text)`,
+      ),
+    ),
+  );
+  return canWrite() ? [row, ...replayControls(letter, row)] : [row];
+}
+
+/** Replay buttons in the row, and the row below it with the correction editor (admin only). */
+function replayControls(letter, row) {
   const outcome = h('div', { class: 'replay-outcome', role: 'status' });
   const editor = h('textarea', {
     class: 'correction',
@@ -67,54 +102,20 @@ function letterRows(letter) {
       }),
     ),
   );
-  const actions = canWrite()
-    ? [
-        actionButton('Replay', () => replay(letter.id, outcome), { class: 'replay' }),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'correct',
-            onclick: () => (editorRow.hidden = !editorRow.hidden),
-          },
-          'Correct…',
-        ),
-      ]
-    : [];
-  return [
+  row.append(
     h(
-      'tr',
-      { dataset: { dlqId: letter.id } },
+      'td',
+      { class: 'actions' },
+      actionButton('Replay', () => replay(letter.id, outcome), { class: 'replay' }),
       h(
-        'td',
-        {},
-        formatTime(letter.failedAt),
-        h('div', { class: 'muted' }, `${letter.id} · ${letter.service ?? ''}`),
+        'button',
+        { type: 'button', class: 'correct', onclick: () => (editorRow.hidden = !editorRow.hidden) },
+        'Correct…',
       ),
-      h('td', {}, h('span', { class: 'badge' }, letter.stage ?? 'unknown')),
-      h(
-        'td',
-        {},
-        h(
-          'ul',
-          { class: 'reasons' },
-          letter.reasons.map((r) => h('li', {}, r)),
-        ),
-      ),
-      h('td', {}, letter.key ?? ''),
-      h(
-        'td',
-        {},
-        h(
-          'pre',
-          { class: 'payload small' },
-          letter.value ?? `(${letter.valueBytes} bytes, not text)`,
-        ),
-      ),
-      h('td', { class: 'actions' }, actions, outcome),
+      outcome,
     ),
-    editorRow,
-  ];
+  );
+  return [editorRow];
 }
 
 /** Replays one dead letter, with `correctedText` (JSON) instead of its bytes when given. */

@@ -131,7 +131,14 @@ function eventRows(event) {
   );
   const toggle = h(
     'button',
-    { type: 'button', class: 'payload-toggle', onclick: () => (payload.hidden = !payload.hidden) },
+    {
+      type: 'button',
+      class: 'payload-toggle',
+      onclick: () => {
+        payload.hidden = !payload.hidden;
+        toggle.textContent = payload.hidden ? 'show' : 'hide';
+      },
+    },
     'show',
   );
   return [

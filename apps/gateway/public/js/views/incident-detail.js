@@ -53,7 +53,7 @@ function renderDetail(incident) {
       { class: 'facts' },
       fact(
         'condition',
-        `${incident.aggregate} = ${incident.value}, ${incident.operator} ${incident.threshold}`,
+        `${incident.aggregate} was ${incident.value} when it opened (fires when ${incident.operator} ${incident.threshold})`,
       ),
       fact(
         'window',
