@@ -159,6 +159,94 @@ describe('gateway: analytics from the rollups', () => {
     expect((await gateway.call('ingest', 'GET', '/api/analytics/summary')).status).toBe(403);
   });
 
+  it('stacks the series by type for every range the dashboard asks: the 8 busiest types and other add up to the total', async () => {
+    // 11 types on one day, type i with 4(i + 1) events spread over the day.
+    await storeEvents(
+      db.url,
+      Array.from({ length: 11 }, (_, type) =>
+        Array.from({ length: 4 * (type + 1) }, (_, j) => ({
+          type: `stack.t${String(type).padStart(2, '0')}`,
+          source: `stack-${j % 3}`,
+          severity: 'low',
+          occurredAt: new Date(
+            Date.parse('2026-11-25T00:00:07Z') + ((type * 37 + j * 53) % 1440) * 60_000,
+          ),
+        })),
+      ).flat(),
+    );
+    type Points = { at: string; count: number }[];
+    const ranges: [string, string, string, number][] = [
+      ['minute', '2026-11-25T10:00:00Z', '2026-11-25T11:00:00Z', 60],
+      ['minute', '2026-11-25T00:00:00Z', '2026-11-26T00:00:00Z', 1440],
+      ['hour', '2026-11-25T00:00:00Z', '2026-11-26T00:00:00Z', 24],
+      ['hour', '2026-11-19T00:00:00Z', '2026-11-26T00:00:00Z', 168],
+      ['day', '2026-10-27T00:00:00Z', '2026-11-26T00:00:00Z', 30],
+    ];
+    for (const [interval, from, to, buckets] of ranges) {
+      const query = `interval=${interval}&from=${from}&to=${to}`;
+      const [grouped, plain, summary] = await Promise.all([
+        gateway.call('read', 'GET', `/api/analytics/time-series?${query}&groupBy=type`),
+        gateway.call('read', 'GET', `/api/analytics/time-series?${query}`),
+        gateway.call('read', 'GET', `/api/analytics/summary?from=${from}&to=${to}`),
+      ]);
+      expect([query, grouped.status]).toEqual([query, 200]);
+      const series = grouped.body.series as { key: string; points: Points }[];
+      const total = plain.body.points as Points;
+      expect(total).toHaveLength(buckets);
+      expect(grouped.body).toMatchObject({ interval, from: plain.body.from, to: plain.body.to });
+      const byType = summary.body.byType as { key: string; count: number }[];
+      expect(series.map((s) => s.key)).toEqual([
+        ...byType.slice(0, 8).map((c) => c.key),
+        ...(byType.length > 8 ? ['other'] : []),
+      ]);
+      for (const { points } of series) {
+        expect(points.map((p) => p.at)).toEqual(total.map((p) => p.at));
+      }
+      const stacked = total.map((_, i) => series.reduce((sum, s) => sum + s.points[i].count, 0));
+      expect([query, stacked]).toEqual([query, total.map((p) => p.count)]);
+      expect(total.some((p) => p.count > 0)).toBe(true);
+    }
+
+    // One type's band, hour by hour, against the raw events.
+    const day = await gateway.call(
+      'read',
+      'GET',
+      '/api/analytics/time-series?interval=hour&from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z&groupBy=type',
+    );
+    const busiest = (day.body.series as { key: string; points: Points }[])[0];
+    expect(busiest.key).toBe('stack.t10');
+    const raw = await db.query<{ hour: Date; count: number }>(
+      `SELECT date_trunc('hour', occurred_at) AS hour, count(*)::int AS count FROM events
+        WHERE type = 'stack.t10' GROUP BY 1`,
+    );
+    const rawByHour = new Map(raw.map((r) => [r.hour.toISOString(), r.count]));
+    expect(busiest.points.map((p) => p.count)).toEqual(
+      busiest.points.map((p) => rawByHour.get(p.at) ?? 0),
+    );
+    expect(busiest.points.reduce((sum, p) => sum + p.count, 0)).toBe(44);
+    const other = (day.body.series as { key: string; points: Points }[]).at(-1)!;
+    expect(other.key).toBe('other');
+    // t00..t02 are left over: 4 + 8 + 12 events.
+    expect(other.points.reduce((sum, p) => sum + p.count, 0)).toBe(24);
+
+    const withType = await gateway.call(
+      'read',
+      'GET',
+      '/api/analytics/time-series?interval=hour&groupBy=type&type=stack.t01',
+    );
+    expect(withType.status).toBe(400);
+    expect(withType.body.message).toBe(
+      'groupBy=type counts every event: leave out type and source',
+    );
+    const bySource = await gateway.call(
+      'read',
+      'GET',
+      '/api/analytics/time-series?interval=hour&groupBy=source',
+    );
+    expect(bySource.status).toBe(400);
+    expect(bySource.body.message).toContain('groupBy must be type');
+  });
+
   it('agrees with a count over the raw events for random ranges that cut days, hours and minutes', async () => {
     // 3,000 events over four days, at random seconds, from 20 sources and 6 types.
     let seed = 7;

@@ -96,6 +96,39 @@ describe('gateway: API keys managed at /api/keys', () => {
     expect(JSON.stringify(items)).not.toContain(TEST_KEYS.admin);
   });
 
+  it('says who a key is at /api/whoami, for every role, without the key', async () => {
+    const bootstrap = (await listKeys(gateway)).filter((key) => key.origin === 'environment');
+    for (const role of ['read', 'ingest', 'admin'] as const) {
+      const answer = await gateway.call(role, 'GET', '/api/whoami');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({
+        id: bootstrap.find((key) => key.role === role)!.principalId,
+        name: null,
+        role,
+      });
+    }
+    const made = await makeKey(gateway, { name: 'whoami ingest', role: 'ingest' });
+    const own = await callWithKey(gateway.url, made.key, 'GET', '/api/whoami');
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual({ id: made.principalId, name: 'whoami ingest', role: 'ingest' });
+    expect(JSON.stringify(own.body)).not.toContain(made.key);
+    expect(JSON.stringify(own.body)).not.toContain(made.prefix);
+
+    expect((await gateway.call(null, 'GET', '/api/whoami')).status).toBe(401);
+    const unknown = await callWithKey(
+      gateway.url,
+      'not-a-key-of-this-gateway',
+      'GET',
+      '/api/whoami',
+    );
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.message).toBe('unknown API key');
+    await gateway.call('admin', 'DELETE', `/api/keys/${made.id}`);
+    const revoked = await callWithKey(gateway.url, made.key, 'GET', '/api/whoami');
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.message).toBe('API key revoked');
+  });
+
   it('refuses a revoked key at once with "API key revoked", keeps it listed and audits both changes', async () => {
     const made = await makeKey(gateway, { name: 'to revoke', role: 'admin' });
     expect((await callWithKey(gateway.url, made.key, 'GET', '/api/rules')).status).toBe(200);

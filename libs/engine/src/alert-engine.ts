@@ -202,6 +202,34 @@ export class AlertEngine {
     return found.map((entry) => entry.transition);
   }
 
+  /**
+   * Calls `visit` with each key of the rule and its aggregate over the window at `t`
+   * (undefined for avg/min/max of no value; a sliding count capped as the window keeps it),
+   * judging nothing: no transition, no pending state, no eviction. For a replay in time order
+   * (the gateway's backtest sampling a rule's value between events): it moves the floor to
+   * `t` so the windows can be advanced to `t` (no event before `t` may come after), which the
+   * next evaluation at or after `t` would do anyway, so the transitions are unchanged.
+   */
+  aggregatesAt(
+    ruleId: string,
+    t: number,
+    visit: (groupKey: string, value: number | undefined, windowEmpty: boolean) => void,
+  ): void {
+    assertTime(t, 't');
+    this.floor = Math.max(this.floor, t);
+    const rule = this.rules.get(ruleId);
+    if (!rule) return;
+    for (const state of rule.keys.values()) {
+      state.window.advanceTo(Math.max(this.floor, state.maxOccurredAt));
+      visit(state.key, state.window.aggregate(), state.window.isEmpty());
+    }
+  }
+
+  /** Whether the condition of `ruleId` holds on a window with no event (count/sum `<` rules). */
+  holdsWhenEmpty(ruleId: string): boolean {
+    return this.rules.get(ruleId)?.holdsWhenEmpty ?? false;
+  }
+
   /** Whether keys are due at the current floor (a bounded tick left some). */
   hasDueKeys(): boolean {
     return this.queue.hasDue(this.floor);

@@ -1,8 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Access } from '../auth';
 import { TimeRangeQueryDto } from '../common/time-range';
 import {
+  GroupedTimeSeriesDto,
   SeverityDistributionDto,
   SummaryDto,
   TimeSeriesDto,
@@ -39,11 +46,21 @@ export class AnalyticsController {
   @Get('time-series')
   @Access('read')
   @ApiOperation({
-    summary: 'Event counts per minute, hour or day, empty buckets as 0',
-    description: `${RANGE_NOTE} At most 10,080 points (a week of minutes).`,
+    summary:
+      'Event counts per minute, hour or day, empty buckets as 0; stacked by type with groupBy=type',
+    description: `${RANGE_NOTE} At most 10,080 buckets (a week of minutes). Intervals for a chart: minute up to a day, hour up to a week (or for a day), day beyond. groupBy=type answers \`series\` (the 8 busiest types and \`other\`) instead of \`points\`.`,
   })
-  @ApiOkResponse({ type: TimeSeriesDto })
-  timeSeries(@Query() query: TimeSeriesQueryDto): Promise<TimeSeriesDto> {
+  @ApiExtraModels(TimeSeriesDto, GroupedTimeSeriesDto)
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(TimeSeriesDto) },
+        { $ref: getSchemaPath(GroupedTimeSeriesDto) },
+      ],
+    },
+    description: 'TimeSeriesDto without groupBy, GroupedTimeSeriesDto with groupBy=type',
+  })
+  timeSeries(@Query() query: TimeSeriesQueryDto): Promise<TimeSeriesDto | GroupedTimeSeriesDto> {
     return this.analytics.timeSeries(query);
   }
 }

@@ -27,6 +27,15 @@ export class TimeSeriesQueryDto extends TimeRangeQueryDto {
   @IsString()
   @MaxLength(MAX_SOURCE_LENGTH)
   source?: string;
+
+  @ApiPropertyOptional({
+    enum: ['type'],
+    description:
+      'type: one series per event type, the 8 with the most events in the range and `other` for the rest (answered as `series` instead of `points`); not with type or source',
+  })
+  @IsOptional()
+  @IsIn(['type'], { message: 'groupBy must be type' })
+  groupBy?: 'type';
 }
 
 export class CountDto {
@@ -67,4 +76,23 @@ export class TimeSeriesDto {
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) from: string;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) to: string;
   @ApiProperty({ type: [TimeSeriesPointDto] }) points: TimeSeriesPointDto[];
+}
+
+export class KeySeriesDto {
+  @ApiProperty({ example: 'payment.exception', description: 'an event type, or `other`' })
+  key: string;
+  @ApiProperty({ type: [TimeSeriesPointDto], description: 'the buckets of the ungrouped answer' })
+  points: TimeSeriesPointDto[];
+}
+
+export class GroupedTimeSeriesDto {
+  @ApiProperty({ enum: Object.keys(INTERVAL_SECONDS) }) interval: Interval;
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) from: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) to: string;
+  @ApiProperty({
+    type: [KeySeriesDto],
+    description:
+      'the 8 types with the most events in the range, most first (ties by name), then `other` for the rest when it has any; per bucket they add up to the ungrouped count',
+  })
+  series: KeySeriesDto[];
 }

@@ -8,6 +8,7 @@ import { BucketSpan } from './covering-buckets';
 import { BucketCounts, bucketCountsOf, KeyIndex, largestTotals } from './key-totals';
 import { RecentAnswers } from './recent-answers';
 import { SignedBucket, spansOfBuckets, splitSettled } from './settled-buckets';
+import { KeyedBucketCounts } from './stacked-series';
 import { StatementBatcher } from './statement-batcher';
 import { bucketStart, Interval } from './time-buckets';
 
@@ -234,6 +235,35 @@ export class AnalyticsRepository {
       counts.set(step, (counts.get(step) ?? 0) + found.counts[i]);
     });
     return counts;
+  }
+
+  /**
+   * Counts per stored bucket and key of one dimension, every key (a stacked series picks its
+   * bands from them). The spans must be no coarser than the series' interval.
+   */
+  async seriesByKey(
+    spans: readonly BucketSpan[],
+    dimension: CountDimension,
+  ): Promise<KeyedBucketCounts> {
+    if (spans.length === 0)
+      return { index: new KeyIndex(), at: new Float64Array(0), counts: NO_COUNTS };
+    const params: unknown[] = [];
+    const rows = countRowsSql({ dimension }, spans, params);
+    return this.query(
+      `SELECT coalesce(json_agg(${EPOCH_SECONDS}), '[]') AS at, coalesce(json_agg(key), '[]') AS keys,
+              coalesce(json_agg(event_count), '[]') AS counts
+         FROM (${rows}) AS counted`,
+      params,
+      // An index of its own: the answer's ids never meet another index's.
+      ([row]: (KeyCountRow & { at: number[] })[]) => {
+        const index = new KeyIndex();
+        return {
+          index,
+          at: Float64Array.from(row.at, (seconds) => seconds * 1000),
+          counts: bucketCountsOf(index, row.keys, row.counts),
+        };
+      },
+    );
   }
 }
 

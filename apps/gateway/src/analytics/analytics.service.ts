@@ -2,6 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { SEVERITIES } from '@app/contracts';
 import { assertSpan, TimeRangeQueryDto, timeRangeOf } from '../common/time-range';
 import {
+  GroupedTimeSeriesDto,
   SeverityDistributionDto,
   SummaryDto,
   TimeSeriesDto,
@@ -9,6 +10,7 @@ import {
 } from './analytics.dto';
 import { AnalyticsRepository, Range } from './analytics.repository';
 import { countableRange, coveringBuckets, minuteAligned } from './covering-buckets';
+import { stackedSeries } from './stacked-series';
 import {
   bucketCount,
   bucketStart,
@@ -55,7 +57,7 @@ export class AnalyticsService {
     };
   }
 
-  async timeSeries(query: TimeSeriesQueryDto): Promise<TimeSeriesDto> {
+  async timeSeries(query: TimeSeriesQueryDto): Promise<TimeSeriesDto | GroupedTimeSeriesDto> {
     const range = this.range(query);
     const points = bucketCount(range.from, range.to, query.interval);
     if (points > MAX_POINTS) {
@@ -63,6 +65,7 @@ export class AnalyticsService {
         `the range holds ${points} ${query.interval} buckets, more than ${MAX_POINTS}: narrow it or use a longer interval`,
       );
     }
+    if (query.groupBy === 'type') return this.seriesByType(query, range);
     // Buckets no coarser than the interval, so none straddles two points. One type from one
     // source is only in the per-minute rollups, which coarser buckets would read all the same.
     const coarsest =
@@ -79,6 +82,28 @@ export class AnalyticsService {
       interval: query.interval,
       ...iso(range),
       points: fillBuckets(range.from, range.to, query.interval, counts),
+    };
+  }
+
+  /**
+   * Every event counted once, in the band of its type: the per-type counts of the same
+   * buckets the ungrouped series reads its totals from.
+   */
+  private async seriesByType(
+    query: TimeSeriesQueryDto,
+    range: Range,
+  ): Promise<GroupedTimeSeriesDto> {
+    if (query.type !== undefined || query.source !== undefined) {
+      throw new BadRequestException('groupBy=type counts every event: leave out type and source');
+    }
+    const rows = await this.analytics.seriesByKey(
+      await this.spansOf(range, query.interval),
+      'type',
+    );
+    return {
+      interval: query.interval,
+      ...iso(range),
+      series: stackedSeries(rows, range.from, range.to, query.interval),
     };
   }
 

@@ -7,9 +7,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@app/observability';
-import { ACCESS_ROLE } from './access.decorator';
+import { ACCESS_ROLE, ANY_ROLE, NeededAccess } from './access.decorator';
 import { ApiKeyAuthenticator } from '../keys/api-key-authenticator';
-import { Principal, Role, roleAllows } from './api-keys';
+import { Principal, roleAllows } from './api-keys';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -32,10 +32,10 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const needed = this.reflector.getAllAndOverride<Role>(ACCESS_ROLE, targets) ?? 'admin';
+    const needed = this.reflector.getAllAndOverride<NeededAccess>(ACCESS_ROLE, targets) ?? 'admin';
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = this.authenticate(request.headers[API_KEY_HEADER]);
-    if (!roleAllows(principal.role, needed)) {
+    if (needed !== ANY_ROLE && !roleAllows(principal.role, needed)) {
       throw new ForbiddenException(
         `this route needs the "${needed}" role (or "admin"); your API key has "${principal.role}"`,
       );

@@ -115,3 +115,21 @@ export class CreatedApiKeyDto extends ApiKeyDto {
 export class ApiKeyListDto {
   @ApiProperty({ type: [ApiKeyDto] }) items: ApiKeyDto[];
 }
+
+export class WhoAmIDto {
+  @ApiProperty({
+    example: 'read:3f2a9c0d1e2b',
+    description: 'how the audit log names the caller: role and a keyed fingerprint, never the key',
+  })
+  id: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'ci-pipeline',
+    description: 'the name given to a key made by POST /api/keys; null for a key of API_KEYS',
+  })
+  name: string | null;
+
+  @ApiProperty({ enum: ROLES }) role: Role;
+}

@@ -6,11 +6,12 @@ import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { KeyUsageRecorder } from './key-usage-recorder';
 import { ManagedKeyCache } from './managed-key-cache';
 import { ManagedKeysRepository } from './managed-keys.repository';
+import { WhoAmIController } from './whoami.controller';
 
-/** API keys managed at /api/keys; exports the authenticator every way in uses (HTTP guard, sockets). */
+/** API keys managed at /api/keys, and /api/whoami; exports the authenticator every way in uses (HTTP guard, sockets). */
 @Module({
   imports: [AuditModule],
-  controllers: [ApiKeysController],
+  controllers: [ApiKeysController, WhoAmIController],
   providers: [
     ApiKeysService,
     ManagedKeysRepository,

@@ -1,22 +1,30 @@
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { AlertRule } from '@app/contracts';
 import { assertSpan, TimeRangeQueryDto, timeRangeOf } from '../common/time-range';
 import { Backtest } from './backtest';
+import { RuleValidator } from './rule-validator';
 import { BacktestDto } from './rules.dto';
 import { RulesRepository } from './rules.repository';
+import { objectBody } from './rules.service';
 
 const MAX_SPAN_DAYS = 7;
 const DEFAULT_SPAN_MS = 86_400_000;
 /** A backtest reads at most this many events; a busier range must be narrowed. */
 export const MAX_BACKTEST_EVENTS = 2_000_000;
 const LISTED_INCIDENTS = 1000;
+/** The id a previewed rule is evaluated under when its body has none (it is never stored). */
+export const PREVIEW_RULE_ID = 'preview';
 
 @Injectable()
 export class BacktestService {
   private readonly logger = new Logger(BacktestService.name);
 
-  constructor(private readonly rules: RulesRepository) {}
+  constructor(
+    private readonly rules: RulesRepository,
+    private readonly validator: RuleValidator,
+  ) {}
 
-  /** Stops reading events once `cancelled` aborts (the client went away); the answer is then moot. */
+  /** Backtests a stored rule. Stops reading events once `cancelled` aborts (the client went away). */
   async run(
     id: string,
     query: TimeRangeQueryDto,
@@ -25,16 +33,46 @@ export class BacktestService {
   ): Promise<BacktestDto> {
     const row = await this.rules.findById(id);
     if (!row) throw new NotFoundException(`no rule with id ${id}`);
+    return this.replay(row.definition, query, keyId, cancelled);
+  }
+
+  /**
+   * Backtests a rule as POST /api/rules would take it, without storing it: the same validator
+   * (a bad rule is the same 400 with the same reasons), an id optional.
+   */
+  async preview(
+    body: unknown,
+    query: TimeRangeQueryDto,
+    keyId: string,
+    cancelled: AbortSignal,
+  ): Promise<BacktestDto> {
+    const input = objectBody(body);
+    const rule = await this.validator.validate({ ...input, id: input.id ?? PREVIEW_RULE_ID });
+    return this.replay(rule, query, keyId, cancelled);
+  }
+
+  private async replay(
+    rule: AlertRule,
+    query: TimeRangeQueryDto,
+    keyId: string,
+    cancelled: AbortSignal,
+  ): Promise<BacktestDto> {
     const range = timeRangeOf(query);
     const to = range.to ?? new Date();
     const from = range.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS);
+    if (from.getTime() >= to.getTime()) {
+      throw new BadRequestException('from must be earlier than to');
+    }
     assertSpan(from.getTime(), to.getTime(), MAX_SPAN_DAYS);
-    const rule = row.definition;
     // Exact type names let PostgreSQL skip other events; a glob needs the engine's matcher.
     const exact = rule.match.types.every((type) => !type.includes('*'));
-    const backtest = new Backtest(rule, from.getTime(), LISTED_INCIDENTS);
+    const backtest = new Backtest(
+      rule,
+      { from: from.getTime(), to: to.getTime() },
+      LISTED_INCIDENTS,
+    );
     this.logger.log(
-      `backtest of rule ${id} over ${from.toISOString()}..${to.toISOString()} started by ${keyId}`,
+      `backtest of rule ${rule.id} over ${from.toISOString()}..${to.toISOString()} started by ${keyId}`,
     );
     for await (const event of this.rules.eventsInOrder(
       from,
@@ -53,16 +91,15 @@ export class BacktestService {
     }
     if (cancelled.aborted) {
       this.logger.log(
-        `backtest of rule ${id} cancelled after ${backtest.eventsScanned} events: the client went away`,
+        `backtest of rule ${rule.id} cancelled after ${backtest.eventsScanned} events: the client went away`,
       );
     }
-    const result = backtest.finish(to.getTime());
     return {
-      ruleId: id,
+      ruleId: rule.id,
       from: from.toISOString(),
       to: to.toISOString(),
       eventsScanned: backtest.eventsScanned,
-      ...result,
+      ...backtest.finish(),
     };
   }
 }

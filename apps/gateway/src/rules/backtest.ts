@@ -1,5 +1,12 @@
 import { AlertRule } from '@app/contracts';
 import { AlertEngine, EngineEvent, Transition } from '@app/engine';
+import {
+  BacktestSeries,
+  SeriesPoint,
+  seriesBucketEnds,
+  seriesBucketSeconds,
+  WorstKey,
+} from './backtest-series';
 
 export interface BacktestIncident {
   groupKey: string;
@@ -21,6 +28,14 @@ export interface BacktestResult {
   truncated: boolean;
   /** Events of group keys beyond the `maxKeys` tracked at once, not evaluated. */
   refusedEvents: number;
+  /** The rule's aggregate over the range, of the key nearest to firing at each bucket end. */
+  series: BacktestSeries;
+}
+
+/** The range a backtest replays, [from, to) in epoch ms. */
+export interface BacktestRange {
+  from: number;
+  to: number;
 }
 
 /** As many group keys as alerting tracks per rule by default (ALERTING_MAX_KEYS_PER_RULE). */
@@ -37,6 +52,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * kept (a busy rule over millions of events could open one per event); the rest are counted.
  * At most `maxKeys` group keys are tracked at once, as alerting does, so a range with millions
  * of distinct sources holds no more state than a live rule; the events refused are counted.
+ *
+ * In the same pass it samples the rule's aggregate at each bucket end of the series (before
+ * the first event past it), for the key nearest to firing: sampling judges nothing, so the
+ * incidents are those of a backtest that did not sample.
  */
 export class Backtest {
   private readonly engine: AlertEngine;
@@ -47,11 +66,16 @@ export class Backtest {
   private opened = 0;
   private resolved = 0;
   private refused = 0;
+  private readonly bucketSeconds: number;
+  /** The bucket ends still to sample, in order; `nextEnd` indexes the first of them. */
+  private readonly bucketEnds: number[];
+  private nextEnd = 0;
+  private readonly points: SeriesPoint[] = [];
   eventsScanned = 0;
 
   constructor(
     private readonly rule: AlertRule,
-    from: number,
+    private readonly range: BacktestRange,
     private readonly listLimit = 1000,
     maxKeys = BACKTEST_MAX_KEYS,
   ) {
@@ -62,18 +86,25 @@ export class Backtest {
       maxKeysPerRule: maxKeys,
     });
     // A backtest asks what the rule would have done over the range: its activation does not apply.
-    this.engine.setRule({ ...rule, enabled: true, activeFrom: undefined }, from);
+    this.engine.setRule({ ...rule, enabled: true, activeFrom: undefined }, range.from);
+    this.bucketSeconds = seriesBucketSeconds(range.from, range.to);
+    this.bucketEnds = seriesBucketEnds(range.from, range.to, this.bucketSeconds);
   }
 
+  /** Events in time order, within the range. */
   offer(event: EngineEvent): void {
     this.eventsScanned++;
+    // An event at a bucket's very end still counts in that bucket's value.
+    this.sampleBefore(event.occurredAt);
     this.apply(this.engine.tick(event.occurredAt), event.occurredAt);
     const { transitions, outcomes } = this.engine.offer(event, event.occurredAt);
     for (const { outcome } of outcomes) if (outcome === 'refused') this.refused++;
     this.apply(transitions, event.occurredAt);
   }
 
-  finish(to: number): BacktestResult {
+  finish(): BacktestResult {
+    const { to } = this.range;
+    this.sampleBefore(Infinity);
     this.apply(this.engine.tick(to), to);
     return {
       incidents: this.listed,
@@ -84,7 +115,30 @@ export class Backtest {
       },
       truncated: this.opened > this.listed.length,
       refusedEvents: this.refused,
+      series: { bucketSeconds: this.bucketSeconds, points: this.points },
     };
+  }
+
+  /** Samples every bucket end before `time` not sampled yet. */
+  private sampleBefore(time: number): void {
+    while (this.nextEnd < this.bucketEnds.length && this.bucketEnds[this.nextEnd] < time) {
+      this.sample(this.bucketEnds[this.nextEnd++]);
+    }
+  }
+
+  /**
+   * The value of the key nearest to firing at `at`. A key whose window holds no event has no
+   * value to show, unless the rule fires on an empty window (count or sum below a threshold):
+   * then its 0 is exactly what opens the incident. No key with a value: null.
+   */
+  private sample(at: number): void {
+    const { operator, threshold } = this.rule.condition;
+    const worst = new WorstKey(operator, threshold);
+    const emptyCounts = this.engine.holdsWhenEmpty(this.rule.id);
+    this.engine.aggregatesAt(this.rule.id, at, (groupKey, value, windowEmpty) => {
+      if (value !== undefined && (emptyCounts || !windowEmpty)) worst.offer(groupKey, value);
+    });
+    this.points.push({ at: iso(at), value: worst.value, groupKey: worst.groupKey });
   }
 
   private apply(transitions: readonly Transition[], at: number): void {

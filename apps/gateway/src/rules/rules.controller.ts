@@ -25,13 +25,16 @@ import {
 } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, Principal } from '../auth';
 import { TimeRangeQueryDto } from '../common/time-range';
-import { BacktestService } from './backtest.service';
+import { BacktestService, PREVIEW_RULE_ID } from './backtest.service';
 import { BacktestsBusy, BacktestSlots } from './backtest-slots';
 import { BacktestDto, RULE_EXAMPLE, RuleDto, RulePageDto, RuleQueryDto } from './rules.dto';
 import { RulesService } from './rules.service';
 
 /** A backtest takes seconds; asking again sooner would only be refused again. */
 const BACKTEST_RETRY_AFTER_SECONDS = 5;
+
+const BACKTEST_NOTE =
+  "from/to default to the last 24 hours; at most 7 days and 2,000,000 events. One backtest at a time per API key and GATEWAY_BACKTEST_CONCURRENCY in all (429 with Retry-After beyond); closing the connection cancels it. `series` is the rule's aggregate at most 240 bucket ends, of the group key nearest to firing.";
 
 const ruleBody = (description: string) =>
   ApiBody({ description, schema: { type: 'object', example: RULE_EXAMPLE } });
@@ -88,34 +91,38 @@ export class RulesController {
   @ApiOperation({
     summary:
       'Evaluate the rule over stored events and list the incidents it would have opened (notifies nobody)',
-    description:
-      'from/to default to the last 24 hours; at most 7 days and 2,000,000 events. One backtest at a time per API key and GATEWAY_BACKTEST_CONCURRENCY in all (429 with Retry-After beyond); closing the connection cancels it.',
+    description: BACKTEST_NOTE,
   })
   @ApiOkResponse({ type: BacktestDto })
-  async backtest(
+  backtest(
     @Param('id') id: string,
     @Query() query: TimeRangeQueryDto,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<BacktestDto> {
-    let release: () => void;
-    try {
-      release = this.slots.take(principal.id);
-    } catch (error) {
-      if (!(error instanceof BacktestsBusy)) throw error;
-      response.setHeader('Retry-After', String(BACKTEST_RETRY_AFTER_SECONDS));
-      throw new HttpException(error.message, HttpStatus.TOO_MANY_REQUESTS);
-    }
-    const cancelled = new AbortController();
-    // 'close' before the answer was written: the client went away, so stop scanning.
-    response.on('close', () => {
-      if (!response.writableFinished) cancelled.abort();
-    });
-    try {
-      return await this.backtests.run(id, query, principal.id, cancelled.signal);
-    } finally {
-      release();
-    }
+    return this.inBacktestSlot(principal, response, (cancelled) =>
+      this.backtests.run(id, query, principal.id, cancelled),
+    );
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @Access('read')
+  @ApiOperation({
+    summary: 'Backtest a rule that is not saved: the body as POST /api/rules takes it',
+    description: `The rule is checked as POST /api/rules checks it (400 with the same reasons); its id may be left out (the answer's ruleId is then "${PREVIEW_RULE_ID}"). Nothing is stored or published. ${BACKTEST_NOTE}`,
+  })
+  @ruleBody('a rule, its id optional; omitted fields take their defaults')
+  @ApiOkResponse({ type: BacktestDto })
+  preview(
+    @Body() body: unknown,
+    @Query() query: TimeRangeQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<BacktestDto> {
+    return this.inBacktestSlot(principal, response, (cancelled) =>
+      this.backtests.preview(body, query, principal.id, cancelled),
+    );
   }
 
   @Put(':id')
@@ -151,5 +158,34 @@ export class RulesController {
   @ApiNoContentResponse()
   remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.rules.remove(id, principal);
+  }
+
+  /**
+   * Runs a backtest in one of the key's slots (429 with Retry-After when there is none) and
+   * cancels it when the client goes away before its answer is written.
+   */
+  private async inBacktestSlot(
+    principal: Principal,
+    response: Response,
+    work: (cancelled: AbortSignal) => Promise<BacktestDto>,
+  ): Promise<BacktestDto> {
+    let release: () => void;
+    try {
+      release = this.slots.take(principal.id);
+    } catch (error) {
+      if (!(error instanceof BacktestsBusy)) throw error;
+      response.setHeader('Retry-After', String(BACKTEST_RETRY_AFTER_SECONDS));
+      throw new HttpException(error.message, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    const cancelled = new AbortController();
+    // 'close' before the answer was written: the client went away, so stop scanning.
+    response.on('close', () => {
+      if (!response.writableFinished) cancelled.abort();
+    });
+    try {
+      return await work(cancelled.signal);
+    } finally {
+      release();
+    }
   }
 }

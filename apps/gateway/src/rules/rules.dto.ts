@@ -66,6 +66,35 @@ export class BacktestIncidentDto {
   resolvedAt: string | null;
 }
 
+export class BacktestSeriesPointDto {
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z', description: "the bucket's end" })
+  at: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    example: 6,
+    description:
+      "the rule's aggregate at that instant, of the group key nearest to firing; null when no key's window held an event (a count or sum that fires below its threshold shows 0 instead). A sliding count is capped at floor(threshold) + 1, as the engine keeps it",
+  })
+  value: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'client-42' })
+  groupKey: string | null;
+}
+
+export class BacktestSeriesDto {
+  @ApiProperty({
+    example: 600,
+    description:
+      'the smallest of 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12, 24 h that keeps the range within 240 points',
+  })
+  bucketSeconds: number;
+  @ApiProperty({
+    type: [BacktestSeriesPointDto],
+    description: 'one per bucket end from + k × bucketSeconds, the last one at `to`',
+  })
+  points: BacktestSeriesPointDto[];
+}
+
 export class BacktestDto {
   @ApiProperty({ example: RULE_EXAMPLE.id }) ruleId: string;
   @ApiProperty({ example: '2026-11-16T10:00:00.000Z' }) from: string;
@@ -86,4 +115,10 @@ export class BacktestDto {
       'events of group keys beyond the 10,000 tracked at once, not evaluated (alerting caps keys per rule the same way)',
   })
   refusedEvents: number;
+  @ApiProperty({
+    type: BacktestSeriesDto,
+    description:
+      "the rule's aggregate over the range against its threshold: at each bucket end, the value of the group key nearest to (or furthest past) the threshold, the largest for > and >=, the smallest for < and <=",
+  })
+  series: BacktestSeriesDto;
 }

@@ -142,7 +142,7 @@ export class RulesService {
   }
 }
 
-function objectBody(body: unknown): Record<string, unknown> {
+export function objectBody(body: unknown): Record<string, unknown> {
   if (!isObject(body)) throw new BadRequestException('the body must be a JSON object (a rule)');
   return body;
 }
