@@ -167,7 +167,7 @@ describe('gateway: analytics from the rollups', () => {
         Array.from({ length: 4 * (type + 1) }, (_, j) => ({
           type: `stack.t${String(type).padStart(2, '0')}`,
           source: `stack-${j % 3}`,
-          severity: 'low',
+          severity: 'low' as const,
           occurredAt: new Date(
             Date.parse('2026-11-25T00:00:07Z') + ((type * 37 + j * 53) % 1440) * 60_000,
           ),

@@ -40,6 +40,16 @@ export class AlertingConfig extends HttpConfig {
   rulesFile = '';
 
   @Env(
+    'ALERTING_STATUS_INTERVAL_MS',
+    'How often each replica publishes its status (rules file, windows held per rule) to alerting.status for the gateway, besides right after a rule change; the gateway counts a replica silent for 3 intervals as gone',
+  )
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  statusIntervalMs = 5000;
+
+  @Env(
     'ALERTING_GRACE_MS',
     'How long the wall clock waits for delayed events before a window moves on; older events are counted as late',
   )

@@ -14,6 +14,7 @@ import { NotificationDispatcher } from './notifications/notification-dispatcher'
 import { NotificationPublisher } from './notifications/notification.publisher';
 import { RepartitionTopic } from './repartition/repartition-topic';
 import { RuleCatalog } from './rules/rule-catalog.service';
+import { AlertingStatusReporter } from './status/status-reporter';
 
 /**
  * Starts the parts in the order correctness needs: topics, then the complete rule set and
@@ -33,6 +34,7 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
     private readonly ledger: IncidentLedger,
     private readonly evaluation: EvaluationService,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly status: AlertingStatusReporter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,6 +47,7 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
         Topic.NotificationDeliveries,
         Topic.NotificationsDlq,
         Topic.AlertingRepartition,
+        Topic.AlertingStatus,
       ],
       {
         prefix: this.config.kafkaTopicPrefix,
@@ -61,10 +64,14 @@ export class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicat
     await this.ledger.start();
     await this.evaluation.start();
     await this.dispatcher.start();
+    // Last: the first report describes rules and windows in force.
+    await this.status.start();
     this.logger.log('alerting started');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // First: from here on this replica's windows are going, whatever the gateway last read.
+    await this.status.stop();
     await this.evaluation.stop();
     await this.dispatcher.stop();
     await this.ledger.stop();

@@ -14,6 +14,7 @@ import { NotificationPublisher } from './notifications/notification.publisher';
 import { MatchForwarder } from './repartition/match-forwarder';
 import { RepartitionTopic } from './repartition/repartition-topic';
 import { RuleCatalog } from './rules/rule-catalog.service';
+import { AlertingStatusReporter } from './status/status-reporter';
 
 @Module({})
 export class AlertingModule {
@@ -42,6 +43,7 @@ export class AlertingModule {
         MatchForwarder,
         EvaluationService,
         NotificationDispatcher,
+        AlertingStatusReporter,
         ...deliveryProviders(config),
         AlertingLifecycle,
       ],

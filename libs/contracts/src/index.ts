@@ -7,6 +7,7 @@ export * from './dead-letter';
 export { default as EVENT_JSON_SCHEMA } from './event.schema.json';
 export * from './rule';
 export * from './rule-decoder';
+export * from './alerting-status';
 export * from './incident';
 export * from './notification-decoder';
 export { describe as describeValue } from './field-checks';

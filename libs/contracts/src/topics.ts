@@ -14,6 +14,11 @@ export enum Topic {
    * so that one replica holds each such window (the repartition topic, as in Kafka Streams).
    */
   AlertingRepartition = 'alerting-repartition',
+  /**
+   * Alerting's own: each replica's latest status report (its rules file, the windows it holds
+   * per rule), keyed by replica id; a tombstone when the replica stops. The gateway reads it.
+   */
+  AlertingStatus = 'alerting.status',
 }
 
 export interface TopicSpec {
@@ -34,6 +39,13 @@ export const DEFAULT_TOPIC_SPECS: Readonly<Record<Topic, Omit<TopicSpec, 'topic'
   [Topic.NotificationsDlq]: { partitions: 1, configs: {} },
   // Overridable (ALERTING_REPARTITION_PARTITIONS): its partitions spread those windows.
   [Topic.AlertingRepartition]: { partitions: 6, configs: {} },
+  // Compacted: the latest report per replica. Reports come every few seconds, so segments
+  // roll every 10 minutes: compaction only cleans closed segments, and a reader starting
+  // from the beginning would otherwise read up to a week of superseded reports.
+  [Topic.AlertingStatus]: {
+    partitions: 1,
+    configs: { 'cleanup.policy': 'compact', 'segment.ms': String(10 * 60 * 1000) },
+  },
 };
 
 /**

@@ -54,30 +54,29 @@ export class EvaluationService {
       parts,
       new RepartitionRoute(config, catalog, repartitionTopic, metrics, new Logger('Repartition')),
     );
-    const engines = () => [this.events.windows, this.repartitioned.windows];
     metrics.windowStats = () => {
-      const stats = engines().map((engine) => engine.stats());
+      const stats = this.engines().map((engine) => engine.stats());
       return {
         keys: stats.reduce((sum, s) => sum + s.keys, 0),
         stateEntries: stats.reduce((sum, s) => sum + s.stateEntries, 0),
       };
     };
-    metrics.keysByRule = () => {
-      const keys = new Map<string, number>();
-      for (const engine of engines()) {
-        for (const [rule, count] of engine.keysByRule())
-          keys.set(rule, (keys.get(rule) ?? 0) + count);
-      }
-      return keys;
-    };
-    metrics.pendingKeysByRule = () => {
-      const pending = new Map<string, number>();
-      for (const engine of engines()) {
-        for (const [rule, count] of engine.pendingKeysByRule())
-          pending.set(rule, (pending.get(rule) ?? 0) + count);
-      }
-      return pending;
-    };
+    metrics.keysByRule = () => this.keysByRule();
+    metrics.pendingKeysByRule = () => this.pendingKeysByRule();
+  }
+
+  /** Group keys this replica holds per rule, over both evaluations (the gauges and the status report). */
+  keysByRule(): Map<string, number> {
+    return sumByRule(this.engines().map((engine) => engine.keysByRule()));
+  }
+
+  /** Keys per rule whose condition holds but whose forSeconds is not over yet. */
+  pendingKeysByRule(): Map<string, number> {
+    return sumByRule(this.engines().map((engine) => engine.pendingKeysByRule()));
+  }
+
+  private engines() {
+    return [this.events.windows, this.repartitioned.windows];
   }
 
   /** The repartition topic's evaluation first: the events' evaluation forwards to it. */
@@ -93,4 +92,11 @@ export class EvaluationService {
     await this.repartitioned.stop();
     await this.forwarder.disconnect();
   }
+}
+
+function sumByRule(counts: Map<string, number>[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const byRule of counts)
+    for (const [rule, count] of byRule) sums.set(rule, (sums.get(rule) ?? 0) + count);
+  return sums;
 }

@@ -27,6 +27,7 @@ export class RuleCatalog {
   private readonly rules = new RuleSet();
   private readonly listeners: Array<(change: CatalogChange) => void> = [];
   private follower?: TopicFollower;
+  private fromFile: AlertRule[] = [];
   /** Records are checked asynchronously (DNS), but must apply in topic order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -47,6 +48,7 @@ export class RuleCatalog {
           throw new Error(`rules file rule ${rule.id} refused: ${reasons.join('; ')}`);
         }
       }
+      this.fromFile = fileRules;
       this.emit(this.rules.loadFile(fileRules), FILE_POSITION);
       this.logger.log(`${fileRules.length} rules loaded from ${this.config.rulesFile}`);
     }
@@ -75,6 +77,11 @@ export class RuleCatalog {
 
   get(ruleId: string): AlertRule | null {
     return this.rules.get(ruleId);
+  }
+
+  /** The rules file as loaded (topic records with the same ids left aside); null without one. */
+  predefined(): { path: string; rules: readonly AlertRule[] } | null {
+    return this.config.rulesFile ? { path: this.config.rulesFile, rules: this.fromFile } : null;
   }
 
   private enqueue(message: KafkaMessage): void {

@@ -4,8 +4,9 @@ import { assertSpan, TimeRangeQueryDto, timeRangeOf } from '../common/time-range
 import { Backtest } from './backtest';
 import { RuleValidator } from './rule-validator';
 import { BacktestDto } from './rules.dto';
+import { definitionOf } from './rule-items';
 import { RulesRepository } from './rules.repository';
-import { objectBody } from './rules.service';
+import { objectBody, RulesService } from './rules.service';
 
 const MAX_SPAN_DAYS = 7;
 const DEFAULT_SPAN_MS = 86_400_000;
@@ -22,6 +23,7 @@ export class BacktestService {
   constructor(
     private readonly rules: RulesRepository,
     private readonly validator: RuleValidator,
+    private readonly ruleItems: RulesService,
   ) {}
 
   /** Backtests a stored rule. Stops reading events once `cancelled` aborts (the client went away). */
@@ -31,9 +33,10 @@ export class BacktestService {
     keyId: string,
     cancelled: AbortSignal,
   ): Promise<BacktestDto> {
-    const row = await this.rules.findById(id);
-    if (!row) throw new NotFoundException(`no rule with id ${id}`);
-    return this.replay(row.definition, query, keyId, cancelled);
+    // A file rule too: what it would have done is as useful to know as for any rule.
+    const item = await this.ruleItems.find(id);
+    if (!item) throw new NotFoundException(`no rule with id ${id}`);
+    return this.replay(definitionOf(item), query, keyId, cancelled);
   }
 
   /**

@@ -36,6 +36,9 @@ const BACKTEST_RETRY_AFTER_SECONDS = 5;
 const BACKTEST_NOTE =
   "from/to default to the last 24 hours; at most 7 days and 2,000,000 events. One backtest at a time per API key and GATEWAY_BACKTEST_CONCURRENCY in all (429 with Retry-After beyond); closing the connection cancels it. `series` is the rule's aggregate at most 240 bucket ends, of the group key nearest to firing.";
 
+const FILE_RULE_CONFLICT =
+  "the rule is predefined in alerting's rules file (readOnly): change the file and restart alerting";
+
 const ruleBody = (description: string) =>
   ApiBody({ description, schema: { type: 'object', example: RULE_EXAMPLE } });
 
@@ -51,9 +54,10 @@ export class RulesController {
   @Get()
   @Access('read')
   @ApiOperation({
-    summary: 'Rules by id, page by page',
+    summary:
+      "Rules by id, page by page: those made through this API and those of alerting's rules file",
     description:
-      'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
+      'Each rule says where it comes from (`origin`), whether it is read-only (file rules) and its `state`: windows held by the live alerting replicas, unresolved incidents, newest opening. File rules are those the alerting replicas report (the newest report when none is live). Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
   })
   @ApiOkResponse({ type: RulePageDto })
   list(
@@ -66,7 +70,7 @@ export class RulesController {
   @Get(':id')
   @Access('read')
   @ApiOperation({
-    summary: 'One rule, with its version and timestamps',
+    summary: "One rule (made through this API or from alerting's rules file), with its state",
     description:
       'Channel URLs show scheme and host only (`https://hooks.slack.com/…`) unless the key is admin.',
   })
@@ -80,7 +84,9 @@ export class RulesController {
   @ApiOperation({ summary: 'Create a rule (id generated when absent); published to alert-rules' })
   @ruleBody('a rule; omitted fields take their defaults')
   @ApiCreatedResponse({ type: RuleDto })
-  @ApiConflictResponse({ description: 'a rule with this id exists' })
+  @ApiConflictResponse({
+    description: "a rule with this id exists, or alerting's rules file defines this id",
+  })
   create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<RuleDto> {
     return this.rules.create(body, principal);
   }
@@ -130,6 +136,7 @@ export class RulesController {
   @ApiOperation({ summary: 'Replace a rule' })
   @ruleBody('the whole rule')
   @ApiOkResponse({ type: RuleDto })
+  @ApiConflictResponse({ description: FILE_RULE_CONFLICT })
   replace(
     @Param('id') id: string,
     @Body() body: unknown,
@@ -143,6 +150,7 @@ export class RulesController {
   @ApiOperation({ summary: 'Change part of a rule (JSON Merge Patch), e.g. {"enabled": false}' })
   @ApiBody({ schema: { type: 'object', example: { enabled: false } } })
   @ApiOkResponse({ type: RuleDto })
+  @ApiConflictResponse({ description: FILE_RULE_CONFLICT })
   patch(
     @Param('id') id: string,
     @Body() body: unknown,
@@ -156,6 +164,9 @@ export class RulesController {
   @Access('admin')
   @ApiOperation({ summary: 'Delete a rule (a tombstone on alert-rules)' })
   @ApiNoContentResponse()
+  @ApiConflictResponse({
+    description: `${FILE_RULE_CONFLICT}; or the rule replaces a file rule of the same id (deleting it would stop alerting running either: disable it instead)`,
+  })
   remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.rules.remove(id, principal);
   }

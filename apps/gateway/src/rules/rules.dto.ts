@@ -29,19 +29,105 @@ export const RULE_EXAMPLE = {
   channels: [{ type: 'webhook', url: 'https://hooks.example.com/x' }],
 };
 
+export class RuleOriginDto {
+  @ApiProperty({
+    enum: ['api', 'file'],
+    example: 'file',
+    description:
+      "api: made through this API (the alert_rules table); file: predefined in alerting's rules file (ALERTING_RULES_FILE)",
+  })
+  kind: 'api' | 'file';
+
+  @ApiPropertyOptional({
+    example: 'apps/alerting/rules.sample.yaml',
+    description: 'file rules only: the path alerting was configured with',
+  })
+  path?: string;
+}
+
+export class RuleStateDto {
+  @ApiProperty({ example: true }) enabled: boolean;
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 12,
+    description:
+      'group keys with a window in alerting, summed over its live replicas; null when no replica reported in the last 3 intervals (15 s by default)',
+  })
+  activeKeys: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 1,
+    description:
+      'of those, keys whose condition holds but not yet for forSeconds; null as activeKeys',
+  })
+  pendingKeys: number | null;
+
+  @ApiProperty({
+    example: 2,
+    description: 'incidents of the rule not resolved (open or acknowledged)',
+  })
+  openIncidents: number;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-12-06T19:58:12.000Z',
+    description: 'openedAt of its newest incident; null if it never opened one',
+  })
+  lastFiredAt: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-12-06T20:00:05.000Z',
+    description: 'when the newest live alerting report was made; null when no replica is live',
+  })
+  reportedAt: string | null;
+}
+
 export class RuleDto {
   @ApiProperty({ example: RULE_EXAMPLE.id }) id: string;
-  @ApiProperty({ example: 3, description: 'grows by one with every change' }) version: number;
-  @ApiProperty({ example: '2026-11-20T08:00:00.000Z' }) createdAt: string;
-  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 3,
+    description: 'grows by one with every change; null for a file rule',
+  })
+  version: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-11-20T08:00:00.000Z',
+    description: 'null for a file rule',
+  })
+  createdAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-11-23T10:00:00.000Z',
+    description: 'null for a file rule',
+  })
+  updatedAt: string | null;
   @ApiProperty({
     example: { ...RULE_EXAMPLE, activeFrom: '2026-11-23T10:00:00.000Z' },
     description:
-      'the rule as the alerting app reads it; activeFrom (stamped by the gateway when the rule is created, re-enabled or evaluates differently) is when it started counting events; forSeconds (0 to 86400, default 0) is how long the condition must hold before an incident opens (pending until then, like Prometheus for:)',
+      'the rule as the alerting app reads it; activeFrom (stamped by the gateway when the rule is created, re-enabled or evaluates differently; file rules have none) is when it started counting events; forSeconds (0 to 86400, default 0) is how long the condition must hold before an incident opens (pending until then, like Prometheus for:)',
   })
   definition: AlertRule;
   @ApiProperty({ example: RULE_EXAMPLE.enabled ?? true }) enabled: boolean;
   @ApiProperty({ example: RULE_EXAMPLE.name }) name: string;
+  @ApiProperty({ type: RuleOriginDto, example: { kind: 'api' } }) origin: RuleOriginDto;
+  @ApiProperty({
+    example: false,
+    description:
+      'true for file rules: PUT, PATCH and DELETE answer 409 (change the file and restart alerting)',
+  })
+  readOnly: boolean;
+  @ApiProperty({ type: RuleStateDto }) state: RuleStateDto;
 }
 
 export class RulePageDto {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { AlertingStatusFollower } from './alerting-status-follower';
 import { BacktestService } from './backtest.service';
 import { BacktestSlots } from './backtest-slots';
 import { RuleTopicSync } from './rule-topic-sync';
@@ -13,6 +14,7 @@ import { RulesService } from './rules.service';
   imports: [AuditModule],
   controllers: [RulesController, RuleValidationController],
   providers: [
+    AlertingStatusFollower,
     BacktestService,
     BacktestSlots,
     RulesService,

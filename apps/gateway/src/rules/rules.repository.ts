@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AlertRule } from '@app/contracts';
 import { AlertRuleEntity, EventEntity } from '@app/database';
+import type { IncidentStats } from './rule-items';
 
 export interface RuleFilter {
   enabled?: boolean;
@@ -56,16 +57,53 @@ export class RulesRepository {
     await manager.getRepository(AlertRuleEntity).delete({ id });
   }
 
-  /** By id; limit + 1 rows. */
+  /**
+   * By id; limit + 1 rows. In byte order (`COLLATE "C"`), whatever the database's collation:
+   * the page merges these rows with alerting's file rules, which are ordered in code.
+   */
   list(filter: RuleFilter): Promise<AlertRuleEntity[]> {
     const query = this.dataSource
       .getRepository(AlertRuleEntity)
       .createQueryBuilder('r')
-      .orderBy('r.id', 'ASC')
+      .orderBy('r.id COLLATE "C"', 'ASC')
       .limit(filter.limit + 1);
     if (filter.enabled !== undefined) query.andWhere('r.enabled = :enabled', filter);
-    if (filter.afterId) query.andWhere('r.id > :afterId', filter);
+    if (filter.afterId) query.andWhere('r.id COLLATE "C" > :afterId', filter);
     return query.getMany();
+  }
+
+  /** Which of `ids` the table holds. */
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query(
+      'SELECT id FROM alert_rules WHERE id = ANY($1::varchar[])',
+      [ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Unresolved incidents and the newest opening of each of `ruleIds`, in one grouped query
+   * (a page's worth of rules at once). Rules without incidents are absent.
+   */
+  async incidentStats(ruleIds: readonly string[]): Promise<Map<string, IncidentStats>> {
+    if (ruleIds.length === 0) return new Map();
+    const rows: { rule_id: string; open_incidents: string; last_fired_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT rule_id,
+                count(*) FILTER (WHERE status <> 'resolved') AS open_incidents,
+                max(opened_at) AS last_fired_at
+           FROM incidents
+          WHERE rule_id = ANY($1::varchar[])
+          GROUP BY rule_id`,
+        [ruleIds],
+      );
+    return new Map(
+      rows.map((row) => [
+        row.rule_id,
+        { openIncidents: Number(row.open_incidents), lastFiredAt: row.last_fired_at },
+      ]),
+    );
   }
 
   all(): Promise<AlertRuleEntity[]> {
