@@ -99,7 +99,7 @@ describe('dashboard in headless chromium', () => {
       ].join('\n'),
     );
     db = await createScratchDatabase('gwdash');
-    gateway = await startGateway(prefix, db.url, { ALERTING_RULES_FILE: rulesFile });
+    gateway = await startGateway(prefix, db.url);
     const alerting = startAlerting(prefix, { ALERTING_RULES_FILE: rulesFile });
     apps = [startConsumer(prefix, db.url), alerting];
     // Start-up is not what the bounds below measure: alerting evaluates once it owns partitions.
@@ -119,7 +119,11 @@ describe('dashboard in headless chromium', () => {
     await db?.drop();
     rmSync(rulesDir, { recursive: true, force: true });
   });
-  afterEach(() => expect(pageErrors).toEqual([]));
+  afterEach(async () => {
+    expect(pageErrors).toEqual([]);
+    // A view that failed to draw says so in the page's error box rather than throwing.
+    await expect(page.locator('#error').textContent()).resolves.toBe('');
+  });
 
   it('lists the predefined rule of the rules file as read-only, with its file and state', async () => {
     await page.click('#nav a[data-view=rules]');
@@ -140,13 +144,14 @@ describe('dashboard in headless chromium', () => {
   });
 
   it('validates a rule as it is typed with the API reasons, keeps the JSON in step, previews it and creates it', async () => {
-    // History for the preview: 4 events a minute ago, from a source the live test does not use.
-    const historyAt = new Date(Date.now() - 60_000).toISOString();
-    const history = [1, 2, 3, 4].map(() => ({
+    // History for the preview: 4 events a minute ago (one crossing), and single ones 45, 30 and
+    // 15 minutes ago (below the threshold), all from a source the live test does not use.
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const history = [1, 1, 1, 1, 15, 30, 45].map((m) => ({
       type: 'dashboard.test',
       source: 'history-client',
       severity: 'high',
-      occurredAt: historyAt,
+      occurredAt: minutesAgo(m),
     }));
     await storedEvents(history, 'dashboard.test');
 
@@ -188,7 +193,8 @@ describe('dashboard in headless chromium', () => {
     await page.fill('#rule-json', JSON.stringify({ ...json, description }, null, 2));
     await expect(field('description').inputValue()).resolves.toBe(description);
 
-    // The preview: the 4 history events cross the threshold once, for history-client.
+    // The preview over the last hour: the 4 events a minute ago cross the threshold once.
+    await page.selectOption('#rule-preview-range', '1h');
     await page.click('#rule-preview-run');
     const summary = page.locator('#rule-preview-summary[data-incidents]');
     await summary.waitFor({ timeout: VIEW_BOUND_MS });
@@ -357,6 +363,14 @@ describe('dashboard in headless chromium', () => {
   });
 
   it('draws the event rate by type stacked, the top sources and severities, with values on hover', async () => {
+    // The stored counts trail the events (by up to 30 s for events dated over a minute back,
+    // as these are): the charts draw what the API says for their range, the last hour.
+    await eventually(async () => {
+      const to = new Date();
+      const range = `from=${new Date(to.getTime() - 3_600_000).toISOString()}&to=${to.toISOString()}`;
+      const summary = await gateway.call('read', 'GET', `/api/analytics/summary?${range}`);
+      expect(summary.body.topSources).toContainEqual({ key: 'browse-source', count: 30 });
+    });
     await page.click('#nav a[data-view=charts]');
     const area = page.locator('#chart-rate polygon.area[data-series="dashboard.test"]');
     await area.waitFor({ timeout: VIEW_BOUND_MS });

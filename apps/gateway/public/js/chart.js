@@ -302,26 +302,28 @@ export function drawBarChart(svg, items, { unit = '', width = WIDTH } = {}) {
   const max = Math.max(1, ...items.map((i) => i.value));
   items.forEach((item, i) => {
     const top = 4 + i * row;
-    const width = (item.value / max) * (width - labelWidth - 60);
+    const barWidth = (item.value / max) * (width - labelWidth - 60);
     const group = el('g', { class: 'bar', 'data-label': item.label });
     group.append(el('title', {}, `${item.label}: ${item.value}${unit}`));
     group.append(
       el(
         'text',
         { x: labelWidth - 8, y: top + 15, 'text-anchor': 'end' },
-        truncate(item.label, Math.floor(labelWidth / 6.5)),
+        truncate(item.label, Math.floor((labelWidth - 8) / 7)),
       ),
     );
     group.append(
       el('rect', {
         x: labelWidth,
         y: top + 2,
-        width: width.toFixed(1),
+        width: barWidth.toFixed(1),
         height: row - 6,
         fill: PALETTE[0],
       }),
     );
-    group.append(el('text', { x: labelWidth + width + 6, y: top + 15 }, formatNumber(item.value)));
+    group.append(
+      el('text', { x: labelWidth + barWidth + 6, y: top + 15 }, formatNumber(item.value)),
+    );
     svg.append(group);
   });
   if (items.length === 0)
