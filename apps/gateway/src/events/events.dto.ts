@@ -67,7 +67,11 @@ export class LegacyEventDto {
  * (the JSON Schema is libs/contracts/src/event.schema.json), not by this class.
  */
 export class EventInputDto {
-  @ApiPropertyOptional({ description: 'UUID; generated when absent' }) id?: string;
+  @ApiPropertyOptional({
+    description: 'UUID; generated when absent',
+    example: '0b7e7f4e-2f0c-4c3e-9a3e-1f1f1f1f1f1f',
+  })
+  id?: string;
   @ApiProperty({ example: 'payment.exception', maxLength: MAX_TYPE_LENGTH }) type: string;
   @ApiPropertyOptional({ example: 'client-42', default: 'unknown' }) source?: string;
   @ApiPropertyOptional({ enum: SEVERITIES, default: 'low' }) severity?: Severity;
