@@ -1,6 +1,8 @@
 // What a rule is made of, for the form: the choices the API accepts (libs/contracts/src/rule.ts)
 // and reading and writing a field by its path ("condition.threshold"), the path the API's
-// reasons name.
+// reasons name. The choices are copied, since the page has no build step to import the
+// TypeScript: a choice the API stopped accepting would still be caught by the validation the
+// form asks for as the user types.
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 export const WINDOW_KINDS = ['sliding', 'tumbling'];
 export const AGGREGATES = ['count', 'sum', 'avg', 'min', 'max'];
