@@ -257,21 +257,41 @@ describe('gateway: rules of alerting’s rules file', () => {
     expect(backtest.body.incidents[0].groupKey).toBe(source);
   });
 
+  it('skips a status record it cannot read, saying why, and lists the rules as before', async () => {
+    const producer = testKafka().producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: topicName(Topic.AlertingStatus, prefix),
+        messages: [{ key: 'bogus-replica', value: '{"replicaId": "bogus-replica"' }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually(
+      () => expect(gateway.app.output()).toMatch(/status report of bogus-replica skipped: .*JSON/),
+      { timeoutMs: REPORT_BOUND_MS },
+    );
+    expect(gateway.app.running).toBe(true);
+    const answer = await gateway.call('read', 'GET', '/api/rules');
+    expect(idsOf(answer.body.items as ListedRule[])).toEqual(ALL_IDS);
+  });
+
   it('after alerting stops (tombstone), lists the file rules still, with no keys', async () => {
-    const reports = statusTopic.messages.filter((m) => m.value !== null);
-    const replicaId = String(reports[0]?.key);
-    expect(replicaId).toMatch(/\S/);
+    const replicaId = String(statusTopic.messages[0]?.key);
+    expect(replicaId).toMatch(/^\S+-\d+-[0-9a-f]{8}$/);
+    const ofReplica = () => statusTopic.messages.filter((m) => String(m.key) === replicaId);
     // Not awaited yet: the tombstone goes out first, while the rest of alerting shuts down.
     const stopping = alerting.stop();
-    const tombstoned = await eventually(
+    const reports = await eventually(
       () => {
-        const last = [...statusTopic.messages].reverse().find((m) => String(m.key) === replicaId);
-        expect(last?.value).toBeNull();
-        return statusTopic.messages.filter((m) => m.value !== null);
+        const messages = ofReplica();
+        expect(messages[messages.length - 1].value).toBeNull();
+        return messages.filter((m) => m.value !== null);
       },
       { timeoutMs: REPORT_BOUND_MS },
     );
-    const lastReport = JSON.parse(String(tombstoned[tombstoned.length - 1].value)) as {
+    const lastReport = JSON.parse(String(reports[reports.length - 1].value)) as {
       reportedAt: string;
       intervalMs: number;
     };

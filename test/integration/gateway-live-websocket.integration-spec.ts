@@ -247,3 +247,42 @@ describe('gateway: /ws pings', () => {
     answering.socket.terminate();
   });
 });
+
+describe('gateway: /ws upgrades are rate-limited per client address', () => {
+  const LIMIT = 3;
+  const prefix = `gw-wsrate-${uniqueSuffix()}-`;
+  let db: ScratchDatabase;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase('gwwsrate');
+    gateway = await startGateway(prefix, db.url, {
+      GATEWAY_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+    });
+  });
+  afterAll(async () => {
+    await gateway?.app.stop();
+    await db?.drop();
+  });
+
+  it('answers 429 with Retry-After once an address has used its attempts, a good key included', async () => {
+    for (let attempt = 1; attempt <= LIMIT; attempt++) {
+      expect(
+        await refusedUpgrade(gateway.url, { 'x-api-key': `guessed-key-number-${attempt}-0123` }),
+      ).toMatchObject({ status: 401 });
+    }
+    const limited = await refusedUpgrade(gateway.url, withKey('read').headers);
+    expect(limited).toMatchObject({
+      status: 429,
+      body: {
+        statusCode: 429,
+        message: `rate limit exceeded: at most ${LIMIT} WebSocket upgrades per minute per client address; retry after the number of seconds in Retry-After`,
+      },
+    });
+    expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.retryAfter)).toBeLessThanOrEqual(60);
+    // The HTTP API keeps its own count per route: /ws attempts do not use it up.
+    const http = await gateway.call('read', 'GET', '/api/incidents?limit=1');
+    expect(http.status).toBe(200);
+  });
+});

@@ -67,23 +67,26 @@ export async function refusedUpgrade(
   headers: Record<string, string>,
   protocols: string[] = [],
   path = '/ws',
-): Promise<{ status: number; body: unknown }> {
+): Promise<{ status: number; body: unknown; retryAfter?: string }> {
   const socket = new WebSocket(liveSocketUrl(gatewayUrl, path), protocols, { headers });
   socket.on('error', () => undefined); // the refusal itself is the answer
-  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    socket.once('open', () => {
-      socket.terminate();
-      reject(new Error('the upgrade was accepted: a socket opened'));
-    });
-    socket.once('unexpected-response', (request, response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => {
-        request.destroy();
-        resolve({ status: response.statusCode ?? 0, text });
+  const answer = new Promise<{ status: number; text: string; retryAfter?: string }>(
+    (resolve, reject) => {
+      socket.once('open', () => {
+        socket.terminate();
+        reject(new Error('the upgrade was accepted: a socket opened'));
       });
-    });
-  });
-  const { status, text } = await within(answer, 10_000, 'the refused upgrade');
-  return { status, body: JSON.parse(text) as unknown };
+      socket.once('unexpected-response', (request, response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          request.destroy();
+          const retryAfter = response.headers['retry-after'];
+          resolve({ status: response.statusCode ?? 0, text, retryAfter });
+        });
+      });
+    },
+  );
+  const { status, text, retryAfter } = await within(answer, 10_000, 'the refused upgrade');
+  return { status, body: JSON.parse(text) as unknown, retryAfter };
 }

@@ -45,6 +45,12 @@ export class AppProcess {
     );
   }
 
+  /** The signal that ended the last run (SIGKILL, say), or null if it exited by itself. */
+  get exitSignal(): NodeJS.Signals | null {
+    return this.child?.signalCode ?? null;
+  }
+
+  /** Starts the app; after it has exited, starts a new run of it. */
   start(): void {
     const main = join(this.options.repoRoot, 'dist', 'apps', this.name, 'src', 'main.js');
     const child = spawn(

@@ -16,6 +16,7 @@ import { CONFIGURATION_DOC, writeConfigurationDoc } from './config-docs-file';
 import { ENV_EXAMPLE, writeEnvExample } from './env-example';
 import { RunningInfrastructure, startInfrastructure } from './infrastructure';
 import { repoRoot } from './repo-root';
+import { SupervisedApp } from './supervised-app';
 import { untilInterrupted } from './signals';
 import { runJest, summaryLine } from './test-runner';
 
@@ -66,11 +67,14 @@ async function up(): Promise<number> {
   };
   const apps = APPS.map(
     (name) =>
-      new AppProcess(name, {
-        repoRoot: root,
-        env,
-        onLine: (line) => process.stdout.write(`[${name.padEnd(10)}] ${line}\n`),
-      }),
+      new SupervisedApp(
+        new AppProcess(name, {
+          repoRoot: root,
+          env,
+          onLine: (line) => process.stdout.write(`[${name.padEnd(10)}] ${line}\n`),
+        }),
+        log,
+      ),
   );
   for (const app of apps) app.start();
   for (const name of APPS) {
@@ -78,10 +82,17 @@ async function up(): Promise<number> {
     log(`${name.padEnd(10)} http://127.0.0.1:${port}/health`);
   }
   if (!process.env.API_KEYS) log(`gateway admin API key (X-API-Key): in ${LOCAL_KEY_FILE}`);
-  log('Ctrl-C stops everything');
-  const firstExit = Promise.race(apps.map(async (app) => ({ app, code: await app.waitForExit() })));
-  const outcome = await Promise.race([untilInterrupted().then(() => undefined), firstExit]);
-  if (outcome) log(`${outcome.app.name} exited with code ${outcome.code}; stopping the stack`);
+  log('an app that dies is restarted; Ctrl-C stops everything');
+  // Only an app that keeps dying right after each restart stops the stack (it needs a fix).
+  const never = new Promise<never>(() => {});
+  const firstGiveUp = Promise.race(
+    apps.map(async (app) => {
+      const end = await app.ended;
+      return end.gaveUp ? end : never;
+    }),
+  );
+  const outcome = await Promise.race([untilInterrupted().then(() => undefined), firstGiveUp]);
+  if (outcome) log(`${outcome.name} cannot stay up; stopping the stack`);
   log('stopping apps');
   await Promise.all(apps.map((app) => app.stop()));
   log('stopping infrastructure');

@@ -1,19 +1,27 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { BeforeApplicationShutdown, Logger, UnauthorizedException } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { Principal, roleAllows } from '../auth';
 import { ApiKeyAuthenticator } from '../keys/api-key-authenticator';
 import { GatewayConfig } from '../gateway.config';
 import { LiveIncidentsService, TooManyStreams } from './live-incidents.service';
 import { chosenSubprotocol, upgradeCredential } from './live-socket-credentials';
+import { upgradeClientAddress } from './upgrade-client-address';
 import { LiveSocketClose, websocketClient } from './websocket-client';
 
 interface Refusal {
   status: number;
   message: string;
+  /** Sent as Retry-After with a 429 of the rate limit. */
+  retryAfterSeconds?: number;
 }
+
+/** The HTTP routes' rate-limit window (GatewayModule's throttler); /ws counts in the same one. */
+const RATE_WINDOW_MS = 60_000;
 
 /** What the client sends is ignored: a frame larger than this closes it (1009). */
 const MAX_CLIENT_FRAME_BYTES = 4096;
@@ -42,6 +50,8 @@ export class LiveSocketGateway
     private readonly live: LiveIncidentsService,
     private readonly keys: ApiKeyAuthenticator,
     private readonly config: GatewayConfig,
+    private readonly http: HttpAdapterHost,
+    @InjectThrottlerStorage() private readonly rateCounts: ThrottlerStorage,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -49,14 +59,25 @@ export class LiveSocketGateway
     // The decorator's options are fixed when the class is defined, and the check needs the
     // injected keys and settings; ws reads these two options at every upgrade.
     server.options.verifyClient = (info, done) => {
-      const refusal = this.admit(info.req);
-      if (!refusal) return done(true);
-      const body = JSON.stringify({
-        statusCode: refusal.status,
-        message: refusal.message,
-        error: STATUS_CODES[refusal.status],
-      });
-      done(false, refusal.status, body, { 'Content-Type': 'application/json; charset=utf-8' });
+      void this.refusalOf(info.req)
+        .catch((error: Error): Refusal => {
+          this.logger.error(`a /ws upgrade could not be checked: ${error.message}`);
+          return { status: 500, message: 'the upgrade could not be checked' };
+        })
+        .then((refusal) => {
+          if (!refusal) return done(true);
+          const body = JSON.stringify({
+            statusCode: refusal.status,
+            message: refusal.message,
+            error: STATUS_CODES[refusal.status],
+          });
+          done(false, refusal.status, body, {
+            'Content-Type': 'application/json; charset=utf-8',
+            ...(refusal.retryAfterSeconds
+              ? { 'Retry-After': String(refusal.retryAfterSeconds) }
+              : {}),
+          });
+        });
     };
     server.options.handleProtocols = (offered) => chosenSubprotocol(offered);
     this.pinger = setInterval(() => this.pingAll(server), this.config.wsPingSeconds * 1000);
@@ -75,6 +96,30 @@ export class LiveSocketGateway
     for (const socket of this.server?.clients ?? []) {
       socket.close(LiveSocketClose.GoingAway.code, LiveSocketClose.GoingAway.reason);
     }
+  }
+
+  /** The rate limit first: every attempt counts, so keys cannot be guessed here faster than on HTTP. */
+  private async refusalOf(request: IncomingMessage): Promise<Refusal | undefined> {
+    return (await this.rateLimited(request)) ?? this.admit(request);
+  }
+
+  /** GATEWAY_RATE_LIMIT_PER_MINUTE upgrade attempts per client address, as each HTTP route has. */
+  private async rateLimited(request: IncomingMessage): Promise<Refusal | undefined> {
+    const address = upgradeClientAddress(this.http.httpAdapter.getInstance(), request);
+    const limit = this.config.rateLimitPerMinute;
+    const count = await this.rateCounts.increment(
+      address,
+      RATE_WINDOW_MS,
+      limit,
+      RATE_WINDOW_MS,
+      'ws-upgrade',
+    );
+    if (!count.isBlocked) return undefined;
+    return {
+      status: 429,
+      message: `rate limit exceeded: at most ${limit} WebSocket upgrades per minute per client address; retry after the number of seconds in Retry-After`,
+      retryAfterSeconds: count.timeToBlockExpire,
+    };
   }
 
   /**

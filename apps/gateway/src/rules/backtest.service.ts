@@ -26,7 +26,7 @@ export class BacktestService {
     private readonly ruleItems: RulesService,
   ) {}
 
-  /** Backtests a stored rule. Stops reading events once `cancelled` aborts (the client went away). */
+  /** Backtests a rule of the API or of alerting's file. Stops reading events once `cancelled` aborts (the client went away). */
   async run(
     id: string,
     query: TimeRangeQueryDto,

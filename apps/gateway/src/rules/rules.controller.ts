@@ -33,11 +33,11 @@ import { RulesService } from './rules.service';
 /** A backtest takes seconds; asking again sooner would only be refused again. */
 const BACKTEST_RETRY_AFTER_SECONDS = 5;
 
-const BACKTEST_NOTE =
-  "from/to default to the last 24 hours; at most 7 days and 2,000,000 events. One backtest at a time per API key and GATEWAY_BACKTEST_CONCURRENCY in all (429 with Retry-After beyond); closing the connection cancels it. `series` is the rule's aggregate at most 240 bucket ends, of the group key nearest to firing.";
-
 const FILE_RULE_CONFLICT =
   "the rule is predefined in alerting's rules file (readOnly): change the file and restart alerting";
+
+const BACKTEST_NOTE =
+  "from/to default to the last 24 hours; at most 7 days and 2,000,000 events. One backtest at a time per API key and GATEWAY_BACKTEST_CONCURRENCY in all (429 with Retry-After beyond); closing the connection cancels it. `series` is the rule's aggregate at up to 240 bucket ends, of the group key nearest to firing.";
 
 const ruleBody = (description: string) =>
   ApiBody({ description, schema: { type: 'object', example: RULE_EXAMPLE } });
