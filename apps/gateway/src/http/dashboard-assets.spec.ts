@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { dashboardAssets } from './dashboard-assets';
+import { DASHBOARD_CSP, dashboardAssets } from './dashboard-assets';
 
 describe('dashboardAssets', () => {
   let dir: string;
@@ -43,6 +43,15 @@ describe('dashboardAssets', () => {
     expect([index.status, await index.text()]).toEqual([200, '<h1>dashboard</h1>']);
     const nested = await fetch(`${base}/charts/rate.js`);
     expect([nested.status, await nested.text()]).toEqual([200, 'export {};']);
+  });
+
+  it('sends its own strict Content-Security-Policy with the files: no inline style or script', async () => {
+    const index = await fetch(`${base}/`);
+    expect(index.headers.get('content-security-policy')).toBe(DASHBOARD_CSP);
+    for (const directive of ["script-src 'self'", "style-src 'self'", "object-src 'none'"]) {
+      expect(DASHBOARD_CSP.split(';')).toContain(directive);
+    }
+    expect(DASHBOARD_CSP).not.toMatch(/unsafe|https:|\*/);
   });
 
   it('passes every other path on without looking for a file', async () => {

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
-import { AlertRule, decodeRule } from '@app/contracts';
+import { AlertRule, decodeRule, RuleDecodeResult } from '@app/contracts';
 import { checkChannelUrls, EgressPolicy } from '@app/net';
 import { GatewayConfig } from '../gateway.config';
 
@@ -20,18 +20,26 @@ export class RuleValidator {
     });
   }
 
+  /** The rule, or a 400 that lists every reason it is refused. */
   async validate(input: unknown): Promise<AlertRule> {
+    const checked = await this.check(input);
+    if (!checked.ok) throw new BadRequestException(checked.reasons);
+    return checked.rule;
+  }
+
+  /** The same verdict as validate, as a value: for asking whether a rule would be accepted. */
+  async check(input: unknown): Promise<RuleDecodeResult> {
     const decoded = decodeRule(input);
-    if (!decoded.ok) throw new BadRequestException(decoded.reasons);
+    if (!decoded.ok) return decoded;
     const { reasons, unresolved } = await checkChannelUrls(
       decoded.rule.channels,
       this.egress,
       process.env,
     );
-    if (reasons.length > 0) throw new BadRequestException(reasons);
+    if (reasons.length > 0) return { ok: false, reasons };
     for (const finding of unresolved) {
       this.logger.warn(`rule ${decoded.rule.id} ${finding}; checked again at send time`);
     }
-    return decoded.rule;
+    return decoded;
   }
 }

@@ -4,6 +4,7 @@ import { AlertingStatusFollower } from './alerting-status-follower';
 import { BacktestService } from './backtest.service';
 import { BacktestSlots } from './backtest-slots';
 import { RuleTopicSync } from './rule-topic-sync';
+import { RuleValidationController } from './rule-validation.controller';
 import { RuleValidator } from './rule-validator';
 import { RulesController } from './rules.controller';
 import { RulesRepository } from './rules.repository';
@@ -11,7 +12,7 @@ import { RulesService } from './rules.service';
 
 @Module({
   imports: [AuditModule],
-  controllers: [RulesController],
+  controllers: [RulesController, RuleValidationController],
   providers: [
     AlertingStatusFollower,
     BacktestService,

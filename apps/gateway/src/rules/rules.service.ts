@@ -96,9 +96,9 @@ export class RulesService {
   }
 
   async create(body: unknown, principal: Principal): Promise<RuleDto> {
-    const input = objectBody(body);
+    const input = newRuleInput(body);
     if (typeof input.id === 'string') this.refuseFileRule(input.id);
-    const validated = await this.validator.validate({ ...input, id: input.id ?? randomUUID() });
+    const validated = await this.validator.validate(input);
     const row = await this.rules.transaction(async (manager) => {
       const rule = withActivation(validated, null, new Date());
       if (await this.rules.findForUpdate(manager, rule.id)) {
@@ -220,4 +220,10 @@ export function readOnlyMessage(id: string, path: string): string {
 export function objectBody(body: unknown): Record<string, unknown> {
   if (!isObject(body)) throw new BadRequestException('the body must be a JSON object (a rule)');
   return body;
+}
+
+/** A body as POST /api/rules takes it: an object, its id generated when absent. */
+export function newRuleInput(body: unknown): Record<string, unknown> {
+  const input = objectBody(body);
+  return { ...input, id: input.id ?? randomUUID() };
 }
