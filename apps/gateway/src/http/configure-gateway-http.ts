@@ -10,6 +10,7 @@ import { MAX_BODY_DEPTH, refuseDeepBodies } from './body-depth';
 import { bodyErrorHandler } from './body-errors';
 import { dashboardAssets } from './dashboard-assets';
 import { dashboardDir } from './dashboard-dir';
+import { serveIngestDirectly } from './direct-ingest-routes';
 import { serveOpenApi } from './openapi';
 import { requestMetrics } from './request-metrics';
 
@@ -32,15 +33,18 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   // only when none named jsonParser is in place yet, so this stays the only one.
   app.use(express.json({ limit: config.bodyLimitBytes, verify: refuseDeepBodies(MAX_BODY_DEPTH) }));
   app.use(bodyErrorHandler(config.bodyLimitBytes));
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      // A query string value arrives as a string: "limit=10" becomes the number the DTO says.
-      transformOptions: { enableImplicitConversion: false },
-    }),
-  );
+  // Nest's own form parser, as Nest would add it when it registers its routes (after the
+  // handler above, as before): here already, so that the direct routes below see the same body.
+  app.use(express.urlencoded({ extended: true }));
+  const validation = new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    // A query string value arrives as a string: "limit=10" becomes the number the DTO says.
+    transformOptions: { enableImplicitConversion: false },
+  });
+  app.useGlobalPipes(validation);
+  if (config.ingestDirect) serveIngestDirectly(app, validation);
   serveOpenApi(app);
   const dashboard = dashboardDir();
   if (dashboard) app.use(dashboardAssets(dashboard));
