@@ -12,6 +12,7 @@ import { dashboardAssets } from './dashboard-assets';
 import { dashboardDir } from './dashboard-dir';
 import { serveIngestDirectly } from './direct-ingest-routes';
 import { serveOpenApi } from './openapi';
+import { staticHeaders } from './static-headers';
 import { requestMetrics } from './request-metrics';
 
 /** Everything HTTP the gateway sets up before it listens, in the order requests meet it. */
@@ -27,7 +28,7 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   // Live incidents over WebSocket at /ws, on this same HTTP server (apps/gateway/src/live).
   app.useWebSocketAdapter(new WsAdapter(app));
   app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
-  app.use(helmet());
+  app.use(staticHeaders(helmet()));
   // Registered directly, not through app.useBodyParser: Nest 12 reserves body-parser's `verify`
   // for its rawBody option and its options type refuses ours. Nest adds its default JSON parser
   // only when none named jsonParser is in place yet, so this stays the only one.
