@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import {
   AlertingDispatchGroupIdSetting,
   AlertingGroupIdSetting,
@@ -12,6 +12,7 @@ import {
   Env,
   NotifyAllowedHostsSetting,
   NotifyAllowedPortsSetting,
+  ToBoolean,
   ToNumber,
 } from '@app/config';
 import { API_KEY_ENTRY_PATTERN } from './auth/api-keys';
@@ -73,6 +74,14 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(10_000)
   maxEventsPerRequest = 500;
+
+  @Env(
+    'GATEWAY_INGEST_DIRECT',
+    "Answer POST /api/events and POST /event ahead of Nest's router, with the same guards, validation, answers and metrics at less CPU per request (false: through Nest's router)",
+  )
+  @ToBoolean()
+  @IsBoolean()
+  ingestDirect = true;
 
   @Env(
     'GATEWAY_INGEST_LINGER_MS',

@@ -23,6 +23,11 @@ import { ClientThrottlerGuard } from './http/client-throttler.guard';
 import { SlidingWindowStorage } from './http/sliding-window-storage';
 import { DatabaseErrorFilter } from './http/database-error.filter';
 
+/** Every route's guards, in the order they run: the rate limit first (see below). */
+export const GLOBAL_GUARDS = [ClientThrottlerGuard, ApiKeyGuard] as const;
+/** Every route's exception filter. */
+export const GLOBAL_FILTER = DatabaseErrorFilter;
+
 /**
  * The gateway: REST API, docs, dashboard. Guards run in the order listed: the rate limit
  * first (so guessing API keys is limited too), then the API key and its role.
@@ -75,9 +80,12 @@ export class GatewayModule {
               await fingerprintSecret(config.fingerprintSecret, dataSource),
             ),
         },
-        { provide: APP_GUARD, useClass: ClientThrottlerGuard },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_FILTER, useClass: DatabaseErrorFilter },
+        // Provided by class too, so that the routes served ahead of Nest's router
+        // (configureGatewayHttp) run these very instances: one rate-limit count, one key cache.
+        ...GLOBAL_GUARDS,
+        ...GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
+        GLOBAL_FILTER,
+        { provide: APP_FILTER, useExisting: GLOBAL_FILTER },
       ],
       exports: [GatewayConfig, ApiKeys],
     };

@@ -10,7 +10,9 @@ import { MAX_BODY_DEPTH, refuseDeepBodies } from './body-depth';
 import { bodyErrorHandler } from './body-errors';
 import { dashboardAssets } from './dashboard-assets';
 import { dashboardDir } from './dashboard-dir';
+import { serveIngestDirectly } from './direct-ingest-routes';
 import { serveOpenApi } from './openapi';
+import { staticHeaders } from './static-headers';
 import { requestMetrics } from './request-metrics';
 
 /** Everything HTTP the gateway sets up before it listens, in the order requests meet it. */
@@ -26,21 +28,24 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   // Live incidents over WebSocket at /ws, on this same HTTP server (apps/gateway/src/live).
   app.useWebSocketAdapter(new WsAdapter(app));
   app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
-  app.use(helmet());
+  app.use(staticHeaders(helmet()));
   // Registered directly, not through app.useBodyParser: Nest 12 reserves body-parser's `verify`
   // for its rawBody option and its options type refuses ours. Nest adds its default JSON parser
   // only when none named jsonParser is in place yet, so this stays the only one.
   app.use(express.json({ limit: config.bodyLimitBytes, verify: refuseDeepBodies(MAX_BODY_DEPTH) }));
   app.use(bodyErrorHandler(config.bodyLimitBytes));
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      // A query string value arrives as a string: "limit=10" becomes the number the DTO says.
-      transformOptions: { enableImplicitConversion: false },
-    }),
-  );
+  // Nest's own form parser, as Nest would add it when it registers its routes (after the
+  // handler above, as before): here already, so that the direct routes below see the same body.
+  app.use(express.urlencoded({ extended: true }));
+  const validation = new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    // A query string value arrives as a string: "limit=10" becomes the number the DTO says.
+    transformOptions: { enableImplicitConversion: false },
+  });
+  app.useGlobalPipes(validation);
+  if (config.ingestDirect) serveIngestDirectly(app, validation);
   serveOpenApi(app);
   const dashboard = dashboardDir();
   if (dashboard) app.use(dashboardAssets(dashboard));
