@@ -168,6 +168,13 @@ describe('gateway: backtest limits', () => {
     );
     expect(preview.status).toBe(429);
     expect(Number(preview.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A bad rule is told what is wrong at once, busy slot or not: it is checked first.
+    const badPreview = await fetch(`${gateway.url}/api/rules/preview`, {
+      method: 'POST',
+      headers: { 'x-api-key': TEST_KEYS.read, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...RULE, name: 'bad preview', window: { kind: 'sliding' } }),
+    });
+    expect(badPreview.status).toBe(400);
 
     startBusy(TEST_KEYS.admin);
     await eventually(() => expect(started()).toHaveLength(2), { timeoutMs: 10_000 });

@@ -40,17 +40,22 @@ export class BacktestService {
   }
 
   /**
-   * Backtests a rule as POST /api/rules would take it, without storing it: the same validator
-   * (a bad rule is the same 400 with the same reasons), an id optional.
+   * The rule a preview runs, checked as POST /api/rules checks it (a bad rule is the same 400
+   * with the same reasons), its id optional. Done before the backtest takes a slot, so a bad
+   * rule is told what is wrong even while the key's slot is busy.
    */
-  async preview(
-    body: unknown,
+  async previewRule(body: unknown): Promise<AlertRule> {
+    const input = objectBody(body);
+    return this.validator.validate({ ...input, id: input.id ?? PREVIEW_RULE_ID });
+  }
+
+  /** Backtests a rule that is not stored (see previewRule). */
+  preview(
+    rule: AlertRule,
     query: TimeRangeQueryDto,
     keyId: string,
     cancelled: AbortSignal,
   ): Promise<BacktestDto> {
-    const input = objectBody(body);
-    const rule = await this.validator.validate({ ...input, id: input.id ?? PREVIEW_RULE_ID });
     return this.replay(rule, query, keyId, cancelled);
   }
 

@@ -120,14 +120,15 @@ export class RulesController {
   })
   @ruleBody('a rule, its id optional; omitted fields take their defaults')
   @ApiOkResponse({ type: BacktestDto })
-  preview(
+  async preview(
     @Body() body: unknown,
     @Query() query: TimeRangeQueryDto,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<BacktestDto> {
+    const rule = await this.backtests.previewRule(body);
     return this.inBacktestSlot(principal, response, (cancelled) =>
-      this.backtests.preview(body, query, principal.id, cancelled),
+      this.backtests.preview(rule, query, principal.id, cancelled),
     );
   }
 
