@@ -1,6 +1,7 @@
 import { Aggregate } from '@app/contracts';
-import { KeyWindow, WindowGeometry } from './key-window';
-import { RecentEvents } from './recent-events';
+import type { CompiledRule } from '../rules/compiled-rule';
+import { KeyState } from '../keys/key-state';
+import { WindowGeometry } from './key-window';
 import { SlotLayout, SlotRing } from './slot-ring';
 
 /** Ids kept for an incident of a value rule: enough to show what drove it. */
@@ -43,17 +44,22 @@ export class SlidingValueGeometry implements WindowGeometry {
     return (Math.ceil(since / this.slotMs) + this.slotCount - 1) * this.slotMs;
   }
 
-  createWindow(): KeyWindow {
-    return new SlidingValueWindow(this);
+  createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState {
+    return new SlidingValueWindow(rule, key, permanent, this);
   }
 }
 
-/** Extends the recent events (the ids an incident reports): one object fewer per key. */
-class SlidingValueWindow extends RecentEvents implements KeyWindow {
+/** Extends the key state and so its recent events (the ids an incident reports): one object fewer per key. */
+class SlidingValueWindow extends KeyState {
   private readonly slots: SlotRing;
 
-  constructor(private readonly geometry: SlidingValueGeometry) {
-    super();
+  constructor(
+    rule: CompiledRule,
+    key: string,
+    permanent: boolean,
+    private readonly geometry: SlidingValueGeometry,
+  ) {
+    super(rule, key, permanent);
     this.slots = new SlotRing(geometry.layout);
   }
 
