@@ -33,20 +33,14 @@ export class SlidingCountGeometry implements WindowGeometry {
   }
 
   createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState {
-    return new SlidingCountWindow(rule, key, permanent, this);
+    return new SlidingCountWindow(rule, key, permanent);
   }
 }
 
 /** The events themselves are the window: one object per key. */
 class SlidingCountWindow extends KeyState {
-  constructor(
-    rule: CompiledRule,
-    key: string,
-    permanent: boolean,
-    private readonly geometry: SlidingCountGeometry,
-  ) {
-    super(rule, key, permanent);
-  }
+  /** The rule's geometry, which made this key, as its own kind. */
+  private readonly geometry = this.rule.geometry as SlidingCountGeometry;
 
   add(occurredAt: number, id: string, _value: number | null, clock: number): void {
     // Expiring first keeps the same entries as after inserting: both keep the newest.

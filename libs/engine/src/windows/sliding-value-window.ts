@@ -45,23 +45,15 @@ export class SlidingValueGeometry implements WindowGeometry {
   }
 
   createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState {
-    return new SlidingValueWindow(rule, key, permanent, this);
+    return new SlidingValueWindow(rule, key, permanent);
   }
 }
 
-/** Extends the key state and so its recent events (the ids an incident reports): one object fewer per key. */
+/** The key state, and so its recent events (the ids an incident reports), plus a slot ring. */
 class SlidingValueWindow extends KeyState {
-  private readonly slots: SlotRing;
-
-  constructor(
-    rule: CompiledRule,
-    key: string,
-    permanent: boolean,
-    private readonly geometry: SlidingValueGeometry,
-  ) {
-    super(rule, key, permanent);
-    this.slots = new SlotRing(geometry.layout);
-  }
+  /** The rule's geometry, which made this key, as its own kind. */
+  private readonly geometry = this.rule.geometry as SlidingValueGeometry;
+  private readonly slots = new SlotRing(this.geometry.layout);
 
   add(occurredAt: number, id: string, value: number | null, clock: number): void {
     // Expire first: the ring never needs more than the n slots of the window.

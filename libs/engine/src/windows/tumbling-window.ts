@@ -47,18 +47,16 @@ export class TumblingGeometry implements WindowGeometry {
   }
 
   createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState {
-    return new TumblingWindow(rule, key, permanent, this);
+    return new TumblingWindow(rule, key, permanent);
   }
 }
 
-/** Extends the key state and so its recent events (the ids an incident reports): one object per key. */
+/** The key state, and so its recent events (the ids an incident reports), with its totals in front. */
 class TumblingWindow extends KeyState {
-  constructor(
-    rule: CompiledRule,
-    key: string,
-    permanent: boolean,
-    private readonly geometry: TumblingGeometry,
-  ) {
+  /** The rule's geometry, which made this key, as its own kind. */
+  private readonly geometry = this.rule.geometry as TumblingGeometry;
+
+  constructor(rule: CompiledRule, key: string, permanent: boolean) {
     // The front of the cells: [bucket start, count, valued, sum, min, max].
     super(rule, key, permanent, TOTALS);
     const totals = this.cells;
