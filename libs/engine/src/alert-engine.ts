@@ -163,7 +163,7 @@ export class AlertEngine {
     if (event.occurredAt > state.maxOccurredAt) state.maxOccurredAt = event.occurredAt;
     if (event.occurredAt > state.lastSeen) state.lastSeen = event.occurredAt;
     // add() leaves the window advanced to t.
-    state.window.add(event.occurredAt, event.id, event.value, t);
+    state.add(event.occurredAt, event.id, event.value, t);
     const transition = this.judge(rule, state, t, event.id);
     // Only ever move a key earlier here: a due time that turns out early costs one
     // spurious evaluation at a tick, while re-sorting the heap on every event would not pay.
@@ -220,8 +220,8 @@ export class AlertEngine {
     const rule = this.rules.get(ruleId);
     if (!rule) return;
     for (const state of rule.keys.values()) {
-      state.window.advanceTo(Math.max(this.floor, state.maxOccurredAt));
-      visit(state.key, state.window.aggregate(), state.window.isEmpty());
+      state.advanceTo(Math.max(this.floor, state.maxOccurredAt));
+      visit(state.key, state.aggregate(), state.isEmpty());
     }
   }
 
@@ -240,7 +240,7 @@ export class AlertEngine {
     let stateEntries = 0;
     for (const rule of this.rules.values()) {
       keys += rule.keys.size;
-      for (const state of rule.keys.values()) stateEntries += state.window.entryCount();
+      for (const state of rule.keys.values()) stateEntries += state.entryCount();
     }
     return { rules: this.rules.size, keys, stateEntries };
   }
@@ -293,7 +293,7 @@ export class AlertEngine {
     /** The event that caused this evaluation, or null for a tick. */
     eventId: string | null,
   ): Transition | null {
-    state.window.advanceTo(t);
+    state.advanceTo(t);
     return this.judge(rule, state, t, eventId);
   }
 
@@ -304,7 +304,7 @@ export class AlertEngine {
     t: number,
     eventId: string | null,
   ): Transition | null {
-    const value = state.window.aggregate();
+    const value = state.aggregate();
     let holds = value !== undefined && compare(rule.operator, value, rule.threshold);
     // On a window that began before the rule did, we may simply not have seen its events.
     if (holds && !rule.monotone && rule.geometry.startAt(t) < rule.since) holds = false;
@@ -330,7 +330,7 @@ export class AlertEngine {
       value: value ?? null,
       windowStart: rule.geometry.startAt(t),
       windowEnd: t,
-      eventIds: holds ? state.window.newestEventIds() : [],
+      eventIds: holds ? state.newestEventIds() : [],
       cause: eventId === null ? TICK : { kind: 'event', eventId },
     };
   }
@@ -340,7 +340,7 @@ export class AlertEngine {
    * an entry leaving the window, the window becoming complete, or the idle TTL running out.
    */
   private nextDue(rule: CompiledRule, state: KeyState, t: number): number {
-    let due = state.window.nextChangeAt();
+    let due = state.nextChangeAt();
     // A pending key fires at a tick once it has held forMs, even if nothing else changes.
     if (state.pending) due = Math.min(due, state.pendingSince + rule.forMs);
     if (!rule.monotone && rule.completeFrom > t) due = Math.min(due, rule.completeFrom);
@@ -365,7 +365,7 @@ export class AlertEngine {
     settled: boolean,
   ): boolean {
     // A pending key is about to fire (at most forSeconds away): forgetting it would lose that.
-    if (state.permanent || state.pending || !state.window.isEmpty()) return false;
+    if (state.permanent || state.pending || !state.isEmpty()) return false;
     const likeNew = !state.firing && state.maxOccurredAt <= this.floor && !rule.holdsWhenEmpty;
     const released =
       settled &&
@@ -380,7 +380,7 @@ export class AlertEngine {
       state.firing &&
       this.options.holdsFiringKey !== undefined &&
       !state.permanent &&
-      state.window.isEmpty()
+      state.isEmpty()
     );
   }
 

@@ -1,27 +1,42 @@
 import type { CompiledRule } from '../rules/compiled-rule';
 import { KeyWindow } from '../windows/key-window';
+import { RecentEvents } from '../windows/recent-events';
 import { Schedulable } from './due-queue';
 import { KeyClocks } from './key-clocks';
 
 /**
- * What the engine remembers about one (rule, group key). Its timestamps live in the rule's
+ * What the engine remembers about one (rule, group key), window included: each window kind
+ * extends this class. One object per key instead of a key state pointing at its window, because
+ * every object is one more for each scavenge to copy and each major GC to mark, and a fresh
+ * engine creates 100,000 keys (see docs/benchmarks.md). Its timestamps live in the rule's
  * KeyClocks columns (see there why), read and written through the accessors below.
  */
-export class KeyState implements Schedulable {
+export abstract class KeyState extends RecentEvents implements Schedulable, KeyWindow {
   firing = false;
   heapIndex = -1;
+  private readonly clocks: KeyClocks;
   private readonly slot: number;
 
   constructor(
     readonly rule: CompiledRule,
     readonly key: string,
-    readonly window: KeyWindow,
     /** The `*` key of a `groupBy: none` rule: never idle, never evicted. */
     readonly permanent: boolean,
-    private readonly clocks: KeyClocks,
+    /** Numbers at the start of the window's array that belong to the window kind. */
+    front = 0,
   ) {
-    this.slot = clocks.allocate();
+    super(front);
+    this.clocks = rule.clocks;
+    this.slot = this.clocks.allocate();
   }
+
+  abstract add(occurredAt: number, id: string, value: number | null, clock: number): void;
+  abstract advanceTo(t: number): void;
+  abstract aggregate(): number | undefined;
+  abstract isEmpty(): boolean;
+  abstract nextChangeAt(): number;
+  abstract newestEventIds(): string[];
+  abstract entryCount(): number;
 
   /** Newest occurredAt applied since the key (re)started; its clock is max(floor, this). */
   get maxOccurredAt(): number {

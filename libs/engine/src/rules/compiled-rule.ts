@@ -1,7 +1,7 @@
 import { AlertRule, evaluatesAlike, Operator } from '@app/contracts';
 import { EventOutcome, OfferResult, RuleOutcome, Transition } from '../engine-types';
 import { KeyClocks } from '../keys/key-clocks';
-import { KeyState } from '../keys/key-state';
+import type { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
 import { createGeometry } from '../windows/window-geometry';
 import { holdsOnEmptyWindow, isMonotone } from './condition';
@@ -81,8 +81,7 @@ export class CompiledRule {
   }
 
   createKey(key: string): KeyState {
-    const window = this.geometry.createWindow();
-    const state = new KeyState(this, key, window, this.isPermanentKey(key), this.clocks);
+    const state = this.geometry.createKey(this, key, this.isPermanentKey(key));
     this.keys.set(key, state);
     return state;
   }

@@ -1,3 +1,6 @@
+import type { CompiledRule } from '../rules/compiled-rule';
+import type { KeyState } from '../keys/key-state';
+
 /** The window content of one (rule, key): what the engine asks of every window kind. */
 export interface KeyWindow {
   /**
@@ -26,5 +29,6 @@ export interface WindowGeometry {
   startAt(t: number): number;
   /** The first instant whose window starts at or after `since` (is complete). */
   completeFrom(since: number): number;
-  createWindow(): KeyWindow;
+  /** A key of `rule` with an empty window of this kind (the key state is its window). */
+  createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState;
 }

@@ -2,6 +2,14 @@ import { newIds, newNumbers } from './exact-arrays';
 import { ID_STRIDE, packUuid, STRING_ID, unpackUuid } from './packed-event-ids';
 
 /**
+ * A ring's first length. Each growth is a new array that lives until the key's next event
+ * outgrows it; with many keys that is longer than a scavenge, so every size is copied by the
+ * GC: starting at 4 rather than 2 saves one of them (a key of one or two events holds two
+ * empty entries more).
+ */
+const FIRST_LENGTH = 4;
+
+/**
  * (time, id) pairs sorted oldest first, bounded to the newest `capacity`; only the newest
  * `idCapacity` keep their id, because nothing older is ever reported (a count rule may
  * need 10,001 timestamps but reports at most 100 ids). Among equal times the later
@@ -15,7 +23,7 @@ import { ID_STRIDE, packUuid, STRING_ID, unpackUuid } from './packed-event-ids';
  * Each ring doubles up to what it may hold: in-order events append and expire in O(1)
  * without allocating, and a key holding a few events costs a few slots. The ids ring holds
  * the ids of the newest min(count, idCapacity) entries, oldest first, packed as numbers (see
- * packed-event-ids.ts). The window classes extend this one: a key's window is one object.
+ * packed-event-ids.ts). The key state (keys/key-state.ts) extends this one: a key is one object.
  */
 export class RecentEvents {
   protected cells: number[];
@@ -48,7 +56,7 @@ export class RecentEvents {
       if (time < this.cells[this.front + this.head]) return;
       this.dropOldest();
     } else if (this.count === this.timeLength) {
-      const timeLength = Math.min(capacity, Math.max(2, this.timeLength * 2));
+      const timeLength = Math.min(capacity, Math.max(FIRST_LENGTH, this.timeLength * 2));
       // The ids ring grows with it while it can: one copy instead of two.
       this.relayout(timeLength, Math.max(this.idLength, Math.min(idCapacity, timeLength)));
     }
@@ -120,7 +128,10 @@ export class RecentEvents {
   private insertId(id: string, newer: number, idCapacity: number): void {
     if (this.idCount === idCapacity) this.dropOldestId();
     else if (this.idCount === this.idLength) {
-      this.relayout(this.timeLength, Math.min(idCapacity, Math.max(2, this.idLength * 2)));
+      this.relayout(
+        this.timeLength,
+        Math.min(idCapacity, Math.max(FIRST_LENGTH, this.idLength * 2)),
+      );
     }
     let to = this.idSlot(this.idCount);
     for (let moved = 0; moved < newer; moved++) {

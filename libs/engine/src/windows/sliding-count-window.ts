@@ -1,6 +1,7 @@
 import { MAX_INCIDENT_EVENT_IDS } from '@app/contracts';
-import { KeyWindow, WindowGeometry } from './key-window';
-import { RecentEvents } from './recent-events';
+import type { CompiledRule } from '../rules/compiled-rule';
+import { KeyState } from '../keys/key-state';
+import { WindowGeometry } from './key-window';
 
 /**
  * Sliding count, exact to the millisecond: events in (t - W, t]. Keeping the newest
@@ -31,16 +32,15 @@ export class SlidingCountGeometry implements WindowGeometry {
     return since + this.windowMs;
   }
 
-  createWindow(): KeyWindow {
-    return new SlidingCountWindow(this);
+  createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState {
+    return new SlidingCountWindow(rule, key, permanent);
   }
 }
 
 /** The events themselves are the window: one object per key. */
-class SlidingCountWindow extends RecentEvents implements KeyWindow {
-  constructor(private readonly geometry: SlidingCountGeometry) {
-    super();
-  }
+class SlidingCountWindow extends KeyState {
+  /** The rule's geometry, which made this key, as its own kind. */
+  private readonly geometry = this.rule.geometry as SlidingCountGeometry;
 
   add(occurredAt: number, id: string, _value: number | null, clock: number): void {
     // Expiring first keeps the same entries as after inserting: both keep the newest.

@@ -1,6 +1,7 @@
 import { Aggregate } from '@app/contracts';
-import { KeyWindow, WindowGeometry } from './key-window';
-import { RecentEvents } from './recent-events';
+import type { CompiledRule } from '../rules/compiled-rule';
+import { KeyState } from '../keys/key-state';
+import { WindowGeometry } from './key-window';
 import { SlotLayout, SlotRing } from './slot-ring';
 
 /** Ids kept for an incident of a value rule: enough to show what drove it. */
@@ -43,19 +44,16 @@ export class SlidingValueGeometry implements WindowGeometry {
     return (Math.ceil(since / this.slotMs) + this.slotCount - 1) * this.slotMs;
   }
 
-  createWindow(): KeyWindow {
-    return new SlidingValueWindow(this);
+  createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState {
+    return new SlidingValueWindow(rule, key, permanent);
   }
 }
 
-/** Extends the recent events (the ids an incident reports): one object fewer per key. */
-class SlidingValueWindow extends RecentEvents implements KeyWindow {
-  private readonly slots: SlotRing;
-
-  constructor(private readonly geometry: SlidingValueGeometry) {
-    super();
-    this.slots = new SlotRing(geometry.layout);
-  }
+/** The key state, and so its recent events (the ids an incident reports), plus a slot ring. */
+class SlidingValueWindow extends KeyState {
+  /** The rule's geometry, which made this key, as its own kind. */
+  private readonly geometry = this.rule.geometry as SlidingValueGeometry;
+  private readonly slots = new SlotRing(this.geometry.layout);
 
   add(occurredAt: number, id: string, value: number | null, clock: number): void {
     // Expire first: the ring never needs more than the n slots of the window.

@@ -1,6 +1,7 @@
 import { Aggregate, MAX_INCIDENT_EVENT_IDS } from '@app/contracts';
-import { KeyWindow, WindowGeometry } from './key-window';
-import { RecentEvents } from './recent-events';
+import type { CompiledRule } from '../rules/compiled-rule';
+import { KeyState } from '../keys/key-state';
+import { WindowGeometry } from './key-window';
 import { VALUE_WINDOW_EVENT_IDS } from './sliding-value-window';
 import { aggregateOf, isValued } from './value-aggregate';
 
@@ -45,16 +46,19 @@ export class TumblingGeometry implements WindowGeometry {
     return Math.ceil(since / this.windowMs) * this.windowMs;
   }
 
-  createWindow(): KeyWindow {
-    return new TumblingWindow(this);
+  createKey(rule: CompiledRule, key: string, permanent: boolean): KeyState {
+    return new TumblingWindow(rule, key, permanent);
   }
 }
 
-/** Extends the recent events (the ids an incident reports): one object fewer per key. */
-class TumblingWindow extends RecentEvents implements KeyWindow {
-  constructor(private readonly geometry: TumblingGeometry) {
+/** The key state, and so its recent events (the ids an incident reports), with its totals in front. */
+class TumblingWindow extends KeyState {
+  /** The rule's geometry, which made this key, as its own kind. */
+  private readonly geometry = this.rule.geometry as TumblingGeometry;
+
+  constructor(rule: CompiledRule, key: string, permanent: boolean) {
     // The front of the cells: [bucket start, count, valued, sum, min, max].
-    super(TOTALS);
+    super(rule, key, permanent, TOTALS);
     const totals = this.cells;
     totals[BUCKET] = -Infinity;
     totals[MIN] = Infinity;
