@@ -377,6 +377,45 @@ describe('gateway: analytics from the rollups', () => {
     expect(after).toContainEqual({ key: 'client-late', count: 1 });
   });
 
+  it('reads the buckets it keeps again rather than answer a negative count when events are stored late into them', async () => {
+    // A gateway that keeps settled buckets for the default 30 s, so they are still kept below.
+    const keeping = await startGateway(`${prefix}keep-`, db.url);
+    try {
+      // A month of empty days, read (and kept) before a producer that was offline stores one.
+      const month = await keeping.call(
+        'read',
+        'GET',
+        '/api/analytics/summary?from=2025-02-20T00:00:00Z&to=2025-03-20T00:00:00Z',
+      );
+      expect(month.body.totalEvents).toBe(0);
+      await storeEvents(
+        db.url,
+        Array.from({ length: 144 }, (_, i) => ({
+          type: 'late.day',
+          source: 'late-day',
+          severity: 'low' as const,
+          occurredAt: new Date(Date.parse('2025-03-10T00:05:00Z') + i * 600_000),
+        })),
+      );
+      // From 03:07 the cover counts the kept day in and takes out 3 hours and 7 minutes that
+      // were never read before: read now, they hold the late events, the kept day does not.
+      const summary = await keeping.call(
+        'read',
+        'GET',
+        '/api/analytics/summary?from=2025-03-10T03:07:00Z&to=2025-03-12T00:00:00Z',
+      );
+      const [{ count }] = await db.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM events
+          WHERE occurred_at >= '2025-03-10T03:07:00Z' AND occurred_at < '2025-03-12T00:00:00Z'`,
+      );
+      expect(count).toBe(125);
+      expect(summary.body.totalEvents).toBe(count);
+      expect(summary.body.topSources).toEqual([{ key: 'late-day', count }]);
+    } finally {
+      await keeping.app.stop();
+    }
+  });
+
   it('counts events that come through the real pipeline (consumer rollups)', async () => {
     consumer = startConsumer(prefix, db.url);
     const source = `live-${uniqueSuffix()}`;

@@ -5,7 +5,13 @@ import type { CountDimension } from '@app/database';
 import { GatewayConfig } from '../gateway.config';
 import { countRowsSql, CountRows } from './count-rows-sql';
 import { BucketSpan } from './covering-buckets';
-import { BucketCounts, bucketCountsOf, KeyIndex, largestTotals } from './key-totals';
+import {
+  BucketCounts,
+  bucketCountsOf,
+  hasNegativeTotal,
+  KeyIndex,
+  largestTotals,
+} from './key-totals';
 import { RecentAnswers } from './recent-answers';
 import { SignedBucket, spansOfBuckets, splitSettled } from './settled-buckets';
 import { KeyedBucketCounts } from './stacked-series';
@@ -104,22 +110,29 @@ export class AnalyticsRepository {
     // statement, rather than fetched bucket by bucket to be summed here (3x slower).
     const now = this.reuseSettled ? Date.now() : Number.NEGATIVE_INFINITY;
     const { settled, open } = splitSettled(spans, now);
+    const questionOf = (bucket: SignedBucket) =>
+      `${keys.serial} ${dimension} ${bucket.resolution} ${bucket.start}`;
+    const readSettled = () =>
+      this.settledBuckets.getMany(settled, questionOf, (missing) =>
+        this.bucketCounts(dimension, missing, keys),
+      );
     const [settledCounts, openCounts] = await Promise.all([
-      this.settledBuckets.getMany(
-        settled,
-        (bucket) => `${keys.serial} ${dimension} ${bucket.resolution} ${bucket.start}`,
-        (missing) => this.bucketCounts(dimension, missing, keys),
-      ),
+      readSettled(),
       this.openCounts(dimension, open, keys),
     ]);
-    return largestTotals(
-      keys,
-      [
-        ...settled.map((bucket, i) => ({ sign: bucket.sign, counts: settledCounts[i] })),
-        { sign: 1, counts: openCounts },
-      ],
-      limit,
-    );
+    const signed = (counts: BucketCounts[]) => [
+      ...settled.map((bucket, i) => ({ sign: bucket.sign, counts: counts[i] })),
+      { sign: 1 as const, counts: openCounts },
+    ];
+    let buckets = signed(settledCounts);
+    if (hasNegativeTotal(keys, buckets)) {
+      // Events were stored late into settled buckets, between the reads of a kept bucket and
+      // of a finer one taken out of it: the cover's pieces disagree (a total below zero).
+      // Read them all again, together, rather than answer a negative count.
+      this.settledBuckets.forgetAll(settled.map(questionOf));
+      buckets = signed(await readSettled());
+    }
+    return largestTotals(keys, buckets, limit);
   }
 
   /**

@@ -1,4 +1,9 @@
-import { bucketCountsOf as countsOf, KeyIndex, largestTotals } from './key-totals';
+import {
+  bucketCountsOf as countsOf,
+  hasNegativeTotal,
+  KeyIndex,
+  largestTotals,
+} from './key-totals';
 
 const bucketCountsOf = (index: KeyIndex, counts: Record<string, number>) =>
   countsOf(index, Object.keys(counts), Object.values(counts));
@@ -75,5 +80,25 @@ describe('largestTotals', () => {
     expect(index.keys).toEqual(['x', 'y', 'z']);
     expect([...again.ids]).toEqual([1, 2]);
     expect(new KeyIndex().serial).not.toBe(index.serial);
+  });
+});
+
+describe('hasNegativeTotal', () => {
+  it('tells a cover whose pieces disagree (more taken out than counted in) from one that agrees', () => {
+    const index = new KeyIndex();
+    const keptDay = bucketCountsOf(index, { a: 3 });
+    const hoursOutside = bucketCountsOf(index, { a: 2, b: 1 });
+    expect(
+      hasNegativeTotal(index, [
+        { sign: 1, counts: bucketCountsOf(index, { a: 5, b: 1 }) },
+        { sign: -1, counts: hoursOutside },
+      ]),
+    ).toBe(false);
+    expect(
+      hasNegativeTotal(index, [
+        { sign: 1, counts: keptDay },
+        { sign: -1, counts: hoursOutside },
+      ]),
+    ).toBe(true);
   });
 });

@@ -45,20 +45,37 @@ export function bucketCountsOf(
   return bucket;
 }
 
+/** Bucket counts with the sign their bucket has in a cover (counted in, or taken out). */
+export type SignedCounts = readonly { sign: 1 | -1; counts: BucketCounts }[];
+
+/** The total per key id of signed bucket counts. */
+function totalsOf(index: KeyIndex, buckets: SignedCounts): Float64Array {
+  const totals = new Float64Array(index.keys.length);
+  for (const { sign, counts } of buckets) {
+    const { ids } = counts;
+    for (let i = 0; i < ids.length; i++) totals[ids[i]] += sign * counts.counts[i];
+  }
+  return totals;
+}
+
+/**
+ * Whether some key adds up below zero: impossible for buckets read together, so some were
+ * read before events were stored into them late and others after.
+ */
+export function hasNegativeTotal(index: KeyIndex, buckets: SignedCounts): boolean {
+  return totalsOf(index, buckets).some((total) => total < 0);
+}
+
 /**
  * Adds up signed bucket counts and returns the `limit` keys with the largest non-zero
  * totals, ties in key order.
  */
 export function largestTotals(
   index: KeyIndex,
-  buckets: readonly { sign: 1 | -1; counts: BucketCounts }[],
+  buckets: SignedCounts,
   limit: number,
 ): { key: string; count: number }[] {
-  const totals = new Float64Array(index.keys.length);
-  for (const { sign, counts } of buckets) {
-    const { ids } = counts;
-    for (let i = 0; i < ids.length; i++) totals[ids[i]] += sign * counts.counts[i];
-  }
+  const totals = totalsOf(index, buckets);
   // The `limit` best so far, best first: most keys lose to the last one kept and cost one
   // comparison, instead of sorting a thousand sources to keep ten.
   const best: { key: string; count: number }[] = [];

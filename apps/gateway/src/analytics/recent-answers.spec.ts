@@ -17,6 +17,15 @@ describe('RecentAnswers', () => {
     expect(asked).toBe(2);
   });
 
+  it('asks again for answers it was told to forget, and only those', async () => {
+    const answers = new RecentAnswers(5_000, 10, clock);
+    let asked = 0;
+    const ask = (question: string) => answers.get(question, () => Promise.resolve(++asked));
+    expect([await ask('a'), await ask('b'), await ask('c')]).toEqual([1, 2, 3]);
+    answers.forgetAll(['a', 'c', 'never asked']);
+    expect([await ask('a'), await ask('b'), await ask('c')]).toEqual([4, 2, 5]);
+  });
+
   it('answers different questions separately', async () => {
     const answers = new RecentAnswers(5_000, 10, clock);
     expect(await answers.get('a', () => Promise.resolve('A'))).toBe('A');

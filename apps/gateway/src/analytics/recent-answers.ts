@@ -78,6 +78,14 @@ export class RecentAnswers {
     });
   }
 
+  /** Drops these answers, so that the next question reads them afresh. */
+  forgetAll(questions: readonly string[]): void {
+    for (const question of questions) {
+      const remembered = this.answers.get(question);
+      if (remembered) this.forget(question, remembered);
+    }
+  }
+
   private known(question: string, now: number): Remembered | undefined {
     const known = this.answers.get(question);
     if (known && known.expiresAt > now) return known;
