@@ -43,6 +43,7 @@ const ALL_IDS = ['a-api', 'b-file-crash', 'c-api', 'd-file-disabled', 'e-api', '
 /** The parts of a listed rule the tests read. */
 interface ListedRule {
   id: string;
+  readOnly: boolean;
   definition: { enabled: boolean; channels: unknown[] };
   state: { activeKeys: number | null; lastFiredAt: string | null };
 }
@@ -169,6 +170,13 @@ describe('gateway: rules of alerting’s rules file', () => {
       name: 'the table version',
       origin: { kind: 'api' },
       readOnly: false,
+    });
+    // The operators' summary counts the same rules the list shows.
+    const status = await gateway.call('read', 'GET', '/api/status');
+    expect(status.body.rules).toEqual({
+      loaded: listed.length,
+      enabled: listed.filter((item) => item.definition.enabled).length,
+      fromFile: listed.filter((item) => item.readOnly).length,
     });
   });
 

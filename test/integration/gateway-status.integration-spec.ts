@@ -172,7 +172,7 @@ describe('gateway: GET /api/status', () => {
       lag: null,
     });
 
-    expect(body.rules).toEqual({ loaded: 3, enabled: 2 });
+    expect(body.rules).toEqual({ loaded: 3, enabled: 2, fromFile: 0 });
     expect(body.incidents).toEqual({ open: 3, acknowledged: 1 });
     expect(body.deadLetters).toEqual({
       since: new Date(Date.parse(body.generatedAt) - 3600_000).toISOString(),

@@ -22,5 +22,7 @@ import { RulesService } from './rules.service';
     RuleValidator,
     RuleTopicSync,
   ],
+  // The status summary counts the file rules alerting reports.
+  exports: [AlertingStatusFollower],
 })
 export class RulesModule {}

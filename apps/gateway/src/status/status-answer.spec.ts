@@ -96,7 +96,10 @@ describe('assembleStatus', () => {
     consumerLag: [],
     counts: {
       ok: true,
-      value: { rules: { loaded: 3, enabled: 2 }, incidents: { open: 1, acknowledged: 0 } },
+      value: {
+        rules: { loaded: 3, enabled: 2, fromFile: 1 },
+        incidents: { open: 1, acknowledged: 0 },
+      },
     },
     deadLettersSince: new Date('2026-12-06T03:00:00.000Z'),
     deadLetters: {
@@ -114,7 +117,7 @@ describe('assembleStatus', () => {
       generatedAt: '2026-12-06T04:00:00.000Z',
       dependencies: [{ name: 'database', status: 'up', latencyMs: 3 }],
       consumerLag: [],
-      rules: { loaded: 3, enabled: 2 },
+      rules: { loaded: 3, enabled: 2, fromFile: 1 },
       incidents: { open: 1, acknowledged: 0 },
       deadLetters: {
         since: '2026-12-06T03:00:00.000Z',

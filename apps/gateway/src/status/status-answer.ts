@@ -30,6 +30,8 @@ export interface GroupLagStatus {
 export interface RuleCounts {
   loaded: number;
   enabled: number;
+  /** Of `loaded`, the rules of alerting's rules file (no table row replaces them). */
+  fromFile: number;
 }
 
 export interface IncidentCounts {

@@ -42,8 +42,15 @@ export class GroupLagDto implements GroupLagStatus {
 }
 
 export class RuleCountsDto implements RuleCounts {
-  @ApiProperty({ example: 12, description: 'rows of alert_rules' }) loaded: number;
+  @ApiProperty({
+    example: 12,
+    description:
+      "every rule alerting runs: the rows of alert_rules and the rules of alerting's rules file that no row replaces (as GET /api/rules lists them)",
+  })
+  loaded: number;
   @ApiProperty({ example: 10 }) enabled: number;
+  @ApiProperty({ example: 3, description: "of loaded, the rules from alerting's rules file" })
+  fromFile: number;
 }
 
 export class IncidentCountsDto implements IncidentCounts {

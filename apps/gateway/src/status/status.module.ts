@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { RulesModule } from '../rules/rules.module';
 import { StatusController } from './status.controller';
 import { StatusRepository } from './status.repository';
 import { StatusService } from './status.service';
 
 @Module({
-  imports: [TerminusModule],
+  imports: [TerminusModule, RulesModule],
   controllers: [StatusController],
   providers: [StatusService, StatusRepository],
 })

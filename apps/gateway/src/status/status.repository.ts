@@ -6,6 +6,8 @@ import type { IncidentCounts, RuleCounts } from './status-answer';
 interface CountsRow {
   rules: string;
   enabled_rules: string;
+  file_rules: string;
+  enabled_file_rules: string;
   open_incidents: string;
   acknowledged_incidents: string;
 }
@@ -16,17 +18,32 @@ export class StatusRepository {
 
   /**
    * Rules and unresolved incidents in one round trip. The incident counts read the
-   * (status, opened_at) index; the rule table is small.
+   * (status, opened_at) index; the rule table is small. The rules alerting runs are the
+   * table's and those of its rules file (`fileRules`, from alerting's reports) whose id no
+   * row has: a row replaces the file's rule of the same id.
    */
-  async counts(): Promise<{ rules: RuleCounts; incidents: IncidentCounts }> {
+  async counts(
+    fileRules: readonly { id: string; enabled: boolean }[],
+  ): Promise<{ rules: RuleCounts; incidents: IncidentCounts }> {
     const [row] = await this.dataSource.query<CountsRow[]>(
       `SELECT (SELECT count(*) FROM alert_rules) AS rules,
               (SELECT count(*) FROM alert_rules WHERE enabled) AS enabled_rules,
+              (SELECT count(*) FROM unnest($1::text[], $2::boolean[]) AS f(id, enabled)
+                WHERE NOT EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = f.id)) AS file_rules,
+              (SELECT count(*) FROM unnest($1::text[], $2::boolean[]) AS f(id, enabled)
+                WHERE f.enabled AND NOT EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = f.id))
+                AS enabled_file_rules,
               (SELECT count(*) FROM incidents WHERE status = 'open') AS open_incidents,
               (SELECT count(*) FROM incidents WHERE status = 'acknowledged') AS acknowledged_incidents`,
+      [fileRules.map((rule) => rule.id), fileRules.map((rule) => rule.enabled)],
     );
+    const fromFile = Number(row.file_rules);
     return {
-      rules: { loaded: Number(row.rules), enabled: Number(row.enabled_rules) },
+      rules: {
+        loaded: Number(row.rules) + fromFile,
+        enabled: Number(row.enabled_rules) + Number(row.enabled_file_rules),
+        fromFile,
+      },
       incidents: {
         open: Number(row.open_incidents),
         acknowledged: Number(row.acknowledged_incidents),

@@ -10,6 +10,7 @@ import {
 } from '@app/kafka';
 import { SharedCheck } from '@app/observability';
 import { GatewayConfig } from '../gateway.config';
+import { AlertingStatusFollower } from '../rules/alerting-status-follower';
 import { deadLetterTopics, ProductGroup, productGroups } from './product-groups';
 import { productVersion } from './product-version';
 import {
@@ -54,6 +55,7 @@ export class StatusService implements OnModuleDestroy {
     private readonly kafkaHealth: KafkaHealthIndicator,
     private readonly databaseHealth: TypeOrmHealthIndicator,
     private readonly repository: StatusRepository,
+    private readonly alerting: AlertingStatusFollower,
   ) {
     this.groups = productGroups(config);
     this.deadLetterTopics = deadLetterTopics(config.kafkaTopicPrefix);
@@ -71,7 +73,7 @@ export class StatusService implements OnModuleDestroy {
       timedCheck('database', async () =>
         this.databaseHealth.pingCheck('database', { timeout: STATUS_PART_TIMEOUT_MS }),
       ),
-      outcomeOf(withTimeout(this.repository.counts(), STATUS_PART_TIMEOUT_MS)),
+      outcomeOf(withTimeout(this.repository.counts(this.fileRules()), STATUS_PART_TIMEOUT_MS)),
       this.kafkaParts(deadLettersSince.getTime()),
     ]);
     return assembleStatus({
@@ -83,6 +85,14 @@ export class StatusService implements OnModuleDestroy {
       deadLettersSince,
       deadLetters: kafkaParts.deadLetters,
     });
+  }
+
+  /** The rules of alerting's rules file, as its replicas last reported them. */
+  private fileRules(): { id: string; enabled: boolean }[] {
+    return this.alerting.snapshot().fileRules.map(({ rule }) => ({
+      id: rule.id,
+      enabled: rule.enabled,
+    }));
   }
 
   /** Lags and dead-letter counts, or the same reason for all when Kafka cannot be asked. */
