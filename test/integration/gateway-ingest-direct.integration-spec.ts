@@ -78,6 +78,28 @@ const REQUESTS: Request[] = [
   { what: 'an empty array', path: '/api/events', key: 'ingest', body: [] },
   { what: 'a JSON string', path: '/api/events', key: 'ingest', body: '"just a string"' },
   { what: 'malformed JSON', path: '/api/events', key: 'ingest', body: '{"type": ' },
+  { what: 'a number after blanks', path: '/api/events', key: 'ingest', body: ' \n 42' },
+  { what: 'an empty JSON body', path: '/api/events', key: 'ingest', body: '' },
+  {
+    what: 'JSON after a byte order mark',
+    path: '/api/events',
+    key: 'ingest',
+    body: `\uFEFF${JSON.stringify(event('parity.bom'))}`,
+  },
+  {
+    what: 'JSON, charset named',
+    path: '/api/events',
+    key: 'ingest',
+    body: JSON.stringify(event('parity.charset')),
+    contentType: 'application/json; charset=UTF-8',
+  },
+  {
+    what: 'JSON in another charset',
+    path: '/api/events',
+    key: 'ingest',
+    body: JSON.stringify(event('parity.latin1')),
+    contentType: 'application/json; charset=latin1',
+  },
   {
     what: 'a body over the limit',
     path: '/api/events',
@@ -145,7 +167,8 @@ const REQUESTS: Request[] = [
 ];
 
 /**
- * The routes served ahead of Nest's router (GATEWAY_INGEST_DIRECT, the default) against the
+ * The routes served ahead of Nest's router (GATEWAY_INGEST_DIRECT, the default: a plain JSON
+ * body straight from the HTTP server, any other through Express) against the
  * same routes through Nest (GATEWAY_INGEST_DIRECT=false): two gateways on one database, sent
  * the same requests, must give the same answers, rate limits and metrics.
  */
@@ -221,6 +244,11 @@ describe('gateway: POST /api/events and POST /event served directly answer as th
       'a body over the limit': 413,
       legacy: 200,
       'legacy, an unknown property': 400,
+      'a number after blanks': 400,
+      'an empty JSON body': 400,
+      'JSON after a byte order mark': 202,
+      'JSON, charset named': 202,
+      'JSON in another charset': 415,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
-interface BodyParserError extends Error {
+/** How body-parser reports a body it refused (and json-body-reader, reading the same way). */
+export interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;

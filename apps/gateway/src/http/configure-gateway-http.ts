@@ -12,8 +12,8 @@ import { dashboardAssets } from './dashboard-assets';
 import { dashboardDir } from './dashboard-dir';
 import { serveIngestDirectly } from './direct-ingest-routes';
 import { serveOpenApi } from './openapi';
-import { staticHeaders } from './static-headers';
-import { requestMetrics } from './request-metrics';
+import { recordedHeaders, settingHeaders } from './static-headers';
+import { RequestMetrics } from './request-metrics';
 
 /** Everything HTTP the gateway sets up before it listens, in the order requests meet it. */
 export function configureGatewayHttp(nestApp: INestApplication, config: GatewayConfig): void {
@@ -27,8 +27,10 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   app.set('etag', false);
   // Live incidents over WebSocket at /ws, on this same HTTP server (apps/gateway/src/live).
   app.useWebSocketAdapter(new WsAdapter(app));
-  app.use(requestMetrics(app.get<Registry>(METRICS_REGISTRY)));
-  app.use(staticHeaders(helmet()));
+  const metrics = new RequestMetrics(app.get<Registry>(METRICS_REGISTRY));
+  app.use(metrics.middleware());
+  const setHeaders = recordedHeaders(helmet());
+  app.use(settingHeaders(setHeaders));
   // Registered directly, not through app.useBodyParser: Nest 12 reserves body-parser's `verify`
   // for its rawBody option and its options type refuses ours. Nest adds its default JSON parser
   // only when none named jsonParser is in place yet, so this stays the only one.
@@ -45,7 +47,15 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
     transformOptions: { enableImplicitConversion: false },
   });
   app.useGlobalPipes(validation);
-  if (config.ingestDirect) serveIngestDirectly(app, validation);
+  if (config.ingestDirect) {
+    serveIngestDirectly(app, validation, {
+      metrics,
+      setHeaders,
+      bodyLimitBytes: config.bodyLimitBytes,
+      maxBodyDepth: MAX_BODY_DEPTH,
+      bodyErrors: bodyErrorHandler(config.bodyLimitBytes),
+    });
+  }
   serveOpenApi(app);
   const dashboard = dashboardDir();
   if (dashboard) app.use(dashboardAssets(dashboard));

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-type Middleware = (
+export type Middleware = (
   req: IncomingMessage,
   res: ServerResponse,
   next: (error?: unknown) => void,
@@ -17,18 +17,30 @@ type HeaderChange = [name: string, value: string | number | readonly string[] | 
  * different requests differently.
  */
 export function staticHeaders(middleware: Middleware): Middleware {
+  return settingHeaders(recordedHeaders(middleware));
+}
+
+/** A middleware that calls `setHeaders` on each response (recordedHeaders' result). */
+export function settingHeaders(setHeaders: (res: ServerResponse) => void): Middleware {
+  return (_req, res, next) => {
+    setHeaders(res);
+    next();
+  };
+}
+
+/** What `middleware` does to every response's headers, as one function that does it again. */
+export function recordedHeaders(middleware: Middleware): (res: ServerResponse) => void {
   const changes = recordHeaderChanges(middleware, '/');
   if (
     JSON.stringify(recordHeaderChanges(middleware, '/api/other?x=1')) !== JSON.stringify(changes)
   ) {
     throw new Error('the middleware sets different headers for different requests');
   }
-  return (_req, res, next) => {
+  return (res) => {
     for (const [name, value] of changes) {
       if (value === undefined) res.removeHeader(name);
       else res.setHeader(name, value);
     }
-    next();
   };
 }
 
