@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Severity } from '@app/contracts';
 import { EventEntity, GenericPlanStatements } from '@app/database';
+import type { EventDto } from './events.dto';
 import type { TimeRange } from '../common/time-range';
 import { EventPartitions } from './event-partitions';
 import { newestFirstWindows, TimeWindow } from './newest-first-windows';
@@ -39,9 +40,9 @@ export class EventsRepository {
    * Read window by window, newest first, until the page is full (`newestFirstWindows` says why),
    * each window with a plan made once per connection (`GenericPlanStatements` says why).
    */
-  async list(filter: EventFilter): Promise<EventEntity[]> {
+  async list(filter: EventFilter): Promise<EventDto[]> {
     const wanted = filter.limit + 1;
-    const rows: EventEntity[] = [];
+    const rows: EventDto[] = [];
     const windows = newestFirstWindows({
       newest: newestPossible(filter, Date.now()),
       oldest: filter.from?.getTime(),
@@ -55,11 +56,7 @@ export class EventsRepository {
   }
 
   /** The filter's rows within one window, newest first: one generic-plan statement. */
-  private listWithin(
-    filter: EventFilter,
-    window: TimeWindow,
-    limit: number,
-  ): Promise<EventEntity[]> {
+  private listWithin(filter: EventFilter, window: TimeWindow, limit: number): Promise<EventDto[]> {
     const values: unknown[] = [];
     const bind = (value: unknown): string => `$${values.push(value)}`;
     const conditions: string[] = [];
@@ -80,27 +77,34 @@ export class EventsRepository {
       );
     }
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-    return this.statements.query<EventEntity>(
-      `SELECT ${EVENT_COLUMNS} FROM events ${where}
+    return this.statements.query<EventDto>(
+      `SELECT ${LISTED_COLUMNS} FROM events ${where}
         ORDER BY occurred_at DESC, id DESC LIMIT ${bind(limit)}`,
       values,
     );
   }
 }
 
-/** Every column of `events`, named as `EventEntity` names them. */
-const EVENT_COLUMNS = [
+/**
+ * The columns of `events` the API shows, named as EventDto names them, the times already as
+ * the API writes them (toISOString's form, in UTC to the millisecond). Parsing each timestamp
+ * into a Date and writing it out again cost the gateway a tenth of its CPU on a 50-event page.
+ */
+const LISTED_COLUMNS = [
   'id',
   'type',
   'source',
   'severity',
-  'occurred_at AS "occurredAt"',
-  'received_at AS "receivedAt"',
+  `${isoUtc('occurred_at')} AS "occurredAt"`,
+  `${isoUtc('received_at')} AS "receivedAt"`,
   'value',
   'payload',
-  'kafka_partition AS "kafkaPartition"',
-  'kafka_offset AS "kafkaOffset"',
 ].join(', ');
+
+/** A timestamptz column as toISOString writes an instant (years 0 to 9999). */
+function isoUtc(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
 
 /**
  * An instant at or after the newest row the filter admits: now, unless `to` or the keyset

@@ -64,6 +64,11 @@ export class EventsService {
       before: before && { occurredAt: new Date(before[0]), id: before[1] },
       limit: query.limit,
     });
-    return toPage(rows, query.limit, toEventDto, (row) => [row.occurredAt.toISOString(), row.id]);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => row,
+      (row) => [row.occurredAt, row.id],
+    );
   }
 }
