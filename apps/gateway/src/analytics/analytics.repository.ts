@@ -11,6 +11,7 @@ import {
   hasNegativeTotal,
   KeyIndex,
   largestTotals,
+  totalsOf,
 } from './key-totals';
 import { RecentAnswers } from './recent-answers';
 import { SignedBucket, spansOfBuckets, splitSettled } from './settled-buckets';
@@ -124,15 +125,15 @@ export class AnalyticsRepository {
       ...settled.map((bucket, i) => ({ sign: bucket.sign, counts: counts[i] })),
       { sign: 1 as const, counts: openCounts },
     ];
-    let buckets = signed(settledCounts);
-    if (hasNegativeTotal(keys, buckets)) {
+    let totals = totalsOf(keys, signed(settledCounts));
+    if (hasNegativeTotal(totals)) {
       // Events were stored late into settled buckets, between the reads of a kept bucket and
       // of a finer one taken out of it: the cover's pieces disagree (a total below zero).
       // Read them all again, together, rather than answer a negative count.
       this.settledBuckets.forgetAll(settled.map(questionOf));
-      buckets = signed(await readSettled());
+      totals = totalsOf(keys, signed(await readSettled()));
     }
-    return largestTotals(keys, buckets, limit);
+    return largestTotals(keys, totals, limit);
   }
 
   /**

@@ -49,7 +49,7 @@ export function bucketCountsOf(
 export type SignedCounts = readonly { sign: 1 | -1; counts: BucketCounts }[];
 
 /** The total per key id of signed bucket counts. */
-function totalsOf(index: KeyIndex, buckets: SignedCounts): Float64Array {
+export function totalsOf(index: KeyIndex, buckets: SignedCounts): Float64Array {
   const totals = new Float64Array(index.keys.length);
   for (const { sign, counts } of buckets) {
     const { ids } = counts;
@@ -62,20 +62,16 @@ function totalsOf(index: KeyIndex, buckets: SignedCounts): Float64Array {
  * Whether some key adds up below zero: impossible for buckets read together, so some were
  * read before events were stored into them late and others after.
  */
-export function hasNegativeTotal(index: KeyIndex, buckets: SignedCounts): boolean {
-  return totalsOf(index, buckets).some((total) => total < 0);
+export function hasNegativeTotal(totals: Float64Array): boolean {
+  return totals.some((total) => total < 0);
 }
 
-/**
- * Adds up signed bucket counts and returns the `limit` keys with the largest non-zero
- * totals, ties in key order.
- */
+/** The `limit` keys with the largest non-zero totals (totalsOf's), ties in key order. */
 export function largestTotals(
   index: KeyIndex,
-  buckets: SignedCounts,
+  totals: Float64Array,
   limit: number,
 ): { key: string; count: number }[] {
-  const totals = totalsOf(index, buckets);
   // The `limit` best so far, best first: most keys lose to the last one kept and cost one
   // comparison, instead of sorting a thousand sources to keep ten.
   const best: { key: string; count: number }[] = [];

@@ -1,4 +1,4 @@
-import { BucketCounts, KeyIndex, largestTotals } from './key-totals';
+import { BucketCounts, KeyIndex, largestTotals, totalsOf } from './key-totals';
 import { bucketStart, fillBuckets, Interval } from './time-buckets';
 
 /** How many keys a stacked series shows by name: more bands than a chart can tell apart. */
@@ -31,7 +31,7 @@ export function stackedSeries(
   limit = STACKED_KEYS,
 ): StackedSeries[] {
   const { index, at, counts } = rows;
-  const top = largestTotals(index, [{ sign: 1, counts }], limit);
+  const top = largestTotals(index, totalsOf(index, [{ sign: 1, counts }]), limit);
   const byId = new Map(top.map(({ key }) => [index.idOf(key), new Map<number, number>()]));
   const other = new Map<number, number>();
   for (let i = 0; i < at.length; i++) {

@@ -26,15 +26,16 @@ export class StatusRepository {
     fileRules: readonly { id: string; enabled: boolean }[],
   ): Promise<{ rules: RuleCounts; incidents: IncidentCounts }> {
     const [row] = await this.dataSource.query<CountsRow[]>(
-      `SELECT (SELECT count(*) FROM alert_rules) AS rules,
-              (SELECT count(*) FROM alert_rules WHERE enabled) AS enabled_rules,
-              (SELECT count(*) FROM unnest($1::text[], $2::boolean[]) AS f(id, enabled)
-                WHERE NOT EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = f.id)) AS file_rules,
-              (SELECT count(*) FROM unnest($1::text[], $2::boolean[]) AS f(id, enabled)
-                WHERE f.enabled AND NOT EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = f.id))
-                AS enabled_file_rules,
-              (SELECT count(*) FROM incidents WHERE status = 'open') AS open_incidents,
-              (SELECT count(*) FROM incidents WHERE status = 'acknowledged') AS acknowledged_incidents`,
+      `SELECT r.rules, r.enabled_rules, f.file_rules, f.enabled_file_rules,
+              i.open_incidents, i.acknowledged_incidents
+         FROM (SELECT count(*) AS rules, count(*) FILTER (WHERE enabled) AS enabled_rules
+                 FROM alert_rules) AS r,
+              (SELECT count(*) AS file_rules, count(*) FILTER (WHERE f.enabled) AS enabled_file_rules
+                 FROM unnest($1::text[], $2::boolean[]) AS f(id, enabled)
+                WHERE NOT EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = f.id)) AS f,
+              (SELECT count(*) FILTER (WHERE status = 'open') AS open_incidents,
+                      count(*) FILTER (WHERE status = 'acknowledged') AS acknowledged_incidents
+                 FROM incidents WHERE status IN ('open', 'acknowledged')) AS i`,
       [fileRules.map((rule) => rule.id), fileRules.map((rule) => rule.enabled)],
     );
     const fromFile = Number(row.file_rules);
