@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { MadeKey, makeKey } from '../support/api-keys';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
 import { ApiAnswer, callApi, RunningGateway, startGateway, TEST_KEYS } from '../support/gateway';
@@ -250,6 +251,34 @@ describe('gateway: POST /api/events and POST /event served directly answer as th
       'JSON, charset named': 202,
       'JSON in another charset': 415,
     });
+  });
+
+  it('survives a client that closes in the middle of a JSON body, and answers the next', async () => {
+    const cutShort = (gateway: RunningGateway) => {
+      const { hostname, port } = new URL(gateway.url);
+      const body = JSON.stringify(event('parity.cut'));
+      return new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write(
+            `POST /api/events HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\n` +
+              `X-API-Key: ${TEST_KEYS.ingest}\r\nContent-Length: ${body.length}\r\n\r\n` +
+              body.slice(0, 10),
+            () => {
+              socket.destroy();
+              resolve();
+            },
+          );
+        });
+        socket.on('error', reject);
+      });
+    };
+    // Both gateways meet it, so that they go on counting the same requests.
+    for (const gateway of [throughNest, direct]) await cutShort(gateway);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const gateway of [throughNest, direct]) {
+      const next = await send(gateway, REQUESTS[0]);
+      expect([next.status, next.body]).toEqual([202, { ids: [expect.stringMatching(UUID)] }]);
+    }
   });
 
   it('counts requests against the same rate limit, and in /metrics under the same route labels', async () => {
