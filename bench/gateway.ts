@@ -21,14 +21,17 @@
  *   --section S       read (the routes above), ingest (issue 19's four rows: POST /api/events
  *                     with one event per request from 16 clients and with 100 per request,
  *                     GET /api/events?limit=50, GET /api/analytics/summary; beside a bare kafkajs
- *                     producer's rate in the same run), or all (default)
+ *                     producer's rate and a bare node:http server's, both in the same run), or
+ *                     all (default)
  *   --port P          the gateway's HTTP port (default 29410)
  *
  * Target: p95 under 50 ms for the analytics routes. Uses KAFKA_BROKERS / DATABASE_URL when
  * set, else starts its own broker and database. Traffic goes to 127.0.0.1 only.
  */
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { createScratchDatabase, ScratchDatabase } from '../tools/infra/scratch-database';
 import { deleteTopicsWithPrefix } from '../tools/infra/scratch-topics';
@@ -58,6 +61,8 @@ const ROUTES = new RegExp(stringOption('--routes', '.'));
 const PROFILE_DIR = stringOption('--profile', '');
 const SECTION = stringOption('--section', 'all');
 const PORT = numberOption('--port', 29410);
+/** The bare node:http server of the ingest section's HTTP reference. */
+const BARE_HTTP_PORT = PORT + 1;
 const KEY = 'bench-read-key-0123456789';
 const INGEST_KEY = 'bench-ingest-key-0123456789';
 /** Issue 19's one-event row: 16 clients, where every other row has CONCURRENCY. */
@@ -222,6 +227,42 @@ async function drive(
   return { name, analytics, eventsPerRequest, latencies, errors, seconds: SECONDS, cpu: cpu() };
 }
 
+/**
+ * The one-event route's requests against a bare node:http server (bare-http-server.ts, its own
+ * process, parsing the body and answering 202 with an id, nothing else): the HTTP ceiling that
+ * node:http and this load generator leave on these cores now, for the gateway's row to be read
+ * against.
+ */
+async function bareHttpReference(root: string, route: Route): Promise<RouteResult> {
+  const server = spawn(
+    process.execPath,
+    [join(root, 'dist', 'bench', 'bare-http-server.js'), String(BARE_HTTP_PORT)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on('data', (data: Buffer) => {
+        if (data.toString().includes('listening')) resolve();
+      });
+      server.once('exit', (code) => reject(new Error(`the bare HTTP server exited (${code})`)));
+    });
+    return await drive(
+      `http://127.0.0.1:${BARE_HTTP_PORT}`,
+      {
+        ...route,
+        name: `bare node:http server, 202 per request, ${route.concurrency} clients`,
+        eventsPerRequest: undefined,
+      },
+      [
+        { name: 'server', pid: server.pid },
+        { name: 'load generator', pid: process.pid, alone: true },
+      ],
+    );
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
 /** `12,000 events/s = 0.25 x raw, `: an ingest row's rate beside the bare producer's. */
 function ingestRate(result: RouteResult, raw: RawReference | undefined): string {
   if (!result.eventsPerRequest) return '';
@@ -347,6 +388,7 @@ async function main(): Promise<void> {
     const results: RouteResult[] = [];
     for (const route of routes.filter((r) => ROUTES.test(r.name))) {
       results.push(await drive(base, route, measured));
+      if (route === ingestRoutes[0]) results.push(await bareHttpReference(root, route));
     }
     // Read before the summary is printed: the gateway still holds every cache it filled.
     const memory = memoryOf(gateway.pid);
@@ -356,10 +398,15 @@ async function main(): Promise<void> {
     say(
       `events loaded                 ${fmt(EVENTS)} in ${loadSeconds.toFixed(0)} s (${fmt(Number(rollupRows))} rollup rows, ${fmt(Number(countRows))} count rows)`,
     );
+    const bare = results.find((r) => r.name.startsWith('bare node:http'));
     for (const r of results) {
       const errors = [...r.errors].map(([status, n]) => `${n} x ${status}`).join(', ');
+      const ofBare =
+        bare && r.name === ingestRoutes[0].name
+          ? ` (= ${(r.latencies.length / bare.latencies.length).toFixed(2)} x bare HTTP)`
+          : '';
       say(
-        `${r.name.padEnd(58)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s, ${ingestRate(r, raw)}${cpuPerRequest(r)}${errors ? `, errors: ${errors}` : ''}`,
+        `${r.name.padEnd(58)} p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p95 ${percentile(r.latencies, 95).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, max ${percentile(r.latencies, 100).toFixed(0)} ms, ${fmt(r.latencies.length / r.seconds)} req/s${ofBare}, ${ingestRate(r, raw)}${cpuPerRequest(r)}${errors ? `, errors: ${errors}` : ''}`,
       );
     }
     if (raw) {
