@@ -54,7 +54,10 @@ export class GatewayConfig extends DatabaseServiceConfig {
   @Max(3_600_000)
   apiKeysReloadMs = 1000;
 
-  @Env('GATEWAY_RATE_LIMIT_PER_MINUTE', 'Requests one client address may make per minute')
+  @Env(
+    'GATEWAY_RATE_LIMIT_PER_MINUTE',
+    'Requests one client address may make per minute to each route',
+  )
   @ToNumber()
   @IsInt()
   @Min(1)

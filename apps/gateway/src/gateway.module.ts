@@ -66,7 +66,7 @@ export class GatewayModule {
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           storage: new SlidingWindowStorage(),
-          errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per client address; retry after the number of seconds in Retry-After`,
+          errorMessage: `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute to this route per client address; retry after the number of seconds in Retry-After`,
         }),
       ],
       providers: [
