@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Producer } from 'kafkajs';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { Topic, topicName } from '@app/contracts';
@@ -21,8 +21,15 @@ const VIEW_BOUND_MS = 5000;
 
 /** Debian's chromium (CI installs it); CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Where the run leaves its screenshots of the main views, for the README and docs. */
-const SCREENSHOTS = join(repoRoot(), 'docs', 'screenshots');
+/**
+ * Where the run leaves its screenshots of the main views: under .local (ignored by git), so a
+ * test run does not change tracked files; DASHBOARD_SCREENSHOTS_DIR=docs/screenshots refreshes
+ * the ones the docs show.
+ */
+const SCREENSHOTS = resolve(
+  repoRoot(),
+  process.env.DASHBOARD_SCREENSHOTS_DIR ?? join('.local', 'test', 'screenshots'),
+);
 const PREDEFINED_ID = 'dashboard-predefined-burst';
 
 /**
