@@ -1,3 +1,4 @@
+import { ConfigResourceTypes } from 'kafkajs';
 import { DEFAULT_TOPIC_SPECS, Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { uniqueSuffix } from '../support/integration-env';
@@ -41,6 +42,49 @@ describe('ensureTopics', () => {
       } finally {
         await deleteTopicsWithPrefix(kafka, prefix);
       }
+    }
+  });
+
+  it('creates each topic with its settings (compaction, retention, segments)', async () => {
+    const kafka = testKafka();
+    const prefix = `it-${uniqueSuffix()}-`;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(kafka, Object.values(Topic), { prefix });
+      const withSettings = Object.values(Topic).filter(
+        (topic) => Object.keys(DEFAULT_TOPIC_SPECS[topic].configs).length > 0,
+      );
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: withSettings.map((topic) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: topicName(topic, prefix),
+          configNames: Object.keys(DEFAULT_TOPIC_SPECS[topic].configs),
+        })),
+      });
+      const described = Object.fromEntries(
+        resources.map((resource) => [
+          resource.resourceName,
+          Object.fromEntries(resource.configEntries.map((e) => [e.configName, e.configValue])),
+        ]),
+      );
+      expect(described).toEqual(
+        Object.fromEntries(
+          withSettings.map((topic) => [
+            topicName(topic, prefix),
+            DEFAULT_TOPIC_SPECS[topic].configs,
+          ]),
+        ),
+      );
+      // A killed alerting replica writes no tombstone: its report must still go in time.
+      expect(described[topicName(Topic.AlertingStatus, prefix)]).toMatchObject({
+        'cleanup.policy': 'compact,delete',
+        'retention.ms': '86400000',
+      });
+    } finally {
+      await admin.disconnect();
+      await deleteTopicsWithPrefix(kafka, prefix);
     }
   });
 });

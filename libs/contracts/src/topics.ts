@@ -41,10 +41,16 @@ export const DEFAULT_TOPIC_SPECS: Readonly<Record<Topic, Omit<TopicSpec, 'topic'
   [Topic.AlertingRepartition]: { partitions: 6, configs: {} },
   // Compacted: the latest report per replica. Reports come every few seconds, so segments
   // roll every 10 minutes: compaction only cleans closed segments, and a reader starting
-  // from the beginning would otherwise read up to a week of superseded reports.
+  // from the beginning would otherwise read up to a week of superseded reports. And deleted
+  // after a day: a replica that was killed wrote no tombstone, and its last report would stay
+  // forever; a live one reports again every few seconds.
   [Topic.AlertingStatus]: {
     partitions: 1,
-    configs: { 'cleanup.policy': 'compact', 'segment.ms': String(10 * 60 * 1000) },
+    configs: {
+      'cleanup.policy': 'compact,delete',
+      'retention.ms': String(24 * 3600 * 1000),
+      'segment.ms': String(10 * 60 * 1000),
+    },
   },
 };
 
