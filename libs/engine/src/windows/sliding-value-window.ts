@@ -2,10 +2,13 @@ import { Aggregate } from '@app/contracts';
 import type { CompiledRule } from '../rules/compiled-rule';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from './key-window';
+import { firstRingLengths } from './recent-events';
 import { SlotLayout, SlotRing } from './slot-ring';
 
 /** Ids kept for an incident of a value rule: enough to show what drove it. */
 export const VALUE_WINDOW_EVENT_IDS = 20;
+/** The recent events' rings for a new key. */
+const [FIRST_TIMES, FIRST_IDS] = firstRingLengths(VALUE_WINDOW_EVENT_IDS, VALUE_WINDOW_EVENT_IDS);
 
 /**
  * Sliding sum/avg/min/max in bounded memory: the window is cut into n slots
@@ -54,6 +57,10 @@ class SlidingValueWindow extends KeyState {
   /** The rule's geometry, which made this key, as its own kind. */
   private readonly geometry = this.rule.geometry as SlidingValueGeometry;
   private readonly slots = new SlotRing(this.geometry.layout);
+
+  constructor(rule: CompiledRule, key: string, permanent: boolean) {
+    super(rule, key, permanent, 0, FIRST_TIMES, FIRST_IDS);
+  }
 
   add(occurredAt: number, id: string, value: number | null, clock: number): void {
     // Expire first: the ring never needs more than the n slots of the window.
