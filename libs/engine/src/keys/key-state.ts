@@ -2,32 +2,46 @@ import type { CompiledRule } from '../rules/compiled-rule';
 import { KeyWindow } from '../windows/key-window';
 import { RecentEvents } from '../windows/recent-events';
 import { Schedulable } from './due-queue';
-import { KeyClocks } from './key-clocks';
+
+// A key's timestamps, at the start of its window's array (see RecentEvents): a number array
+// holds doubles unboxed (a number field that is not a small integer would be a separate heap
+// object the GC marks), and the array is the memory every event of the key touches anyway,
+// where per-rule columns were one more cache line each, four per event.
+const MAX_OCCURRED_AT = 0;
+const LAST_SEEN = 1;
+const DUE = 2;
+const PENDING_SINCE = 3;
+/** Numbers at the start of a key's array that hold its clocks; the window kind's come after. */
+export const CLOCK_FIELDS = 4;
 
 /**
  * What the engine remembers about one (rule, group key), window included: each window kind
  * extends this class. One object per key instead of a key state pointing at its window, because
  * every object is one more for each scavenge to copy and each major GC to mark, and a fresh
- * engine creates 100,000 keys (see docs/benchmarks.md). Its timestamps live in the rule's
- * KeyClocks columns (see there why), read and written through the accessors below.
+ * engine creates 100,000 keys (see docs/benchmarks.md). Its timestamps live in the front of
+ * the window's array (see above why), read and written through the accessors below.
  */
 export abstract class KeyState extends RecentEvents implements Schedulable, KeyWindow {
   firing = false;
   heapIndex = -1;
-  private readonly clocks: KeyClocks;
-  private readonly slot: number;
 
   constructor(
     readonly rule: CompiledRule,
     readonly key: string,
     /** The `*` key of a `groupBy: none` rule: never idle, never evicted. */
     readonly permanent: boolean,
-    /** Numbers at the start of the window's array that belong to the window kind. */
-    front = 0,
+    /** Numbers after the clocks that belong to the window kind. */
+    front: number,
+    /** Entries the first times and ids rings hold (the key is created for an event). */
+    firstTimes: number,
+    firstIds: number,
   ) {
-    super(front);
-    this.clocks = rule.clocks;
-    this.slot = this.clocks.allocate();
+    super(CLOCK_FIELDS + front, firstTimes, firstIds);
+    const cells = this.cells;
+    cells[MAX_OCCURRED_AT] = -Infinity;
+    cells[LAST_SEEN] = -Infinity;
+    cells[DUE] = Infinity;
+    cells[PENDING_SINCE] = NaN;
   }
 
   abstract add(occurredAt: number, id: string, value: number | null, clock: number): void;
@@ -40,28 +54,28 @@ export abstract class KeyState extends RecentEvents implements Schedulable, KeyW
 
   /** Newest occurredAt applied since the key (re)started; its clock is max(floor, this). */
   get maxOccurredAt(): number {
-    return this.clocks.maxOccurredAt[this.slot];
+    return this.cells[MAX_OCCURRED_AT];
   }
 
   set maxOccurredAt(time: number) {
-    this.clocks.maxOccurredAt[this.slot] = time;
+    this.cells[MAX_OCCURRED_AT] = time;
   }
 
   /** Newest occurredAt ever applied, kept across a rule change: the idle TTL counts from it. */
   get lastSeen(): number {
-    return this.clocks.lastSeen[this.slot];
+    return this.cells[LAST_SEEN];
   }
 
   set lastSeen(time: number) {
-    this.clocks.lastSeen[this.slot] = time;
+    this.cells[LAST_SEEN] = time;
   }
 
   get due(): number {
-    return this.clocks.due[this.slot];
+    return this.cells[DUE];
   }
 
   set due(time: number) {
-    this.clocks.due[this.slot] = time;
+    this.cells[DUE] = time;
   }
 
   /**
@@ -69,21 +83,16 @@ export abstract class KeyState extends RecentEvents implements Schedulable, KeyW
    * key was not firing; NaN when the key is not pending.
    */
   get pendingSince(): number {
-    return this.clocks.pendingSince[this.slot];
+    return this.cells[PENDING_SINCE];
   }
 
   set pendingSince(time: number) {
-    this.clocks.pendingSince[this.slot] = time;
+    this.cells[PENDING_SINCE] = time;
   }
 
   /** Whether the key waits for its condition to have held `forSeconds` (NaN is not pending). */
   get pending(): boolean {
-    const since = this.clocks.pendingSince[this.slot];
+    const since = this.cells[PENDING_SINCE];
     return since === since;
-  }
-
-  /** Gives the slot back: called once the key is out of the rule's map and the due queue. */
-  release(): void {
-    this.clocks.release(this.slot);
   }
 }

@@ -1,6 +1,5 @@
 import { AlertRule, evaluatesAlike, Operator } from '@app/contracts';
 import { EventOutcome, OfferResult, RuleOutcome, Transition } from '../engine-types';
-import { KeyClocks } from '../keys/key-clocks';
 import type { KeyState } from '../keys/key-state';
 import { WindowGeometry } from '../windows/key-window';
 import { createGeometry } from '../windows/window-geometry';
@@ -43,8 +42,6 @@ export class CompiledRule {
   /** When its evaluation started, but never before its activation. */
   readonly since: number;
   readonly keys = new Map<string, KeyState>();
-  /** The timestamps of those keys, in columns. */
-  readonly clocks = new KeyClocks();
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
@@ -88,12 +85,10 @@ export class CompiledRule {
 
   forgetKey(state: KeyState): void {
     this.keys.delete(state.key);
-    state.release();
   }
 
   forgetAllKeys(): void {
     this.keys.clear();
-    this.clocks.releaseAll();
   }
 }
 

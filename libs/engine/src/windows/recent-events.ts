@@ -37,9 +37,19 @@ export class RecentEvents {
   private idCount = 0;
   private idLength = 0;
 
-  /** `front`: numbers at the start of `cells` that belong to the subclass. */
-  constructor(private readonly front = 0) {
-    this.cells = front === 0 ? EMPTY : newNumbers(front);
+  /**
+   * `front`: numbers at the start of `cells` that belong to the subclass. The rings start at
+   * the lengths their first insert would give them (see firstRingLengths), in the one array made
+   * here: a key is created for an event, and a smaller array would be garbage at once.
+   */
+  constructor(
+    private readonly front = 0,
+    timeLength = 0,
+    idLength = 0,
+  ) {
+    this.cells = newNumbers(front + timeLength + idLength * ID_STRIDE);
+    this.timeLength = timeLength;
+    this.idLength = idLength;
   }
 
   get size(): number {
@@ -210,5 +220,14 @@ export class RecentEvents {
   }
 }
 
-/** Of the same kind (doubles) as every array that replaces it: one map at each access. */
-const EMPTY: number[] = newNumbers(0);
+/**
+ * The lengths of the times and ids rings after a first insert into an empty list bounded to
+ * `capacity` entries and `idCapacity` ids (as insert() would grow them).
+ */
+export function firstRingLengths(
+  capacity: number,
+  idCapacity: number,
+): [timeLength: number, idLength: number] {
+  const timeLength = Math.min(capacity, FIRST_LENGTH);
+  return [timeLength, Math.min(idCapacity, timeLength)];
+}

@@ -2,6 +2,7 @@ import { MAX_INCIDENT_EVENT_IDS } from '@app/contracts';
 import type { CompiledRule } from '../rules/compiled-rule';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from './key-window';
+import { firstRingLengths } from './recent-events';
 
 /**
  * Sliding count, exact to the millisecond: events in (t - W, t]. Keeping the newest
@@ -11,6 +12,9 @@ import { WindowGeometry } from './key-window';
 export class SlidingCountGeometry implements WindowGeometry {
   readonly capacity: number;
   readonly idCapacity: number;
+  /** The rings' lengths for a new key. */
+  readonly firstTimes: number;
+  readonly firstIds: number;
 
   constructor(
     readonly windowMs: number,
@@ -18,6 +22,7 @@ export class SlidingCountGeometry implements WindowGeometry {
   ) {
     this.capacity = Math.max(1, Math.floor(threshold) + 1);
     this.idCapacity = Math.min(this.capacity, MAX_INCIDENT_EVENT_IDS);
+    [this.firstTimes, this.firstIds] = firstRingLengths(this.capacity, this.idCapacity);
   }
 
   isLate(occurredAt: number, clock: number): boolean {
@@ -41,6 +46,11 @@ export class SlidingCountGeometry implements WindowGeometry {
 class SlidingCountWindow extends KeyState {
   /** The rule's geometry, which made this key, as its own kind. */
   private readonly geometry = this.rule.geometry as SlidingCountGeometry;
+
+  constructor(rule: CompiledRule, key: string, permanent: boolean) {
+    const geometry = rule.geometry as SlidingCountGeometry;
+    super(rule, key, permanent, 0, geometry.firstTimes, geometry.firstIds);
+  }
 
   add(occurredAt: number, id: string, _value: number | null, clock: number): void {
     // Expiring first keeps the same entries as after inserting: both keep the newest.

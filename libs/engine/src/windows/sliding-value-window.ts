@@ -2,10 +2,21 @@ import { Aggregate } from '@app/contracts';
 import type { CompiledRule } from '../rules/compiled-rule';
 import { KeyState } from '../keys/key-state';
 import { WindowGeometry } from './key-window';
-import { SlotLayout, SlotRing } from './slot-ring';
+import { firstRingLengths } from './recent-events';
+import {
+  addToSlot,
+  dropSlotsBefore,
+  EMPTY_SLOTS,
+  oldestSlot,
+  SlotLayout,
+  SlotRingFields,
+  slotAggregate,
+} from './slot-ring';
 
 /** Ids kept for an incident of a value rule: enough to show what drove it. */
 export const VALUE_WINDOW_EVENT_IDS = 20;
+/** The recent events' rings for a new key. */
+const [FIRST_TIMES, FIRST_IDS] = firstRingLengths(VALUE_WINDOW_EVENT_IDS, VALUE_WINDOW_EVENT_IDS);
 
 /**
  * Sliding sum/avg/min/max in bounded memory: the window is cut into n slots
@@ -49,35 +60,47 @@ export class SlidingValueGeometry implements WindowGeometry {
   }
 }
 
-/** The key state, and so its recent events (the ids an incident reports), plus a slot ring. */
-class SlidingValueWindow extends KeyState {
+/**
+ * The key state, and so its recent events (the ids an incident reports), and its slot ring's
+ * fields (one object per key: see SlotRingFields).
+ */
+class SlidingValueWindow extends KeyState implements SlotRingFields {
   /** The rule's geometry, which made this key, as its own kind. */
   private readonly geometry = this.rule.geometry as SlidingValueGeometry;
-  private readonly slots = new SlotRing(this.geometry.layout);
+  slotCells = EMPTY_SLOTS;
+  slotCapacity = 0;
+  slotHead = 0;
+  slotCount = 0;
+
+  constructor(rule: CompiledRule, key: string, permanent: boolean) {
+    super(rule, key, permanent, 0, FIRST_TIMES, FIRST_IDS);
+  }
 
   add(occurredAt: number, id: string, value: number | null, clock: number): void {
     // Expire first: the ring never needs more than the n slots of the window.
     this.advanceTo(clock);
-    this.slots.add(this.geometry.slotOf(occurredAt), value, this.geometry.slotCount);
+    const geometry = this.geometry;
+    addToSlot(this, geometry.layout, geometry.slotOf(occurredAt), value, geometry.slotCount);
     this.insert(occurredAt, id, VALUE_WINDOW_EVENT_IDS, VALUE_WINDOW_EVENT_IDS);
   }
 
   advanceTo(t: number): void {
     const first = this.geometry.firstSlotAt(t);
-    this.slots.dropBefore(first);
+    dropSlotsBefore(this, this.geometry.layout, first);
     this.dropBefore(first * this.geometry.slotMs);
   }
 
   aggregate(): number | undefined {
-    return this.slots.aggregate();
+    return slotAggregate(this, this.geometry.layout);
   }
 
   isEmpty(): boolean {
-    return this.slots.size === 0;
+    return this.slotCount === 0;
   }
 
   nextChangeAt(): number {
-    return (this.slots.oldestSlot() + this.geometry.slotCount) * this.geometry.slotMs;
+    const geometry = this.geometry;
+    return (oldestSlot(this, geometry.layout) + geometry.slotCount) * geometry.slotMs;
   }
 
   newestEventIds(): string[] {
@@ -85,6 +108,6 @@ class SlidingValueWindow extends KeyState {
   }
 
   entryCount(): number {
-    return this.slots.size + this.size;
+    return this.slotCount + this.size;
   }
 }

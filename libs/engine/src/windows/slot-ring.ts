@@ -12,131 +12,166 @@ const VALUED = 2;
 const FIRST_SLOTS = 4;
 
 /**
- * The non-empty slots of a sliding value window, oldest first, as a ring over one flat
- * array that doubles up to `maxSlots`: a new slot appends and an old one expires in O(1).
+ * The state of a ring of the non-empty slots of a sliding value window, oldest first, over one
+ * flat array that doubles up to `maxSlots`: a new slot appends and an old one expires in O(1).
+ *
+ * Fields, not an object of its own: the window holds them (SlidingValueWindow implements this),
+ * because a separate ring object was one more object per key for the GC and one more pointer
+ * to follow, a likely cache miss, on every event. The functions below work on any holder;
+ * SlotRing is a standalone one.
  */
-export class SlotRing {
-  private cells: number[] = EMPTY;
+export interface SlotRingFields {
+  slotCells: number[];
   /** Slots the cells hold (cells.length / stride), kept as an integer: no division per event. */
-  private capacity = 0;
-  private head = 0;
-  private count = 0;
+  slotCapacity: number;
+  slotHead: number;
+  slotCount: number;
+}
+
+export function oldestSlot(ring: SlotRingFields, layout: SlotLayout): number {
+  return ring.slotCount > 0 ? ring.slotCells[ring.slotHead * layout.stride + SLOT] : Infinity;
+}
+
+export function addToSlot(
+  ring: SlotRingFields,
+  layout: SlotLayout,
+  slot: number,
+  value: number | null,
+  maxSlots: number,
+): void {
+  const stride = layout.stride;
+  // Find the slot from the newest end: in-order events land in the newest slot or after it.
+  let position = ring.slotCount - 1;
+  let at = indexOf(ring, layout, position);
+  while (position >= 0 && ring.slotCells[at + SLOT] > slot) {
+    position--;
+    at = at === 0 ? (ring.slotCapacity - 1) * stride : at - stride;
+  }
+  if (position < 0 || ring.slotCells[at + SLOT] !== slot) {
+    if (ring.slotCount === ring.slotCapacity)
+      grow(ring, layout, Math.min(maxSlots, Math.max(FIRST_SLOTS, 2 * ring.slotCount)));
+    at = openAfter(ring, layout, position);
+    const cells = ring.slotCells;
+    cells[at + SLOT] = slot;
+    cells[at + ACC] = layout.initial;
+    if (stride > VALUED) cells[at + VALUED] = 0;
+  }
+  if (!isValued(value)) return;
+  const cells = ring.slotCells;
+  if (layout.aggregate === 'min') {
+    if (value < cells[at + ACC]) cells[at + ACC] = value;
+  } else if (layout.aggregate === 'max') {
+    if (value > cells[at + ACC]) cells[at + ACC] = value;
+  } else {
+    cells[at + ACC] += value;
+    if (stride > VALUED) cells[at + VALUED] += 1;
+  }
+}
+
+/** Drops slots numbered below `first`. */
+export function dropSlotsBefore(ring: SlotRingFields, layout: SlotLayout, first: number): void {
+  const stride = layout.stride;
+  while (ring.slotCount > 0 && ring.slotCells[ring.slotHead * stride + SLOT] < first) {
+    ring.slotHead = ring.slotHead + 1 === ring.slotCapacity ? 0 : ring.slotHead + 1;
+    ring.slotCount--;
+  }
+}
+
+/** sum/avg/min/max over the slots; undefined for avg/min/max of no value. */
+export function slotAggregate(ring: SlotRingFields, layout: SlotLayout): number | undefined {
+  const { aggregate, stride } = layout;
+  const cells = ring.slotCells;
+  const end = cells.length;
+  let at = ring.slotHead * stride;
+  let acc = layout.initial;
+  let valued = 0;
+  // One loop per aggregate: this runs on every applied event, over up to 60 slots.
+  if (aggregate === 'min') {
+    for (let left = ring.slotCount; left > 0; left--) {
+      if (cells[at + ACC] < acc) acc = cells[at + ACC];
+      at += stride;
+      if (at === end) at = 0;
+    }
+    return acc === Infinity ? undefined : acc;
+  }
+  if (aggregate === 'max') {
+    for (let left = ring.slotCount; left > 0; left--) {
+      if (cells[at + ACC] > acc) acc = cells[at + ACC];
+      at += stride;
+      if (at === end) at = 0;
+    }
+    return acc === -Infinity ? undefined : acc;
+  }
+  for (let left = ring.slotCount; left > 0; left--) {
+    acc += cells[at + ACC];
+    if (stride > VALUED) valued += cells[at + VALUED];
+    at += stride;
+    if (at === end) at = 0;
+  }
+  if (aggregate !== 'avg') return acc;
+  return valued > 0 ? acc / valued : undefined;
+}
+
+/** Array index of the slot at `position` (0 = oldest, count - 1 = newest; -1 gives garbage). */
+function indexOf(ring: SlotRingFields, layout: SlotLayout, position: number): number {
+  const slot = ring.slotHead + position;
+  return (slot >= ring.slotCapacity ? slot - ring.slotCapacity : slot) * layout.stride;
+}
+
+/** Shifts the slots after `position` one place newer; returns the freed array index. */
+function openAfter(ring: SlotRingFields, layout: SlotLayout, position: number): number {
+  const stride = layout.stride;
+  const cells = ring.slotCells;
+  let to = indexOf(ring, layout, ring.slotCount);
+  for (let moving = ring.slotCount - 1; moving > position; moving--) {
+    const from = to === 0 ? (ring.slotCapacity - 1) * stride : to - stride;
+    for (let field = 0; field < stride; field++) cells[to + field] = cells[from + field];
+    to = from;
+  }
+  ring.slotCount++;
+  return to;
+}
+
+function grow(ring: SlotRingFields, layout: SlotLayout, slots: number): void {
+  const stride = layout.stride;
+  const cells = newNumbers(slots * stride);
+  for (let position = 0; position < ring.slotCount; position++) {
+    const from = indexOf(ring, layout, position);
+    for (let field = 0; field < stride; field++)
+      cells[position * stride + field] = ring.slotCells[from + field];
+  }
+  ring.slotCells = cells;
+  ring.slotCapacity = slots;
+  ring.slotHead = 0;
+}
+
+/** A ring on its own, with its layout (the windows hold the fields themselves). */
+export class SlotRing implements SlotRingFields {
+  slotCells: number[] = EMPTY_SLOTS;
+  slotCapacity = 0;
+  slotHead = 0;
+  slotCount = 0;
 
   constructor(private readonly layout: SlotLayout) {}
 
   get size(): number {
-    return this.count;
+    return this.slotCount;
   }
 
   oldestSlot(): number {
-    return this.count > 0 ? this.cells[this.head * this.layout.stride + SLOT] : Infinity;
+    return oldestSlot(this, this.layout);
   }
 
   add(slot: number, value: number | null, maxSlots: number): void {
-    const stride = this.layout.stride;
-    // Find the slot from the newest end: in-order events land in the newest slot or after it.
-    let position = this.count - 1;
-    let at = this.indexOf(position);
-    while (position >= 0 && this.cells[at + SLOT] > slot) {
-      position--;
-      at = at === 0 ? (this.capacity - 1) * stride : at - stride;
-    }
-    if (position < 0 || this.cells[at + SLOT] !== slot) {
-      if (this.count === this.capacity)
-        this.grow(Math.min(maxSlots, Math.max(FIRST_SLOTS, 2 * this.count)));
-      at = this.openAfter(position);
-      const cells = this.cells;
-      cells[at + SLOT] = slot;
-      cells[at + ACC] = this.layout.initial;
-      if (stride > VALUED) cells[at + VALUED] = 0;
-    }
-    if (!isValued(value)) return;
-    const cells = this.cells;
-    if (this.layout.aggregate === 'min') {
-      if (value < cells[at + ACC]) cells[at + ACC] = value;
-    } else if (this.layout.aggregate === 'max') {
-      if (value > cells[at + ACC]) cells[at + ACC] = value;
-    } else {
-      cells[at + ACC] += value;
-      if (stride > VALUED) cells[at + VALUED] += 1;
-    }
+    addToSlot(this, this.layout, slot, value, maxSlots);
   }
 
-  /** Drops slots numbered below `first`. */
   dropBefore(first: number): void {
-    const stride = this.layout.stride;
-    while (this.count > 0 && this.cells[this.head * stride + SLOT] < first) {
-      this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
-      this.count--;
-    }
+    dropSlotsBefore(this, this.layout, first);
   }
 
-  /** sum/avg/min/max over the slots; undefined for avg/min/max of no value. */
   aggregate(): number | undefined {
-    const { aggregate, stride } = this.layout;
-    const cells = this.cells;
-    const end = cells.length;
-    let at = this.head * stride;
-    let acc = this.layout.initial;
-    let valued = 0;
-    // One loop per aggregate: this runs on every applied event, over up to 60 slots.
-    if (aggregate === 'min') {
-      for (let left = this.count; left > 0; left--) {
-        if (cells[at + ACC] < acc) acc = cells[at + ACC];
-        at += stride;
-        if (at === end) at = 0;
-      }
-      return acc === Infinity ? undefined : acc;
-    }
-    if (aggregate === 'max') {
-      for (let left = this.count; left > 0; left--) {
-        if (cells[at + ACC] > acc) acc = cells[at + ACC];
-        at += stride;
-        if (at === end) at = 0;
-      }
-      return acc === -Infinity ? undefined : acc;
-    }
-    for (let left = this.count; left > 0; left--) {
-      acc += cells[at + ACC];
-      if (stride > VALUED) valued += cells[at + VALUED];
-      at += stride;
-      if (at === end) at = 0;
-    }
-    if (aggregate !== 'avg') return acc;
-    return valued > 0 ? acc / valued : undefined;
-  }
-
-  /** Array index of the slot at `position` (0 = oldest, count - 1 = newest; -1 gives garbage). */
-  private indexOf(position: number): number {
-    const slot = this.head + position;
-    return (slot >= this.capacity ? slot - this.capacity : slot) * this.layout.stride;
-  }
-
-  /** Shifts the slots after `position` one place newer; returns the freed array index. */
-  private openAfter(position: number): number {
-    const stride = this.layout.stride;
-    const cells = this.cells;
-    let to = this.indexOf(this.count);
-    for (let moving = this.count - 1; moving > position; moving--) {
-      const from = to === 0 ? (this.capacity - 1) * stride : to - stride;
-      for (let field = 0; field < stride; field++) cells[to + field] = cells[from + field];
-      to = from;
-    }
-    this.count++;
-    return to;
-  }
-
-  private grow(slots: number): void {
-    const stride = this.layout.stride;
-    const cells = newNumbers(slots * stride);
-    for (let position = 0; position < this.count; position++) {
-      const from = this.indexOf(position);
-      for (let field = 0; field < stride; field++)
-        cells[position * stride + field] = this.cells[from + field];
-    }
-    this.cells = cells;
-    this.capacity = slots;
-    this.head = 0;
+    return slotAggregate(this, this.layout);
   }
 }
 
@@ -153,4 +188,4 @@ export class SlotLayout {
 }
 
 /** Of the same kind (doubles) as every array that replaces it: one map at each access. */
-const EMPTY: number[] = newNumbers(0);
+export const EMPTY_SLOTS: number[] = newNumbers(0);

@@ -1,22 +1,27 @@
 import { Aggregate, MAX_INCIDENT_EVENT_IDS } from '@app/contracts';
 import type { CompiledRule } from '../rules/compiled-rule';
-import { KeyState } from '../keys/key-state';
+import { CLOCK_FIELDS, KeyState } from '../keys/key-state';
 import { WindowGeometry } from './key-window';
+import { firstRingLengths } from './recent-events';
 import { VALUE_WINDOW_EVENT_IDS } from './sliding-value-window';
 import { aggregateOf, isValued } from './value-aggregate';
 
-const BUCKET = 0;
-const COUNT = 1;
-const VALUED = 2;
-const SUM = 3;
-const MIN = 4;
-const MAX = 5;
+// The totals, in the key's array after its clocks.
+const BUCKET = CLOCK_FIELDS;
+const COUNT = CLOCK_FIELDS + 1;
+const VALUED = CLOCK_FIELDS + 2;
+const SUM = CLOCK_FIELDS + 3;
+const MIN = CLOCK_FIELDS + 4;
+const MAX = CLOCK_FIELDS + 5;
 const TOTALS = 6;
 
 /** Tumbling: buckets [kW, (k+1)W); the window at t is its bucket's start up to t. */
 export class TumblingGeometry implements WindowGeometry {
   readonly windowMs: number;
   readonly idCapacity: number;
+  /** The rings' lengths for a new key. */
+  readonly firstTimes: number;
+  readonly firstIds: number;
 
   constructor(
     windowSeconds: number,
@@ -28,6 +33,7 @@ export class TumblingGeometry implements WindowGeometry {
       aggregate === 'count'
         ? Math.min(Math.max(1, Math.floor(threshold) + 1), MAX_INCIDENT_EVENT_IDS)
         : VALUE_WINDOW_EVENT_IDS;
+    [this.firstTimes, this.firstIds] = firstRingLengths(this.idCapacity, this.idCapacity);
   }
 
   bucketStart(t: number): number {
@@ -57,8 +63,9 @@ class TumblingWindow extends KeyState {
   private readonly geometry = this.rule.geometry as TumblingGeometry;
 
   constructor(rule: CompiledRule, key: string, permanent: boolean) {
-    // The front of the cells: [bucket start, count, valued, sum, min, max].
-    super(rule, key, permanent, TOTALS);
+    // The front of the cells, after the clocks: [bucket start, count, valued, sum, min, max].
+    const geometry = rule.geometry as TumblingGeometry;
+    super(rule, key, permanent, TOTALS, geometry.firstTimes, geometry.firstIds);
     const totals = this.cells;
     totals[BUCKET] = -Infinity;
     totals[MIN] = Infinity;
