@@ -141,7 +141,9 @@ describe('gateway: rate limit per client address', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     const limited = await gateway.call('read', 'GET', '/api/audit');
     expect(limited.status).toBe(429);
-    expect(limited.body.message).toContain('at most 5 requests per minute to this route per client address');
+    expect(limited.body.message).toContain(
+      'at most 5 requests per minute to this route per client address',
+    );
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     const forged = await callApi(gateway.url, 'read', 'GET', '/api/audit', undefined, {
       'x-forwarded-for': '203.0.113.7',
