@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
 import type { Application, ErrorRequestHandler, Request, Response } from 'express';
 import type { DirectRoute } from './direct-route';
 import { isPlainJsonRequest, readJsonBody } from './json-body-reader';
@@ -43,11 +44,19 @@ export function serveAheadOfExpress(
     );
   }
   const [expressListener] = expressListeners;
+  const logger = new Logger('AheadOfExpress');
   server.removeListener('request', expressListener);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const route = req.method === 'POST' ? byPath.get(req.url ?? '') : undefined;
     if (route && isPlainJsonRequest(req, options.bodyLimitBytes)) {
-      void serveDirectly(route, req, res, options);
+      serveDirectly(route, req, res, options).catch((error: unknown) => {
+        // Even the 500 could not be written: never an unhandled rejection (it would stop the
+        // process), and never a client left waiting.
+        logger.error(
+          `answering ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`,
+        );
+        res.destroy();
+      });
     } else {
       expressListener.call(server, req, res);
     }
