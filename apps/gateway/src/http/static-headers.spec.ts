@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import helmet from 'helmet';
-import { staticHeaders } from './static-headers';
+import { Middleware, recordedHeaders, settingHeaders } from './static-headers';
 
 /** A real response, with X-Powered-By already set as Express sets it. */
 function response(): ServerResponse {
@@ -11,7 +11,7 @@ function response(): ServerResponse {
 }
 
 function apply(
-  middleware: ReturnType<typeof staticHeaders>,
+  middleware: Middleware,
   url: string,
 ): { headers: Record<string, unknown>; names: string[] } {
   const req = Object.assign(new IncomingMessage(new Socket()), { method: 'POST', url });
@@ -22,9 +22,9 @@ function apply(
   return { headers: res.getHeaders(), names: res.getHeaderNames() };
 }
 
-describe('staticHeaders', () => {
+describe('recordedHeaders', () => {
   it("gives every response exactly helmet's headers, in helmet's order", () => {
-    const replayed = staticHeaders(helmet());
+    const replayed = settingHeaders(recordedHeaders(helmet()));
     for (const url of ['/api/events', '/docs/', '/']) {
       expect(apply(replayed, url)).toEqual(apply(helmet(), url));
     }
@@ -36,17 +36,17 @@ describe('staticHeaders', () => {
 
   it('refuses a middleware whose headers depend on the request, or that does more', () => {
     expect(() =>
-      staticHeaders((req, res, next) => {
+      recordedHeaders((req, res, next) => {
         res.setHeader('x-path', String(req.url));
         next();
       }),
     ).toThrow('different headers for different requests');
     expect(() =>
-      staticHeaders((_req, res, next) => {
+      recordedHeaders((_req, res, next) => {
         res.statusCode = 204;
         next();
       }),
     ).toThrow("sets the response's statusCode");
-    expect(() => staticHeaders(() => undefined)).toThrow('did not call next() at once');
+    expect(() => recordedHeaders(() => undefined)).toThrow('did not call next() at once');
   });
 });

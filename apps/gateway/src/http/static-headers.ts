@@ -9,17 +9,6 @@ export type Middleware = (
 /** What a middleware did to a response's headers, in order: set a value, or remove. */
 type HeaderChange = [name: string, value: string | number | readonly string[] | undefined];
 
-/**
- * A middleware that only sets and removes the same headers on every response (helmet with
- * fixed options), run once at start-up and replayed: the same headers, in the same order,
- * without its chain of a dozen middlewares per request (3-4% of the gateway's CPU for a
- * one-event POST). Start-up fails if the middleware does anything else, or answers two
- * different requests differently.
- */
-export function staticHeaders(middleware: Middleware): Middleware {
-  return settingHeaders(recordedHeaders(middleware));
-}
-
 /** A middleware that calls `setHeaders` on each response (recordedHeaders' result). */
 export function settingHeaders(setHeaders: (res: ServerResponse) => void): Middleware {
   return (_req, res, next) => {
@@ -28,7 +17,14 @@ export function settingHeaders(setHeaders: (res: ServerResponse) => void): Middl
   };
 }
 
-/** What `middleware` does to every response's headers, as one function that does it again. */
+/**
+ * What `middleware` does to every response's headers, as one function that does it again: for
+ * a middleware that only sets and removes the same headers on every response (helmet with
+ * fixed options), run once at start-up and replayed, the same headers in the same order,
+ * without its chain of a dozen middlewares per request (3-4% of the gateway's CPU for a
+ * one-event POST). Start-up fails if the middleware does anything else, or answers two
+ * different requests differently.
+ */
 export function recordedHeaders(middleware: Middleware): (res: ServerResponse) => void {
   const changes = recordHeaderChanges(middleware, '/');
   if (
