@@ -1,8 +1,38 @@
-import { SlotLayout, SlotRing } from './slot-ring';
+import { Aggregate } from '@app/contracts';
+import {
+  addToSlot,
+  dropSlotsBefore,
+  EMPTY_SLOTS,
+  oldestSlot,
+  SlotLayout,
+  slotAggregate,
+  SlotRingFields,
+} from './slot-ring';
 
-describe('SlotRing', () => {
+/** A ring's fields on their own, as a sliding value window holds them, and the calls on them. */
+function ringOf(aggregate: Aggregate) {
+  const layout = new SlotLayout(aggregate);
+  const ring: SlotRingFields = {
+    slotCells: EMPTY_SLOTS,
+    slotCapacity: 0,
+    slotHead: 0,
+    slotCount: 0,
+  };
+  return {
+    get size() {
+      return ring.slotCount;
+    },
+    oldestSlot: () => oldestSlot(ring, layout),
+    add: (slot: number, value: number | null, maxSlots: number) =>
+      addToSlot(ring, layout, slot, value, maxSlots),
+    dropBefore: (first: number) => dropSlotsBefore(ring, layout, first),
+    aggregate: () => slotAggregate(ring, layout),
+  };
+}
+
+describe('slot ring functions', () => {
   it('merges events of one slot, keeps slots ordered when one arrives late, and wraps around', () => {
-    const ring = new SlotRing(new SlotLayout('sum'));
+    const ring = ringOf('sum');
     for (const slot of [1, 2, 4]) ring.add(slot, 10, 4);
     ring.add(3, 1, 4); // out of order: lands between 2 and 4
     ring.add(4, 5, 4); // same slot: merged
@@ -18,7 +48,7 @@ describe('SlotRing', () => {
   });
 
   it('averages over valued events only and ignores null, NaN and Infinity', () => {
-    const ring = new SlotRing(new SlotLayout('avg'));
+    const ring = ringOf('avg');
     ring.add(1, null, 60);
     expect(ring.aggregate()).toBeUndefined();
     ring.add(1, 2, 60);
@@ -30,8 +60,8 @@ describe('SlotRing', () => {
   });
 
   it('takes min and max across slots, undefined with no value', () => {
-    const min = new SlotRing(new SlotLayout('min'));
-    const max = new SlotRing(new SlotLayout('max'));
+    const min = ringOf('min');
+    const max = ringOf('max');
     for (const ring of [min, max]) {
       ring.add(7, null, 60);
       expect(ring.aggregate()).toBeUndefined();

@@ -17,8 +17,7 @@ const FIRST_SLOTS = 4;
  *
  * Fields, not an object of its own: the window holds them (SlidingValueWindow implements this),
  * because a separate ring object was one more object per key for the GC and one more pointer
- * to follow, a likely cache miss, on every event. The functions below work on any holder;
- * SlotRing is a standalone one.
+ * to follow, a likely cache miss, on every event. The functions below work on any holder.
  */
 export interface SlotRingFields {
   slotCells: number[];
@@ -143,36 +142,6 @@ function grow(ring: SlotRingFields, layout: SlotLayout, slots: number): void {
   ring.slotCells = cells;
   ring.slotCapacity = slots;
   ring.slotHead = 0;
-}
-
-/** A ring on its own, with its layout (the windows hold the fields themselves). */
-export class SlotRing implements SlotRingFields {
-  slotCells: number[] = EMPTY_SLOTS;
-  slotCapacity = 0;
-  slotHead = 0;
-  slotCount = 0;
-
-  constructor(private readonly layout: SlotLayout) {}
-
-  get size(): number {
-    return this.slotCount;
-  }
-
-  oldestSlot(): number {
-    return oldestSlot(this, this.layout);
-  }
-
-  add(slot: number, value: number | null, maxSlots: number): void {
-    addToSlot(this, this.layout, slot, value, maxSlots);
-  }
-
-  dropBefore(first: number): void {
-    dropSlotsBefore(this, this.layout, first);
-  }
-
-  aggregate(): number | undefined {
-    return slotAggregate(this, this.layout);
-  }
 }
 
 /** Per-rule: which accumulator a slot carries for its aggregate. */
