@@ -220,7 +220,7 @@ function sayEngine(engine: EngineRunResult): void {
     `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
   );
   say(
-    `memory per active key (engine heap)    ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
+    `memory per active key (heap + arrays) ${global.gc ? `${fmt(engine.bytesPerKey)} bytes` : 'n/a (no --expose-gc)'}`,
   );
   say(
     `heap objects, engine state alive       ${global.gc ? `${fmt(engine.heapObjects)}   (${fmt(engine.heapObjectsWithoutEngine)} once the engine is released: ${((engine.heapObjects - engine.heapObjectsWithoutEngine) / engine.stats.keys).toFixed(2)} per key)` : 'n/a (no --expose-gc)'}`,

@@ -3,15 +3,15 @@ import { KeyWindow } from '../windows/key-window';
 import { RecentEvents } from '../windows/recent-events';
 import { Schedulable } from './due-queue';
 
-// A key's timestamps, at the start of its window's array (see RecentEvents): a number array
-// holds doubles unboxed (a number field that is not a small integer would be a separate heap
-// object the GC marks), and the array is the memory every event of the key touches anyway,
-// where per-rule columns were one more cache line each, four per event.
+// A key's timestamps, at the start of its window's block (see RecentEvents): a block holds
+// doubles unboxed (a number field that is not a small integer would be a separate heap object
+// the GC marks), and the block is the memory every event of the key touches anyway, where
+// per-rule columns were one more cache line each, four per event.
 const MAX_OCCURRED_AT = 0;
 const LAST_SEEN = 1;
 const DUE = 2;
 const PENDING_SINCE = 3;
-/** Numbers at the start of a key's array that hold its clocks; the window kind's come after. */
+/** Numbers at the start of a key's block that hold its clocks; the window kind's come after. */
 export const CLOCK_FIELDS = 4;
 
 /**
@@ -19,7 +19,7 @@ export const CLOCK_FIELDS = 4;
  * extends this class. One object per key instead of a key state pointing at its window, because
  * every object is one more for each scavenge to copy and each major GC to mark, and a fresh
  * engine creates 100,000 keys (see docs/benchmarks.md). Its timestamps live in the front of
- * the window's array (see above why), read and written through the accessors below.
+ * the window's block (see above why), read and written through the accessors below.
  */
 export abstract class KeyState extends RecentEvents implements Schedulable, KeyWindow {
   firing = false;
@@ -36,12 +36,13 @@ export abstract class KeyState extends RecentEvents implements Schedulable, KeyW
     firstTimes: number,
     firstIds: number,
   ) {
-    super(CLOCK_FIELDS + front, firstTimes, firstIds);
+    super(rule.store, CLOCK_FIELDS + front, firstTimes, firstIds);
     const cells = this.cells;
-    cells[MAX_OCCURRED_AT] = -Infinity;
-    cells[LAST_SEEN] = -Infinity;
-    cells[DUE] = Infinity;
-    cells[PENDING_SINCE] = NaN;
+    const at = this.at;
+    cells[at + MAX_OCCURRED_AT] = -Infinity;
+    cells[at + LAST_SEEN] = -Infinity;
+    cells[at + DUE] = Infinity;
+    cells[at + PENDING_SINCE] = NaN;
   }
 
   abstract add(occurredAt: number, id: string, value: number | null, clock: number): void;
@@ -54,28 +55,28 @@ export abstract class KeyState extends RecentEvents implements Schedulable, KeyW
 
   /** Newest occurredAt applied since the key (re)started; its clock is max(floor, this). */
   get maxOccurredAt(): number {
-    return this.cells[MAX_OCCURRED_AT];
+    return this.cells[this.at + MAX_OCCURRED_AT];
   }
 
   set maxOccurredAt(time: number) {
-    this.cells[MAX_OCCURRED_AT] = time;
+    this.cells[this.at + MAX_OCCURRED_AT] = time;
   }
 
   /** Newest occurredAt ever applied, kept across a rule change: the idle TTL counts from it. */
   get lastSeen(): number {
-    return this.cells[LAST_SEEN];
+    return this.cells[this.at + LAST_SEEN];
   }
 
   set lastSeen(time: number) {
-    this.cells[LAST_SEEN] = time;
+    this.cells[this.at + LAST_SEEN] = time;
   }
 
   get due(): number {
-    return this.cells[DUE];
+    return this.cells[this.at + DUE];
   }
 
   set due(time: number) {
-    this.cells[DUE] = time;
+    this.cells[this.at + DUE] = time;
   }
 
   /**
@@ -83,16 +84,16 @@ export abstract class KeyState extends RecentEvents implements Schedulable, KeyW
    * key was not firing; NaN when the key is not pending.
    */
   get pendingSince(): number {
-    return this.cells[PENDING_SINCE];
+    return this.cells[this.at + PENDING_SINCE];
   }
 
   set pendingSince(time: number) {
-    this.cells[PENDING_SINCE] = time;
+    this.cells[this.at + PENDING_SINCE] = time;
   }
 
   /** Whether the key waits for its condition to have held `forSeconds` (NaN is not pending). */
   get pending(): boolean {
-    const since = this.cells[PENDING_SINCE];
+    const since = this.cells[this.at + PENDING_SINCE];
     return since === since;
   }
 }

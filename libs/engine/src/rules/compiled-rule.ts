@@ -1,6 +1,7 @@
 import { AlertRule, evaluatesAlike, Operator } from '@app/contracts';
 import { EventOutcome, OfferResult, RuleOutcome, Transition } from '../engine-types';
 import type { KeyState } from '../keys/key-state';
+import { BlockStore } from '../windows/block-store';
 import { WindowGeometry } from '../windows/key-window';
 import { createGeometry } from '../windows/window-geometry';
 import { holdsOnEmptyWindow, isMonotone } from './condition';
@@ -42,6 +43,8 @@ export class CompiledRule {
   /** When its evaluation started, but never before its activation. */
   readonly since: number;
   readonly keys = new Map<string, KeyState>();
+  /** Where its keys' windows keep their numbers. */
+  store = new BlockStore();
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
@@ -85,10 +88,14 @@ export class CompiledRule {
 
   forgetKey(state: KeyState): void {
     this.keys.delete(state.key);
+    state.release();
   }
 
   forgetAllKeys(): void {
     this.keys.clear();
+    // The keys are gone: their chunks can serve any rule.
+    this.store.dispose();
+    this.store = new BlockStore();
   }
 }
 

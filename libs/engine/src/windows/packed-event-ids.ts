@@ -12,6 +12,9 @@
 /** Numbers per id: 12 + 12 + 8 hex digits. */
 export const ID_STRIDE = 3;
 
+/** Where ids are packed: a window's block (a Float64Array), or any array of numbers. */
+export type NumberCells = { [index: number]: number };
+
 /** Marks an id kept as a string in the side list (packed parts are never negative). */
 export const STRING_ID = -1;
 const DASH = 0x2d;
@@ -30,7 +33,7 @@ function hexValues(): Int8Array {
  * written) for any other text. Runs for every event a window keeps, so each character is
  * looked up in a table instead of tested against ranges (measured 3x faster).
  */
-export function packUuid(id: string, cells: number[], at: number): boolean {
+export function packUuid(id: string, cells: NumberCells, at: number): boolean {
   if (id.length !== 36) return false;
   // A character that is not a lower-case hex digit reads as -1, which makes `invalid` negative:
   // one test at the end instead of one per character.
@@ -79,7 +82,7 @@ function dashesAt(id: string): boolean {
 }
 
 /** The UUID text of the parts at `at` (only ever called when an incident reports ids). */
-export function unpackUuid(cells: readonly number[], at: number): string {
+export function unpackUuid(cells: Readonly<NumberCells>, at: number): string {
   const hex =
     cells[at].toString(16).padStart(12, '0') +
     cells[at + 1].toString(16).padStart(12, '0') +

@@ -1,4 +1,5 @@
-import { newIds, newNumbers } from './exact-arrays';
+import { BlockStore, NO_BLOCK } from './block-store';
+import { newIds } from './exact-arrays';
 import { ID_STRIDE, packUuid, STRING_ID, unpackUuid } from './packed-event-ids';
 
 /**
@@ -15,18 +16,23 @@ const FIRST_LENGTH = 4;
  * need 10,001 timestamps but reports at most 100 ids). Among equal times the later
  * arrival counts as newer.
  *
- * The whole numeric state of a key's window is one array, because every array is two heap
- * objects the garbage collector marks on each major GC (see docs/benchmarks.md):
+ * The whole numeric state of a key's window is one block of its rule's BlockStore (see there
+ * why not a JS array), laid out as
  *
  *     [ front (the subclass's own numbers) | times ring | ids ring (3 numbers an id) ]
  *
- * Each ring doubles up to what it may hold: in-order events append and expire in O(1)
- * without allocating, and a key holding a few events costs a few slots. The ids ring holds
+ * Each ring doubles up to what it may hold (into a new block: the old one goes back to the
+ * store): in-order events append and expire in O(1) without allocating, and a key holding a
+ * few events costs a few slots. The ids ring holds
  * the ids of the newest min(count, idCapacity) entries, oldest first, packed as numbers (see
  * packed-event-ids.ts). The key state (keys/key-state.ts) extends this one: a key is one object.
  */
 export class RecentEvents {
-  protected cells: number[];
+  /** The store's array that holds this key's block, and where the block starts in it. */
+  protected cells: Float64Array;
+  protected at: number;
+  /** Where the times ring starts in `cells` (at + front): one addition less per access. */
+  private rings: number;
   /** Ids that are not canonical UUIDs, by ids-ring slot; created by the first such id. */
   private idStrings: (string | null)[] | null = null;
   /** Storage index of the oldest entry, within the times ring. */
@@ -38,16 +44,22 @@ export class RecentEvents {
   private idLength = 0;
 
   /**
-   * `front`: numbers at the start of `cells` that belong to the subclass. The rings start at
-   * the lengths their first insert would give them (see firstRingLengths), in the one array made
-   * here: a key is created for an event, and a smaller array would be garbage at once.
+   * `front`: numbers at the start of the block that belong to the subclass, zero at first.
+   * The rings start at the lengths their first insert would give them (see firstRingLengths):
+   * a key is created for an event, and a smaller block would go back at once.
    */
   constructor(
+    protected readonly store: BlockStore = new BlockStore(),
     private readonly front = 0,
     timeLength = 0,
     idLength = 0,
   ) {
-    this.cells = newNumbers(front + timeLength + idLength * ID_STRIDE);
+    this.at = store.allocate(front + timeLength + idLength * ID_STRIDE);
+    const cells = (this.cells = store.chunkOfLast);
+    this.rings = this.at + front;
+    // A reused block holds its last owner's numbers: the rings are written before they are
+    // read, the front (a tumbling key's counts) is not.
+    for (let i = this.at; i < this.rings; i++) cells[i] = 0;
     this.timeLength = timeLength;
     this.idLength = idLength;
   }
@@ -57,13 +69,13 @@ export class RecentEvents {
   }
 
   oldestTime(): number {
-    return this.count > 0 ? this.cells[this.front + this.head] : Infinity;
+    return this.count > 0 ? this.cells[this.rings + this.head] : Infinity;
   }
 
   insert(time: number, id: string, capacity: number, idCapacity: number): void {
     if (this.count >= capacity) {
       // Older than everything kept and no room: it would be dropped at once.
-      if (time < this.cells[this.front + this.head]) return;
+      if (time < this.cells[this.rings + this.head]) return;
       this.dropOldest();
     } else if (this.count === this.timeLength) {
       const timeLength = Math.min(capacity, Math.max(FIRST_LENGTH, this.timeLength * 2));
@@ -71,7 +83,7 @@ export class RecentEvents {
       this.relayout(timeLength, Math.max(this.idLength, Math.min(idCapacity, timeLength)));
     }
     const cells = this.cells;
-    const base = this.front;
+    const base = this.rings;
     const length = this.timeLength;
     // Insertion sort from the newest end: in-order arrivals do not move anything.
     let position = this.count;
@@ -92,12 +104,12 @@ export class RecentEvents {
 
   /** Drops entries with time <= limit. */
   dropThrough(limit: number): void {
-    while (this.count > 0 && this.cells[this.front + this.head] <= limit) this.dropOldest();
+    while (this.count > 0 && this.cells[this.rings + this.head] <= limit) this.dropOldest();
   }
 
   /** Drops entries with time < limit. */
   dropBefore(limit: number): void {
-    while (this.count > 0 && this.cells[this.front + this.head] < limit) this.dropOldest();
+    while (this.count > 0 && this.cells[this.rings + this.head] < limit) this.dropOldest();
   }
 
   /** Empties the list but keeps its storage: a tumbling key refills it every bucket. */
@@ -107,6 +119,12 @@ export class RecentEvents {
     this.count = 0;
     this.idHead = 0;
     this.idCount = 0;
+  }
+
+  /** Gives the block back to the store: the key is forgotten and must not be used again. */
+  release(): void {
+    this.store.release(this.cells, this.at, this.blockLength());
+    this.cells = NO_BLOCK;
   }
 
   /** Ids newest first, at most `limit`. */
@@ -167,7 +185,7 @@ export class RecentEvents {
 
   /** Index in `cells` of the first number of ids-ring slot `slot`. */
   private idAt(slot: number): number {
-    return this.front + this.timeLength + slot * ID_STRIDE;
+    return this.rings + this.timeLength + slot * ID_STRIDE;
   }
 
   private writeId(slot: number, id: string): void {
@@ -195,23 +213,34 @@ export class RecentEvents {
     if (this.idStrings !== null) this.idStrings[to] = this.idStrings[from];
   }
 
-  /** Moves everything into a new array with rings of these lengths, each unrolled to slot 0. */
+  private blockLength(): number {
+    return this.front + this.timeLength + this.idLength * ID_STRIDE;
+  }
+
+  /** Moves everything into a new block with rings of these lengths, each unrolled to slot 0. */
   private relayout(timeLength: number, idLength: number): void {
     const old = this.cells;
+    const oldAt = this.at;
+    const oldLength = this.blockLength();
     const front = this.front;
-    const cells = newNumbers(front + timeLength + idLength * ID_STRIDE);
-    for (let i = 0; i < front; i++) cells[i] = old[i];
+    const at = this.store.allocate(front + timeLength + idLength * ID_STRIDE);
+    const cells = this.store.chunkOfLast;
+    const rings = at + front;
+    for (let i = 0; i < front; i++) cells[at + i] = old[oldAt + i];
     for (let position = 0; position < this.count; position++) {
-      cells[front + position] = old[front + this.storageIndex(position)];
+      cells[rings + position] = old[this.rings + this.storageIndex(position)];
     }
     const strings = this.idStrings === null ? null : newIds(idLength);
     for (let position = 0; position < this.idCount; position++) {
       const from = this.idAt(this.idSlot(position));
-      const to = front + timeLength + position * ID_STRIDE;
+      const to = rings + timeLength + position * ID_STRIDE;
       for (let field = 0; field < ID_STRIDE; field++) cells[to + field] = old[from + field];
       if (strings !== null) strings[position] = this.idStrings![this.idSlot(position)];
     }
+    this.store.release(old, oldAt, oldLength);
     this.cells = cells;
+    this.at = at;
+    this.rings = rings;
     this.idStrings = strings;
     this.timeLength = timeLength;
     this.idLength = idLength;

@@ -1,13 +1,14 @@
 import { Aggregate } from '@app/contracts';
 import type { CompiledRule } from '../rules/compiled-rule';
 import { KeyState } from '../keys/key-state';
+import { NO_BLOCK } from './block-store';
 import { WindowGeometry } from './key-window';
 import { firstRingLengths } from './recent-events';
 import {
   addToSlot,
   dropSlotsBefore,
-  EMPTY_SLOTS,
   oldestSlot,
+  releaseSlots,
   SlotLayout,
   SlotRingFields,
   slotAggregate,
@@ -67,7 +68,8 @@ export class SlidingValueGeometry implements WindowGeometry {
 class SlidingValueWindow extends KeyState implements SlotRingFields {
   /** The rule's geometry, which made this key, as its own kind. */
   private readonly geometry = this.rule.geometry as SlidingValueGeometry;
-  slotCells = EMPTY_SLOTS;
+  slotCells = NO_BLOCK;
+  slotAt = 0;
   slotCapacity = 0;
   slotHead = 0;
   slotCount = 0;
@@ -80,7 +82,8 @@ class SlidingValueWindow extends KeyState implements SlotRingFields {
     // Expire first: the ring never needs more than the n slots of the window.
     this.advanceTo(clock);
     const geometry = this.geometry;
-    addToSlot(this, geometry.layout, geometry.slotOf(occurredAt), value, geometry.slotCount);
+    const slot = geometry.slotOf(occurredAt);
+    addToSlot(this, geometry.layout, this.store, slot, value, geometry.slotCount);
     this.insert(occurredAt, id, VALUE_WINDOW_EVENT_IDS, VALUE_WINDOW_EVENT_IDS);
   }
 
@@ -109,5 +112,10 @@ class SlidingValueWindow extends KeyState implements SlotRingFields {
 
   entryCount(): number {
     return this.slotCount + this.size;
+  }
+
+  override release(): void {
+    releaseSlots(this, this.geometry.layout, this.store);
+    super.release();
   }
 }

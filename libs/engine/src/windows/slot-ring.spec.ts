@@ -1,8 +1,8 @@
 import { Aggregate } from '@app/contracts';
+import { BlockStore, NO_BLOCK } from './block-store';
 import {
   addToSlot,
   dropSlotsBefore,
-  EMPTY_SLOTS,
   oldestSlot,
   SlotLayout,
   slotAggregate,
@@ -12,8 +12,10 @@ import {
 /** A ring's fields on their own, as a sliding value window holds them, and the calls on them. */
 function ringOf(aggregate: Aggregate) {
   const layout = new SlotLayout(aggregate);
+  const store = new BlockStore();
   const ring: SlotRingFields = {
-    slotCells: EMPTY_SLOTS,
+    slotCells: NO_BLOCK,
+    slotAt: 0,
     slotCapacity: 0,
     slotHead: 0,
     slotCount: 0,
@@ -24,7 +26,7 @@ function ringOf(aggregate: Aggregate) {
     },
     oldestSlot: () => oldestSlot(ring, layout),
     add: (slot: number, value: number | null, maxSlots: number) =>
-      addToSlot(ring, layout, slot, value, maxSlots),
+      addToSlot(ring, layout, store, slot, value, maxSlots),
     dropBefore: (first: number) => dropSlotsBefore(ring, layout, first),
     aggregate: () => slotAggregate(ring, layout),
   };

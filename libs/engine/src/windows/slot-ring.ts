@@ -1,9 +1,9 @@
 import { Aggregate } from '@app/contracts';
-import { newNumbers } from './exact-arrays';
+import { BlockStore, NO_BLOCK } from './block-store';
 import { isValued } from './value-aggregate';
 
 // A slot is [slot number, accumulator(, valued count for avg)]: only what its aggregate
-// needs, as packed doubles in one flat array (8 bytes a number). A slot holding only events
+// needs, as doubles in one block of the rule's BlockStore (8 bytes a number). A slot holding only events
 // without a value still counts: the window is not empty.
 const SLOT = 0;
 const ACC = 1;
@@ -13,48 +13,58 @@ const FIRST_SLOTS = 4;
 
 /**
  * The state of a ring of the non-empty slots of a sliding value window, oldest first, over one
- * flat array that doubles up to `maxSlots`: a new slot appends and an old one expires in O(1).
+ * block that doubles up to `maxSlots` (a new block each time, the old one back to the store): a
+ * new slot appends and an old one expires in O(1).
  *
  * Fields, not an object of its own: the window holds them (SlidingValueWindow implements this),
  * because a separate ring object was one more object per key for the GC and one more pointer
  * to follow, a likely cache miss, on every event. The functions below work on any holder.
  */
 export interface SlotRingFields {
-  slotCells: number[];
-  /** Slots the cells hold (cells.length / stride), kept as an integer: no division per event. */
+  /** The store's array that holds the ring's block, and where the block starts in it. */
+  slotCells: Float64Array;
+  slotAt: number;
+  /** Slots the block holds (its length / stride), kept as an integer: no division per event. */
   slotCapacity: number;
   slotHead: number;
   slotCount: number;
 }
 
 export function oldestSlot(ring: SlotRingFields, layout: SlotLayout): number {
-  return ring.slotCount > 0 ? ring.slotCells[ring.slotHead * layout.stride + SLOT] : Infinity;
+  return ring.slotCount > 0
+    ? ring.slotCells[ring.slotAt + ring.slotHead * layout.stride + SLOT]
+    : Infinity;
 }
 
 export function addToSlot(
   ring: SlotRingFields,
   layout: SlotLayout,
+  store: BlockStore,
   slot: number,
   value: number | null,
   maxSlots: number,
 ): void {
   const stride = layout.stride;
   // Find the slot from the newest end: in-order events land in the newest slot or after it.
+  // `at` counts from the block's start.
   let position = ring.slotCount - 1;
   let at = indexOf(ring, layout, position);
-  while (position >= 0 && ring.slotCells[at + SLOT] > slot) {
+  while (position >= 0 && ring.slotCells[ring.slotAt + at + SLOT] > slot) {
     position--;
     at = at === 0 ? (ring.slotCapacity - 1) * stride : at - stride;
   }
-  if (position < 0 || ring.slotCells[at + SLOT] !== slot) {
-    if (ring.slotCount === ring.slotCapacity)
-      grow(ring, layout, Math.min(maxSlots, Math.max(FIRST_SLOTS, 2 * ring.slotCount)));
-    at = openAfter(ring, layout, position);
+  if (position < 0 || ring.slotCells[ring.slotAt + at + SLOT] !== slot) {
+    if (ring.slotCount === ring.slotCapacity) {
+      const slots = Math.min(maxSlots, Math.max(FIRST_SLOTS, 2 * ring.slotCount));
+      grow(ring, layout, store, slots);
+    }
+    at = ring.slotAt + openAfter(ring, layout, position);
     const cells = ring.slotCells;
     cells[at + SLOT] = slot;
     cells[at + ACC] = layout.initial;
     if (stride > VALUED) cells[at + VALUED] = 0;
-  }
+  } else at += ring.slotAt;
+  // From here `at` is an index into the array.
   if (!isValued(value)) return;
   const cells = ring.slotCells;
   if (layout.aggregate === 'min') {
@@ -70,7 +80,8 @@ export function addToSlot(
 /** Drops slots numbered below `first`. */
 export function dropSlotsBefore(ring: SlotRingFields, layout: SlotLayout, first: number): void {
   const stride = layout.stride;
-  while (ring.slotCount > 0 && ring.slotCells[ring.slotHead * stride + SLOT] < first) {
+  const cells = ring.slotCells;
+  while (ring.slotCount > 0 && cells[ring.slotAt + ring.slotHead * stride + SLOT] < first) {
     ring.slotHead = ring.slotHead + 1 === ring.slotCapacity ? 0 : ring.slotHead + 1;
     ring.slotCount--;
   }
@@ -80,8 +91,9 @@ export function dropSlotsBefore(ring: SlotRingFields, layout: SlotLayout, first:
 export function slotAggregate(ring: SlotRingFields, layout: SlotLayout): number | undefined {
   const { aggregate, stride } = layout;
   const cells = ring.slotCells;
-  const end = cells.length;
-  let at = ring.slotHead * stride;
+  const start = ring.slotAt;
+  const end = start + ring.slotCapacity * stride;
+  let at = start + ring.slotHead * stride;
   let acc = layout.initial;
   let valued = 0;
   // One loop per aggregate: this runs on every applied event, over up to 60 slots.
@@ -89,7 +101,7 @@ export function slotAggregate(ring: SlotRingFields, layout: SlotLayout): number 
     for (let left = ring.slotCount; left > 0; left--) {
       if (cells[at + ACC] < acc) acc = cells[at + ACC];
       at += stride;
-      if (at === end) at = 0;
+      if (at === end) at = start;
     }
     return acc === Infinity ? undefined : acc;
   }
@@ -97,7 +109,7 @@ export function slotAggregate(ring: SlotRingFields, layout: SlotLayout): number 
     for (let left = ring.slotCount; left > 0; left--) {
       if (cells[at + ACC] > acc) acc = cells[at + ACC];
       at += stride;
-      if (at === end) at = 0;
+      if (at === end) at = start;
     }
     return acc === -Infinity ? undefined : acc;
   }
@@ -105,43 +117,58 @@ export function slotAggregate(ring: SlotRingFields, layout: SlotLayout): number 
     acc += cells[at + ACC];
     if (stride > VALUED) valued += cells[at + VALUED];
     at += stride;
-    if (at === end) at = 0;
+    if (at === end) at = start;
   }
   if (aggregate !== 'avg') return acc;
   return valued > 0 ? acc / valued : undefined;
 }
 
-/** Array index of the slot at `position` (0 = oldest, count - 1 = newest; -1 gives garbage). */
+/**
+ * Index from the block's start of the slot at `position` (0 = oldest, count - 1 = newest; -1
+ * gives garbage).
+ */
 function indexOf(ring: SlotRingFields, layout: SlotLayout, position: number): number {
   const slot = ring.slotHead + position;
   return (slot >= ring.slotCapacity ? slot - ring.slotCapacity : slot) * layout.stride;
 }
 
-/** Shifts the slots after `position` one place newer; returns the freed array index. */
+/** Shifts the slots after `position` one place newer; returns the freed index (from the block's start). */
 function openAfter(ring: SlotRingFields, layout: SlotLayout, position: number): number {
   const stride = layout.stride;
   const cells = ring.slotCells;
+  const base = ring.slotAt;
   let to = indexOf(ring, layout, ring.slotCount);
   for (let moving = ring.slotCount - 1; moving > position; moving--) {
     const from = to === 0 ? (ring.slotCapacity - 1) * stride : to - stride;
-    for (let field = 0; field < stride; field++) cells[to + field] = cells[from + field];
+    for (let field = 0; field < stride; field++)
+      cells[base + to + field] = cells[base + from + field];
     to = from;
   }
   ring.slotCount++;
   return to;
 }
 
-function grow(ring: SlotRingFields, layout: SlotLayout, slots: number): void {
+function grow(ring: SlotRingFields, layout: SlotLayout, store: BlockStore, slots: number): void {
   const stride = layout.stride;
-  const cells = newNumbers(slots * stride);
+  const at = store.allocate(slots * stride);
+  const cells = store.chunkOfLast;
+  const old = ring.slotCells;
   for (let position = 0; position < ring.slotCount; position++) {
-    const from = indexOf(ring, layout, position);
+    const from = ring.slotAt + indexOf(ring, layout, position);
     for (let field = 0; field < stride; field++)
-      cells[position * stride + field] = ring.slotCells[from + field];
+      cells[at + position * stride + field] = old[from + field];
   }
+  releaseSlots(ring, layout, store);
   ring.slotCells = cells;
+  ring.slotAt = at;
   ring.slotCapacity = slots;
   ring.slotHead = 0;
+}
+
+/** Gives the ring's block back to the store: the ring must not be used again. */
+export function releaseSlots(ring: SlotRingFields, layout: SlotLayout, store: BlockStore): void {
+  store.release(ring.slotCells, ring.slotAt, ring.slotCapacity * layout.stride);
+  ring.slotCells = NO_BLOCK;
 }
 
 /** Per-rule: which accumulator a slot carries for its aggregate. */
@@ -155,6 +182,3 @@ export class SlotLayout {
     this.initial = aggregate === 'min' ? Infinity : aggregate === 'max' ? -Infinity : 0;
   }
 }
-
-/** Of the same kind (doubles) as every array that replaces it: one map at each access. */
-export const EMPTY_SLOTS: number[] = newNumbers(0);

@@ -6,7 +6,7 @@ import { firstRingLengths } from './recent-events';
 import { VALUE_WINDOW_EVENT_IDS } from './sliding-value-window';
 import { aggregateOf, isValued } from './value-aggregate';
 
-// The totals, in the key's array after its clocks.
+// The totals, in the key's block after its clocks.
 const BUCKET = CLOCK_FIELDS;
 const COUNT = CLOCK_FIELDS + 1;
 const VALUED = CLOCK_FIELDS + 2;
@@ -63,24 +63,26 @@ class TumblingWindow extends KeyState {
   private readonly geometry = this.rule.geometry as TumblingGeometry;
 
   constructor(rule: CompiledRule, key: string, permanent: boolean) {
-    // The front of the cells, after the clocks: [bucket start, count, valued, sum, min, max].
+    // The front of the block, after the clocks: [bucket start, count, valued, sum, min, max].
     const geometry = rule.geometry as TumblingGeometry;
     super(rule, key, permanent, TOTALS, geometry.firstTimes, geometry.firstIds);
     const totals = this.cells;
-    totals[BUCKET] = -Infinity;
-    totals[MIN] = Infinity;
-    totals[MAX] = -Infinity;
+    const at = this.at;
+    totals[at + BUCKET] = -Infinity;
+    totals[at + MIN] = Infinity;
+    totals[at + MAX] = -Infinity;
   }
 
   add(occurredAt: number, id: string, value: number | null, clock: number): void {
     this.advanceTo(clock);
     const totals = this.cells;
-    totals[COUNT] += 1;
+    const at = this.at;
+    totals[at + COUNT] += 1;
     if (isValued(value)) {
-      totals[VALUED] += 1;
-      totals[SUM] += value;
-      if (value < totals[MIN]) totals[MIN] = value;
-      if (value > totals[MAX]) totals[MAX] = value;
+      totals[at + VALUED] += 1;
+      totals[at + SUM] += value;
+      if (value < totals[at + MIN]) totals[at + MIN] = value;
+      if (value > totals[at + MAX]) totals[at + MAX] = value;
     }
     this.insert(occurredAt, id, this.geometry.idCapacity, this.geometry.idCapacity);
   }
@@ -88,34 +90,38 @@ class TumblingWindow extends KeyState {
   advanceTo(t: number): void {
     const bucket = this.geometry.bucketStart(t);
     const totals = this.cells;
-    if (bucket <= totals[BUCKET]) return;
-    totals[BUCKET] = bucket;
-    totals[COUNT] = 0;
-    totals[VALUED] = 0;
-    totals[SUM] = 0;
-    totals[MIN] = Infinity;
-    totals[MAX] = -Infinity;
+    const at = this.at;
+    if (bucket <= totals[at + BUCKET]) return;
+    totals[at + BUCKET] = bucket;
+    totals[at + COUNT] = 0;
+    totals[at + VALUED] = 0;
+    totals[at + SUM] = 0;
+    totals[at + MIN] = Infinity;
+    totals[at + MAX] = -Infinity;
     this.clear();
   }
 
   aggregate(): number | undefined {
     const totals = this.cells;
+    const at = this.at;
     return aggregateOf(
       this.geometry.aggregate,
-      totals[COUNT],
-      totals[VALUED],
-      totals[SUM],
-      totals[MIN],
-      totals[MAX],
+      totals[at + COUNT],
+      totals[at + VALUED],
+      totals[at + SUM],
+      totals[at + MIN],
+      totals[at + MAX],
     );
   }
 
   isEmpty(): boolean {
-    return this.cells[COUNT] === 0;
+    return this.cells[this.at + COUNT] === 0;
   }
 
   nextChangeAt(): number {
-    return this.cells[COUNT] > 0 ? this.cells[BUCKET] + this.geometry.windowMs : Infinity;
+    return this.cells[this.at + COUNT] > 0
+      ? this.cells[this.at + BUCKET] + this.geometry.windowMs
+      : Infinity;
   }
 
   newestEventIds(): string[] {
