@@ -50,4 +50,16 @@ describe('AlertEngine, memory per key does not grow with the event rate', () => 
     engine.tick(T0 + 1500);
     expect(engine.stats()).toEqual({ rules: 1, keys: 0, stateEntries: 0 });
   });
+
+  it('counts its window arrays, and gives them up with the rule', () => {
+    const engine = new AlertEngine(OPTIONS);
+    const rule = makeRule({ window: { kind: 'sliding', seconds: 60 } });
+    engine.setRule(rule, T0 - HOUR);
+    for (let i = 0; i < 1000; i++)
+      engine.offer(makeEvent({ source: `s${i}`, occurredAt: T0 + i }), T0 + 1000);
+    // Each key's block holds its 4 clocks, 4 times and 4 packed ids at least.
+    expect(engine.windowArrayBytes()).toBeGreaterThanOrEqual(1000 * (4 + 4 + 4 * 3) * 8);
+    engine.deleteRule(rule.id);
+    expect(engine.windowArrayBytes()).toBe(0);
+  });
 });

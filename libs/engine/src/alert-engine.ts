@@ -245,6 +245,16 @@ export class AlertEngine {
     return { rules: this.rules.size, keys, stateEntries };
   }
 
+  /**
+   * Bytes of the arrays the rules' windows keep their numbers in (outside the JS heap), in use
+   * or free for the rule's next keys.
+   */
+  windowArrayBytes(): number {
+    let numbers = 0;
+    for (const rule of this.rules.values()) numbers += rule.store.capacity;
+    return numbers * Float64Array.BYTES_PER_ELEMENT;
+  }
+
   /** Keys per rule, for the per-rule gauge. */
   keysByRule(): Map<string, number> {
     const counts = new Map<string, number>();

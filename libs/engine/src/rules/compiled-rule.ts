@@ -92,8 +92,10 @@ export class CompiledRule {
   }
 
   forgetAllKeys(): void {
+    // Each key lets go of its blocks first: a late write through a forgotten key then goes
+    // nowhere, instead of into a chunk that serves another rule.
+    for (const state of this.keys.values()) state.release();
     this.keys.clear();
-    // The keys are gone: their chunks can serve any rule.
     this.store.dispose();
     this.store = new BlockStore();
   }

@@ -72,9 +72,23 @@ describe('BlockStore', () => {
     expect(store.capacity).toBe(0);
   });
 
-  it('has nothing to give for an empty block', () => {
+  it('has nothing to give for an empty block, and holds no chunk for it', () => {
     const store = new BlockStore();
-    expect(take(store, 0).length).toBe(0);
+    expect(take(store, 0).cells).toBe(NO_BLOCK);
     store.release(NO_BLOCK, 0, 0);
+    expect(store.capacity).toBe(0);
+  });
+
+  it('releases blocks in any order: a chunk goes once all its blocks are back, and they with it', () => {
+    const store = new BlockStore();
+    const blocks = Array.from({ length: 80_000 }, () => take(store, 48));
+    // Every other block first, so each chunk empties only in the second half.
+    const order = [...blocks.filter((_, i) => i % 2 === 0), ...blocks.filter((_, i) => i % 2)];
+    for (const block of order) store.release(block.cells, block.at, 48);
+    expect(store.capacity).toBeLessThanOrEqual(65_536);
+    // The next block is the store's own (the carving chunk's), never one of a chunk that went.
+    const next = take(store, 48);
+    const chunks = (store as unknown as { chunks: Map<Float64Array, unknown> }).chunks;
+    expect(chunks.has(next.cells)).toBe(true);
   });
 });

@@ -32,11 +32,17 @@ export const SPARE_CHUNKS = new SpareChunks(8 * 1024 * 1024);
 /** The array of no block: a key holds it once it gave its block back. */
 export const NO_BLOCK: Float64Array = new Float64Array(0);
 
-/** An array blocks are carved from, and how many of them are in use. */
+/** An array blocks are carved from, how many of them are in use, and how many are free. */
 interface Chunk {
   readonly cells: Float64Array;
   live: number;
+  freeEntries: number;
+  /** Gone from the store: its entries left in the free lists are stale and skipped. */
+  dropped: boolean;
 }
+
+/** Stale free-list entries tolerated before the lists are compacted (see drop()). */
+const MIN_STALE_TO_COMPACT = 1024;
 
 /** Released blocks of one length, as two stacks (an object per block would be a GC object). */
 interface FreeBlocks {
@@ -57,28 +63,44 @@ export class BlockStore {
   /** Every chunk with a block in use or free, by its array (what a key holds). */
   private readonly chunks = new Map<Float64Array, Chunk>();
   private readonly free = new Map<number, FreeBlocks>();
+  /** Entries in the free lists of chunks in the store, and of dropped ones. */
+  private freeEntries = 0;
+  private staleEntries = 0;
 
   /**
    * A block of `length` numbers: returns its offset in `chunkOfLast`. A reused block holds what
    * its last owner left: the caller writes every number before it reads it.
    */
   allocate(length: number): number {
+    if (length === 0) {
+      this.chunkOfLast = NO_BLOCK;
+      return 0;
+    }
     if (length >= MAX_CHUNK) {
       this.chunkOfLast = new Float64Array(length);
       return 0;
     }
     const free = this.free.get(length);
-    if (free !== undefined && free.offsets.length > 0) {
-      const chunk = free.chunks.pop()!;
-      chunk.live++;
-      this.chunkOfLast = chunk.cells;
-      return free.offsets.pop()!;
+    if (free !== undefined) {
+      while (free.offsets.length > 0) {
+        const reused = free.chunks.pop()!;
+        const at = free.offsets.pop()!;
+        if (reused.dropped) {
+          this.staleEntries--;
+          continue;
+        }
+        reused.freeEntries--;
+        this.freeEntries--;
+        reused.live++;
+        this.chunkOfLast = reused.cells;
+        return at;
+      }
     }
     let chunk = this.carving;
     if (chunk === null || this.carved + length > chunk.cells.length) {
       // The rest of the current chunk is too short and stays unused: less than one block.
       const retired = chunk;
-      chunk = { cells: this.newChunk(length), live: 0 };
+      chunk = { cells: this.newChunk(length), live: 0, freeEntries: 0, dropped: false };
       this.chunks.set(chunk.cells, chunk);
       this.carving = chunk;
       this.carved = 0;
@@ -96,8 +118,8 @@ export class BlockStore {
     // An empty block is nothing; a block with an array of its own goes with the array.
     if (length === 0 || length >= MAX_CHUNK) return;
     const chunk = this.chunks.get(cells)!;
-    // A chunk none of whose blocks is in use goes back to the GC: when every key of a rule
-    // has outgrown its first block, the chunks of first blocks would otherwise stay for good.
+    // A chunk none of whose blocks is in use goes to the spare chunks: when every key of a
+    // rule has outgrown its first block, the chunks of first blocks would otherwise stay.
     if (--chunk.live === 0 && chunk !== this.carving) {
       this.drop(chunk);
       return;
@@ -106,6 +128,8 @@ export class BlockStore {
     if (free === undefined) this.free.set(length, (free = { chunks: [], offsets: [] }));
     free.chunks.push(chunk);
     free.offsets.push(at);
+    chunk.freeEntries++;
+    this.freeEntries++;
   }
 
   /** Numbers in the chunks: in use, free, or not yet carved (for tests and gauges). */
@@ -120,6 +144,8 @@ export class BlockStore {
     for (const cells of this.chunks.keys()) SPARE_CHUNKS.put(cells);
     this.chunks.clear();
     this.free.clear();
+    this.freeEntries = 0;
+    this.staleEntries = 0;
     this.carving = null;
   }
 
@@ -132,20 +158,35 @@ export class BlockStore {
     return cells;
   }
 
-  /** Forgets an unused chunk and its free blocks (a scan of the free lists, once a chunk). */
+  /**
+   * Forgets an unused chunk. Its free blocks stay in the lists, marked stale, until they are
+   * popped or the lists are compacted, once the stale entries outnumber the others: scanning
+   * every list at each drop made releasing n blocks cost O(n^2).
+   */
   private drop(chunk: Chunk): void {
     this.chunks.delete(chunk.cells);
     SPARE_CHUNKS.put(chunk.cells);
-    for (const free of this.free.values()) {
+    chunk.dropped = true;
+    this.staleEntries += chunk.freeEntries;
+    this.freeEntries -= chunk.freeEntries;
+    chunk.freeEntries = 0;
+    if (this.staleEntries > Math.max(MIN_STALE_TO_COMPACT, this.freeEntries)) this.compact();
+  }
+
+  /** Removes the stale entries from the free lists, and the lists left empty. */
+  private compact(): void {
+    for (const [length, free] of this.free) {
       let kept = 0;
       for (let i = 0; i < free.chunks.length; i++) {
-        if (free.chunks[i] === chunk) continue;
+        if (free.chunks[i].dropped) continue;
         free.chunks[kept] = free.chunks[i];
         free.offsets[kept] = free.offsets[i];
         kept++;
       }
       free.chunks.length = kept;
       free.offsets.length = kept;
+      if (kept === 0) this.free.delete(length);
     }
+    this.staleEntries = 0;
   }
 }

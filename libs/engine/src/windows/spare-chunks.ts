@@ -27,16 +27,18 @@ export class SpareChunks {
   }
 
   /**
-   * The longest kept chunk of at least `minLength` numbers, or null: the longer it is, the fewer
-   * chunk changes its store makes. Holds what its last user left.
+   * The shortest kept chunk of at least `minLength` numbers, or null: a rule with a few keys does
+   * not hold on to a chunk sized for thousands. Holds what its last user left.
    */
   take(minLength: number): Float64Array | null {
-    let best = -1;
-    for (const [length, chunks] of this.byLength) {
-      if (length >= minLength && length > best && chunks.length > 0) best = length;
+    let best = Infinity;
+    for (const length of this.byLength.keys()) {
+      if (length >= minLength && length < best) best = length;
     }
-    if (best < 0) return null;
-    const chunk = this.byLength.get(best)!.pop()!;
+    if (best === Infinity) return null;
+    const chunks = this.byLength.get(best)!;
+    const chunk = chunks.pop()!;
+    if (chunks.length === 0) this.byLength.delete(best);
     this.numbers -= chunk.length;
     return chunk;
   }
