@@ -6,20 +6,26 @@
  * Why: a fresh engine creates 100,000 keys whose arrays grow 4, 8, 16 entries, and each size
  * lives until the key's next event, longer than a scavenge, so the GC copied every size once or
  * twice before it died: a third of a fresh engine's time (see docs/benchmarks.md). A typed
- * array's numbers are outside the JS heap: no scavenge copies them and no major GC marks them,
- * and a block a key outgrows goes back to a free list its rule's next key of that size reuses.
+ * array's numbers are outside the JS heap: no scavenge copies them and no major GC marks them.
  *
- * The cost: a freed block waits for a key of its rule that needs that length, so a rule's memory
- * can be more than its keys hold, up to that of its largest number of keys at once; a chunk
- * none of whose blocks is in use goes to the spare chunks, for any rule's next chunk. A block of at least MAX_CHUNK numbers (a
- * count rule with a threshold in the tens of thousands) gets an array of its own, which the GC
- * takes back when the key lets it go.
+ * Each chunk holds blocks of one length (a slab): a block a key outgrows goes back to its
+ * length's free list, for the rule's next key of that length, and once every key has outgrown
+ * a length its chunks are empty and go to the spare chunks, for any rule's next chunk. Chunks
+ * of mixed lengths kept a freed small block pinned by a live large one beside it: a fresh
+ * engine held 1.7x the numbers its keys used.
+ *
+ * The cost: a rule holds, per block length, its largest number of such blocks at once (a spike
+ * of keys stays until the rule changes), and each length's newest chunk is partly uncarved (at
+ * most half of what that length holds, as chunks double). A block of at least MAX_CHUNK
+ * numbers (a count rule with a threshold in the tens of thousands) gets an array of its own,
+ * which the GC takes back when the key lets it go.
  */
 
 import { SpareChunks } from './spare-chunks';
 
-/** The first chunk's length in numbers (8 KiB): a rule with a few keys stays small. */
-const FIRST_CHUNK = 1024;
+/** The first chunk of a length: 16 blocks, and at least this many numbers (2 KiB). */
+const FIRST_BLOCKS = 16;
+const MIN_CHUNK = 256;
 /** Chunks double up to this many numbers (512 KiB); longer blocks get an array of their own. */
 const MAX_CHUNK = 65_536;
 
@@ -32,22 +38,27 @@ export const SPARE_CHUNKS = new SpareChunks(8 * 1024 * 1024);
 /** The array of no block: a key holds it once it gave its block back. */
 export const NO_BLOCK: Float64Array = new Float64Array(0);
 
-/** An array blocks are carved from, how many of them are in use, and how many are free. */
+/** An array blocks of one length are carved from, how many are in use, how many free. */
 interface Chunk {
   readonly cells: Float64Array;
   live: number;
   freeEntries: number;
-  /** Gone from the store: its entries left in the free lists are stale and skipped. */
+  /** Gone from the store: its entries left in the free list are stale and skipped. */
   dropped: boolean;
 }
 
-/** Stale free-list entries tolerated before the lists are compacted (see drop()). */
-const MIN_STALE_TO_COMPACT = 1024;
-
-/** Released blocks of one length, as two stacks (an object per block would be a GC object). */
-interface FreeBlocks {
-  chunks: Chunk[];
-  offsets: number[];
+/** The blocks of one length: their free list (two stacks: no object per block) and chunks. */
+interface Slab {
+  readonly length: number;
+  freeChunks: Chunk[];
+  freeOffsets: number[];
+  /** Free entries of chunks still in the store, and of dropped ones (stale). */
+  freeEntries: number;
+  staleEntries: number;
+  /** The chunk being carved, and how many of its numbers are handed out (from its start). */
+  carving: Chunk | null;
+  carved: number;
+  nextChunkLength: number;
 }
 
 export class BlockStore {
@@ -56,16 +67,9 @@ export class BlockStore {
    * allocated per call, read right after it.
    */
   chunkOfLast: Float64Array = NO_BLOCK;
-  /** The chunk being carved, and how many of its numbers are handed out (from its start). */
-  private carving: Chunk | null = null;
-  private carved = 0;
-  private nextChunkLength = FIRST_CHUNK;
   /** Every chunk with a block in use or free, by its array (what a key holds). */
   private readonly chunks = new Map<Float64Array, Chunk>();
-  private readonly free = new Map<number, FreeBlocks>();
-  /** Entries in the free lists of chunks in the store, and of dropped ones. */
-  private freeEntries = 0;
-  private staleEntries = 0;
+  private readonly slabs = new Map<number, Slab>();
 
   /**
    * A block of `length` numbers: returns its offset in `chunkOfLast`. A reused block holds what
@@ -80,34 +84,31 @@ export class BlockStore {
       this.chunkOfLast = new Float64Array(length);
       return 0;
     }
-    const free = this.free.get(length);
-    if (free !== undefined) {
-      while (free.offsets.length > 0) {
-        const reused = free.chunks.pop()!;
-        const at = free.offsets.pop()!;
-        if (reused.dropped) {
-          this.staleEntries--;
-          continue;
-        }
-        reused.freeEntries--;
-        this.freeEntries--;
-        reused.live++;
-        this.chunkOfLast = reused.cells;
-        return at;
+    const slab = this.slabs.get(length) ?? this.newSlab(length);
+    while (slab.freeOffsets.length > 0) {
+      const reused = slab.freeChunks.pop()!;
+      const at = slab.freeOffsets.pop()!;
+      if (reused.dropped) {
+        slab.staleEntries--;
+        continue;
       }
+      reused.freeEntries--;
+      slab.freeEntries--;
+      reused.live++;
+      this.chunkOfLast = reused.cells;
+      return at;
     }
-    let chunk = this.carving;
-    if (chunk === null || this.carved + length > chunk.cells.length) {
-      // The rest of the current chunk is too short and stays unused: less than one block.
-      const retired = chunk;
-      chunk = { cells: this.newChunk(length), live: 0, freeEntries: 0, dropped: false };
+    let chunk = slab.carving;
+    if (chunk === null || slab.carved + length > chunk.cells.length) {
+      // The rest of the current chunk is shorter than a block and stays unused.
+      // (A chunk is never retired empty: the last release of its blocks dropped it.)
+      chunk = { cells: this.newChunk(slab), live: 0, freeEntries: 0, dropped: false };
       this.chunks.set(chunk.cells, chunk);
-      this.carving = chunk;
-      this.carved = 0;
-      if (retired !== null && retired.live === 0) this.drop(retired);
+      slab.carving = chunk;
+      slab.carved = 0;
     }
-    const at = this.carved;
-    this.carved += length;
+    const at = slab.carved;
+    slab.carved += length;
     chunk.live++;
     this.chunkOfLast = chunk.cells;
     return at;
@@ -118,24 +119,24 @@ export class BlockStore {
     // An empty block is nothing; a block with an array of its own goes with the array.
     if (length === 0 || length >= MAX_CHUNK) return;
     const chunk = this.chunks.get(cells)!;
-    // A chunk none of whose blocks is in use goes to the spare chunks: when every key of a
-    // rule has outgrown its first block, the chunks of first blocks would otherwise stay.
-    if (--chunk.live === 0 && chunk !== this.carving) {
-      this.drop(chunk);
+    const slab = this.slabs.get(length)!;
+    if (--chunk.live === 0) {
+      // Even the chunk being carved: once every key has outgrown a length, nothing of that
+      // length stays held; the next block of it starts a chunk again.
+      if (chunk === slab.carving) slab.carving = null;
+      this.drop(slab, chunk);
       return;
     }
-    let free = this.free.get(length);
-    if (free === undefined) this.free.set(length, (free = { chunks: [], offsets: [] }));
-    free.chunks.push(chunk);
-    free.offsets.push(at);
+    slab.freeChunks.push(chunk);
+    slab.freeOffsets.push(at);
     chunk.freeEntries++;
-    this.freeEntries++;
+    slab.freeEntries++;
   }
 
   /** Numbers in the chunks: in use, free, or not yet carved (for tests and gauges). */
   get capacity(): number {
     let numbers = 0;
-    for (const chunk of this.chunks.keys()) numbers += chunk.length;
+    for (const cells of this.chunks.keys()) numbers += cells.length;
     return numbers;
   }
 
@@ -143,50 +144,63 @@ export class BlockStore {
   dispose(): void {
     for (const cells of this.chunks.keys()) SPARE_CHUNKS.put(cells);
     this.chunks.clear();
-    this.free.clear();
-    this.freeEntries = 0;
-    this.staleEntries = 0;
-    this.carving = null;
+    this.slabs.clear();
   }
 
-  /** An array to carve blocks of `length` from: a spare one if one is long enough. */
-  private newChunk(length: number): Float64Array {
-    const spare = SPARE_CHUNKS.take(length);
-    if (spare !== null) return spare;
-    const cells = new Float64Array(Math.max(this.nextChunkLength, length));
-    this.nextChunkLength = Math.min(MAX_CHUNK, this.nextChunkLength * 2);
-    return cells;
+  private newSlab(length: number): Slab {
+    const slab: Slab = {
+      length,
+      freeChunks: [],
+      freeOffsets: [],
+      freeEntries: 0,
+      staleEntries: 0,
+      carving: null,
+      carved: 0,
+      nextChunkLength: Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, FIRST_BLOCKS * length)),
+    };
+    this.slabs.set(length, slab);
+    return slab;
   }
 
   /**
-   * Forgets an unused chunk. Its free blocks stay in the lists, marked stale, until they are
-   * popped or the lists are compacted, once the stale entries outnumber the others: scanning
-   * every list at each drop made releasing n blocks cost O(n^2).
+   * An array to carve the slab's blocks from: a spare one no longer than the one the slab would
+   * allocate now (so a rule with a few keys does not take a chunk sized for thousands and leave
+   * most of it uncarved), else a new one.
    */
-  private drop(chunk: Chunk): void {
+  private newChunk(slab: Slab): Float64Array {
+    const longest = slab.nextChunkLength;
+    const spare = SPARE_CHUNKS.take(slab.length, longest);
+    if (spare !== null) return spare;
+    slab.nextChunkLength = Math.min(MAX_CHUNK, longest * 2);
+    return new Float64Array(longest);
+  }
+
+  /**
+   * Forgets an unused chunk. Its free blocks stay in the list, marked stale, until they are
+   * popped or the list is compacted, once the stale entries outnumber the others: removing
+   * them at each drop made releasing n blocks cost O(n^2).
+   */
+  private drop(slab: Slab, chunk: Chunk): void {
     this.chunks.delete(chunk.cells);
     SPARE_CHUNKS.put(chunk.cells);
     chunk.dropped = true;
-    this.staleEntries += chunk.freeEntries;
-    this.freeEntries -= chunk.freeEntries;
+    slab.staleEntries += chunk.freeEntries;
+    slab.freeEntries -= chunk.freeEntries;
     chunk.freeEntries = 0;
-    if (this.staleEntries > Math.max(MIN_STALE_TO_COMPACT, this.freeEntries)) this.compact();
+    if (slab.staleEntries > slab.freeEntries) compact(slab);
   }
+}
 
-  /** Removes the stale entries from the free lists, and the lists left empty. */
-  private compact(): void {
-    for (const [length, free] of this.free) {
-      let kept = 0;
-      for (let i = 0; i < free.chunks.length; i++) {
-        if (free.chunks[i].dropped) continue;
-        free.chunks[kept] = free.chunks[i];
-        free.offsets[kept] = free.offsets[i];
-        kept++;
-      }
-      free.chunks.length = kept;
-      free.offsets.length = kept;
-      if (kept === 0) this.free.delete(length);
-    }
-    this.staleEntries = 0;
+/** Removes the stale entries from a slab's free list. */
+function compact(slab: Slab): void {
+  let kept = 0;
+  for (let i = 0; i < slab.freeChunks.length; i++) {
+    if (slab.freeChunks[i].dropped) continue;
+    slab.freeChunks[kept] = slab.freeChunks[i];
+    slab.freeOffsets[kept] = slab.freeOffsets[i];
+    kept++;
   }
+  slab.freeChunks.length = kept;
+  slab.freeOffsets.length = kept;
+  slab.staleEntries = 0;
 }

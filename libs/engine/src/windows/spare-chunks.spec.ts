@@ -1,17 +1,18 @@
 import { SpareChunks } from './spare-chunks';
 
 describe('SpareChunks', () => {
-  it('hands back the shortest kept chunk long enough, each once', () => {
+  it('hands back the longest kept chunk within the bounds, each once', () => {
     const spares = new SpareChunks(10_000);
     const short = new Float64Array(100);
     const long = new Float64Array(1000);
     spares.put(short);
     spares.put(long);
-    expect(spares.take(50)).toBe(short);
-    expect(spares.take(50)).toBe(long);
-    expect(spares.take(1)).toBeNull();
+    expect(spares.take(50, 500)).toBe(short);
+    expect(spares.take(50, 500)).toBeNull();
+    expect(spares.take(50, 5000)).toBe(long);
+    expect(spares.take(1, 5000)).toBeNull();
     spares.put(short);
-    expect(spares.take(200)).toBeNull();
+    expect(spares.take(200, 5000)).toBeNull();
     expect(spares.size).toBe(100);
   });
 

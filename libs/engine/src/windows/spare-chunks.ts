@@ -27,15 +27,16 @@ export class SpareChunks {
   }
 
   /**
-   * The shortest kept chunk of at least `minLength` numbers, or null: a rule with a few keys does
-   * not hold on to a chunk sized for thousands. Holds what its last user left.
+   * The longest kept chunk of `minLength` to `maxLength` numbers, or null. The caller's bound
+   * is the chunk it would allocate itself: a rule with a few keys does not take a chunk sized
+   * for thousands and leave most of it uncarved. Holds what its last user left.
    */
-  take(minLength: number): Float64Array | null {
-    let best = Infinity;
+  take(minLength: number, maxLength: number): Float64Array | null {
+    let best = -1;
     for (const length of this.byLength.keys()) {
-      if (length >= minLength && length < best) best = length;
+      if (length >= minLength && length <= maxLength && length > best) best = length;
     }
-    if (best === Infinity) return null;
+    if (best < 0) return null;
     const chunks = this.byLength.get(best)!;
     const chunk = chunks.pop()!;
     if (chunks.length === 0) this.byLength.delete(best);
