@@ -13,6 +13,9 @@
  *
  *   --events N        events to load (default 10,000,000)
  *   --seconds S       load per route (default 10)
+ *   --warmup S        unmeasured load per route before its measured seconds (default 3): the
+ *                     gateway's JIT and the connections settle first, as in a service that has
+ *                     been running
  *   --concurrency C   concurrent clients (default 8)
  *   --days D          days the events are spread over (default 30; 1,000,000 events over 3
  *                     days are as dense as the default, for quicker runs)
@@ -20,7 +23,8 @@
  *   --profile DIR     write the gateway's CPU profile (node --cpu-prof) into DIR
  *   --section S       read (the routes above), ingest (issue 19's four rows: POST /api/events
  *                     with one event per request from 16 clients and with 100 per request,
- *                     GET /api/events?limit=50, GET /api/analytics/summary; beside a bare kafkajs
+ *                     GET /api/events?limit=50, GET /api/analytics/summary; and one event per
+ *                     request from a single client, a service reporting as it goes; beside a bare kafkajs
  *                     producer's rate and a bare node:http server's, both in the same run), or
  *                     all (default)
  *   --port P          the gateway's HTTP port (default 29410)
@@ -41,7 +45,7 @@ import { cpuSplitMeter, CpuSplit, localServerPid, MeasuredProcess } from './proc
 import { repoRoot } from '../tools/stack/repo-root';
 import { Topic, topicName } from '@app/contracts';
 import { ingestEvent, meanReference, rawProducerReference, RawReference } from './gateway-ingest';
-import { LoopbackHttp } from './loopback-http';
+import { LeanHttpClient } from './lean-http-client';
 import {
   fmt,
   memoryOf,
@@ -55,6 +59,7 @@ import {
 
 const EVENTS = numberOption('--events', 10_000_000);
 const SECONDS = numberOption('--seconds', 10);
+const WARMUP_SECONDS = numberOption('--warmup', 3);
 const CONCURRENCY = numberOption('--concurrency', 8);
 const DAYS = numberOption('--days', 30);
 const ROUTES = new RegExp(stringOption('--routes', '.'));
@@ -188,19 +193,39 @@ interface RouteResult {
   cpu: CpuSplit;
 }
 
-/** CONCURRENCY clients, each sending the next request back to back until time is up. */
+/**
+ * CONCURRENCY clients, each sending the next request back to back: WARMUP_SECONDS unmeasured,
+ * then SECONDS measured.
+ */
 async function drive(
   base: string,
   route: Route,
   measured: readonly MeasuredProcess[],
 ): Promise<RouteResult> {
-  const { name, analytics, nextPath, nextBody, eventsPerRequest } = route;
+  const { name, analytics, eventsPerRequest } = route;
+  const clients = route.concurrency ?? CONCURRENCY;
+  const http = new LeanHttpClient(new URL(base), clients);
+  try {
+    await sendBackToBack(http, route, clients, WARMUP_SECONDS);
+    const cpu = cpuSplitMeter(measured);
+    const { latencies, errors } = await sendBackToBack(http, route, clients, SECONDS);
+    return { name, analytics, eventsPerRequest, latencies, errors, seconds: SECONDS, cpu: cpu() };
+  } finally {
+    http.close();
+  }
+}
+
+/** Each of `clients` sends the route's next request as soon as it has its answer, `seconds` long. */
+async function sendBackToBack(
+  http: LeanHttpClient,
+  route: Route,
+  clients: number,
+  seconds: number,
+): Promise<{ latencies: number[]; errors: Map<number, number> }> {
+  const { nextPath, nextBody } = route;
   const latencies: number[] = [];
   const errors = new Map<number, number>();
-  const cpu = cpuSplitMeter(measured);
-  const clients = route.concurrency ?? CONCURRENCY;
-  const http = new LoopbackHttp(new URL(base), clients);
-  const until = Date.now() + SECONDS * 1000;
+  const until = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       let previous: unknown;
@@ -222,9 +247,8 @@ async function drive(
       }
     }),
   );
-  http.close();
   latencies.sort((a, b) => a - b);
-  return { name, analytics, eventsPerRequest, latencies, errors, seconds: SECONDS, cpu: cpu() };
+  return { latencies, errors };
 }
 
 /**
@@ -347,6 +371,15 @@ async function main(): Promise<void> {
       {
         name: 'GET /api/analytics/summary',
         nextPath: () => '/api/analytics/summary',
+      },
+      {
+        // One service sending its events one by one, each after the last was accepted: what
+        // a produce request costs in latency when nothing else shares it.
+        name: 'POST /api/events, 1 event, 1 client',
+        nextPath: () => '/api/events',
+        nextBody: ingestEvent,
+        eventsPerRequest: 1,
+        concurrency: 1,
       },
     ];
     const readRoutes: Route[] = [
