@@ -88,16 +88,13 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @Env(
     'GATEWAY_INGEST_LINGER_MS',
-    'How long a write to Kafka waits for concurrent requests to join its produce request when none is in flight (0: never waits); requests arriving while one is in flight always join the next',
+    'How long a write to Kafka waits for concurrent requests to join its produce request when none is in flight and the last one held more than one request (0: never waits); requests arriving while one is in flight always join the next',
   )
   @ToNumber()
   @IsInt()
   @Min(0)
   @Max(1000)
-  // 0: requests that arrive while a batch is in flight already share the next one, and a lone
-  // request waiting for company only added the linger to its latency (one client sending
-  // events one by one got 4x fewer through; see docs/benchmarks.md).
-  ingestLingerMs = 0;
+  ingestLingerMs = 2;
 
   @Env(
     'GATEWAY_INGEST_BATCH_MAX_MESSAGES',

@@ -84,6 +84,31 @@ describe('GroupCommitWriter', () => {
     expect(seen.a).toBe('ok');
   });
 
+  it('holds no write after a batch of one: a writer alone gains nothing by waiting, until others show up', async () => {
+    const w = writer();
+    void write(w, 'a');
+    await jest.advanceTimersByTimeAsync(5);
+    fake.ack();
+    await jest.advanceTimersByTimeAsync(0);
+    // The last batch was 'a' alone: 'b' goes at once.
+    void write(w, 'b');
+    expect(fake.batches).toEqual([['a'], ['b']]);
+    // Others arrive while it is in flight and go together: the writer is no longer alone, so
+    // the next write after that batch lingers again.
+    void write(w, 'c');
+    void write(w, 'd');
+    fake.ack();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(fake.batches).toEqual([['a'], ['b'], ['c', 'd']]);
+    fake.ack();
+    await jest.advanceTimersByTimeAsync(0);
+    void write(w, 'e');
+    await jest.advanceTimersByTimeAsync(4);
+    expect(fake.batches).toHaveLength(3);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(fake.batches).toEqual([['a'], ['b'], ['c', 'd'], ['e']]);
+  });
+
   it('sends one batch at a time: writes arriving meanwhile wait and go together as the next batch', async () => {
     const w = writer();
     const seen = outcomes({ a: write(w, 'a') });
