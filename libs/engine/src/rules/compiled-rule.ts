@@ -44,7 +44,7 @@ export class CompiledRule {
   readonly since: number;
   readonly keys = new Map<string, KeyState>();
   /** Where its keys' windows keep their numbers. */
-  store = new BlockStore();
+  readonly store = new BlockStore();
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
@@ -92,12 +92,10 @@ export class CompiledRule {
   }
 
   forgetAllKeys(): void {
-    // Each key lets go of its blocks first: a late write through a forgotten key then goes
-    // nowhere, instead of into a chunk that serves another rule.
+    // Each key gives its blocks back, so every chunk empties and goes to the spare ones, and a
+    // late write through a forgotten key goes nowhere instead of into a chunk another rule uses.
     for (const state of this.keys.values()) state.release();
     this.keys.clear();
-    this.store.dispose();
-    this.store = new BlockStore();
   }
 }
 

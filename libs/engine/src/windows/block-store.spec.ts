@@ -54,10 +54,10 @@ describe('BlockStore', () => {
     expect(reused.at).toBe(0);
   });
 
-  it('gives its chunks to the next store once disposed', () => {
+  it('gives its chunks to the next store once all its blocks are released', () => {
     const store = new BlockStore();
     const block = take(store, 8);
-    store.dispose();
+    store.release(block.cells, block.at, 8);
     expect(store.capacity).toBe(0);
     expect(take(new BlockStore(), 8).cells).toBe(block.cells);
   });

@@ -52,8 +52,7 @@ interface Slab {
   readonly length: number;
   freeChunks: Chunk[];
   freeOffsets: number[];
-  /** Free entries of chunks still in the store, and of dropped ones (stale). */
-  freeEntries: number;
+  /** Entries of the free list whose chunk was dropped (the rest are reusable). */
   staleEntries: number;
   /** The chunk being carved, and how many of its numbers are handed out (from its start). */
   carving: Chunk | null;
@@ -93,7 +92,6 @@ export class BlockStore {
         continue;
       }
       reused.freeEntries--;
-      slab.freeEntries--;
       reused.live++;
       this.chunkOfLast = reused.cells;
       return at;
@@ -130,7 +128,6 @@ export class BlockStore {
     slab.freeChunks.push(chunk);
     slab.freeOffsets.push(at);
     chunk.freeEntries++;
-    slab.freeEntries++;
   }
 
   /** Numbers in the chunks: in use, free, or not yet carved (for tests and gauges). */
@@ -140,19 +137,11 @@ export class BlockStore {
     return numbers;
   }
 
-  /** Gives every chunk to the spare ones: the store and all its blocks are done with. */
-  dispose(): void {
-    for (const cells of this.chunks.keys()) SPARE_CHUNKS.put(cells);
-    this.chunks.clear();
-    this.slabs.clear();
-  }
-
   private newSlab(length: number): Slab {
     const slab: Slab = {
       length,
       freeChunks: [],
       freeOffsets: [],
-      freeEntries: 0,
       staleEntries: 0,
       carving: null,
       carved: 0,
@@ -185,9 +174,8 @@ export class BlockStore {
     SPARE_CHUNKS.put(chunk.cells);
     chunk.dropped = true;
     slab.staleEntries += chunk.freeEntries;
-    slab.freeEntries -= chunk.freeEntries;
     chunk.freeEntries = 0;
-    if (slab.staleEntries > slab.freeEntries) compact(slab);
+    if (2 * slab.staleEntries > slab.freeOffsets.length) compact(slab);
   }
 }
 
