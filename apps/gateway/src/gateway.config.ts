@@ -80,7 +80,7 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @Env(
     'GATEWAY_INGEST_DIRECT',
-    "Answer POST /api/events and POST /event ahead of Nest's router, with the same guards, validation, answers and metrics at less CPU per request (false: through Nest's router)",
+    "Answer POST /api/events, POST /event and GET /api/events ahead of Nest's router, with the same guards, validation, answers and metrics at less CPU per request (false: through Nest's router)",
   )
   @ToBoolean()
   @IsBoolean()

@@ -11,16 +11,22 @@ interface Answer {
   body: string;
 }
 
-/** One request on loopback; an error when the connection ends without an answer. */
-function call(port: number, path: string, body: string, contentType = 'application/json') {
+/**
+ * One request on loopback (a POST with `body`, or with null a GET with no body); an error when
+ * the connection ends without an answer.
+ */
+function call(port: number, path: string, body: string | null, contentType = 'application/json') {
   return new Promise<Answer>((resolve, reject) => {
     const req = httpRequest(
       {
         host: '127.0.0.1',
         port,
         path,
-        method: 'POST',
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+        method: body === null ? 'GET' : 'POST',
+        headers:
+          body === null
+            ? {}
+            : { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -31,7 +37,7 @@ function call(port: number, path: string, body: string, contentType = 'applicati
       },
     );
     req.on('error', reject);
-    req.end(body);
+    req.end(body ?? undefined);
   });
 }
 
@@ -43,6 +49,7 @@ describe('serveAheadOfExpress', () => {
   beforeAll(async () => {
     const app = express() as unknown as ExpressApplication;
     app.post('/api/events', (_req, res) => void res.status(299).json({ via: 'express' }));
+    app.get('/api/events', (_req, res) => void res.status(299).json({ via: 'express' }));
     server = createServer(app);
     const routes: DirectRoute[] = [
       {
@@ -51,6 +58,14 @@ describe('serveAheadOfExpress', () => {
         handle: (req, res) => {
           seen.push(req.body);
           res.status(202).json({ via: 'direct', ip: req.ip });
+          return Promise.resolve();
+        },
+      },
+      {
+        method: 'get',
+        path: '/api/events',
+        handle: (req, res) => {
+          res.status(200).json({ via: 'direct', query: req.query as unknown });
           return Promise.resolve();
         },
       },
@@ -97,6 +112,35 @@ describe('serveAheadOfExpress', () => {
         body: JSON.stringify({ via: 'express' }),
       });
     }
+  });
+
+  it("answers a GET with no body to a route itself, its query parsed by Express's parser", async () => {
+    expect(await call(port, '/api/events?limit=5&type=a&type=b', null)).toEqual({
+      status: 200,
+      body: JSON.stringify({ via: 'direct', query: { limit: '5', type: ['a', 'b'] } }),
+    });
+    expect(await call(port, '/api/events', null)).toEqual({
+      status: 200,
+      body: JSON.stringify({ via: 'direct', query: {} }),
+    });
+  });
+
+  it('leaves a GET with a body, or to another path, to Express', async () => {
+    const get = (path: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, path, method: 'GET', headers },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(headers['content-length'] ? '{}' : undefined);
+      });
+    expect(await get('/api/events', { 'content-length': '2' })).toBe(299);
+    expect(await get('/api/events', { 'transfer-encoding': 'chunked' })).toBe(299);
+    expect(await get('/api/events/', {})).toBe(299);
   });
 
   it('answers a refused body with the body error handler', async () => {

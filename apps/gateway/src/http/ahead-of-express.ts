@@ -25,16 +25,18 @@ export interface AheadOfExpressOptions {
  * Answers the direct routes from the HTTP server's own request event, before Express: the
  * same steps as the middleware chain (metrics, security headers, JSON body, its errors), in the
  * same order, without Express's router walking a dozen layers for each request. Only a request
- * whose method and path are exactly a route's, with a plain JSON body (isPlainJsonRequest), is
- * taken; every other request, including a JSON body gzipped or in chunks, goes to Express as
- * before, where the same routes are registered too.
+ * whose method and path are exactly a route's is taken: a POST with a plain JSON body
+ * (isPlainJsonRequest), a GET with no body (its query string is Express's `req.query`, parsed
+ * by Express's own parser). Every other request, including a JSON body gzipped or in chunks, a
+ * path with a trailing slash or a HEAD, goes to Express as before, where the same routes are
+ * registered too.
  */
 export function serveAheadOfExpress(
   server: Server,
   routes: readonly DirectRoute[],
   options: AheadOfExpressOptions,
 ): void {
-  const byPath = new Map(routes.map((route) => [route.path, route]));
+  const byMethodAndPath = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
   const expressListeners = server.listeners('request') as Array<
     (req: IncomingMessage, res: ServerResponse) => void
   >;
@@ -47,8 +49,8 @@ export function serveAheadOfExpress(
   const logger = new Logger('AheadOfExpress');
   server.removeListener('request', expressListener);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const route = req.method === 'POST' ? byPath.get(req.url ?? '') : undefined;
-    if (route && isPlainJsonRequest(req, options.bodyLimitBytes)) {
+    const route = directRouteOf(req, byMethodAndPath, options.bodyLimitBytes);
+    if (route) {
       serveDirectly(route, req, res, options).catch((error: unknown) => {
         // Even the 500 could not be written: never an unhandled rejection (it would stop the
         // process), and never a client left waiting.
@@ -61,6 +63,31 @@ export function serveAheadOfExpress(
       expressListener.call(server, req, res);
     }
   });
+}
+
+/** The route that takes `req` directly (see serveAheadOfExpress), if any. */
+function directRouteOf(
+  req: IncomingMessage,
+  byMethodAndPath: ReadonlyMap<string, DirectRoute>,
+  bodyLimitBytes: number,
+): DirectRoute | undefined {
+  const url = req.url ?? '';
+  if (req.method === 'POST') {
+    const route = byMethodAndPath.get(`post ${url}`);
+    return route && isPlainJsonRequest(req, bodyLimitBytes) ? route : undefined;
+  }
+  if (req.method === 'GET') {
+    const queryAt = url.indexOf('?');
+    const route = byMethodAndPath.get(`get ${queryAt < 0 ? url : url.slice(0, queryAt)}`);
+    return route && hasNoBody(req) ? route : undefined;
+  }
+  return undefined;
+}
+
+/** A request that declares no body: Express's body parsers would leave it as it is. */
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 async function serveDirectly(
@@ -77,12 +104,14 @@ async function serveDirectly(
   options.setHeaders(res);
   const fail = (error?: unknown) => answerUnexpected(response, error);
   try {
-    const read = await readJsonBody(req, options.maxBodyDepth);
-    if (!read.ok) {
-      options.bodyErrors(read.error, request, response, fail);
-      return;
+    if (route.method === 'post') {
+      const read = await readJsonBody(req, options.maxBodyDepth);
+      if (!read.ok) {
+        options.bodyErrors(read.error, request, response, fail);
+        return;
+      }
+      request.body = read.body;
     }
-    request.body = read.body;
     routed = true;
     await route.handle(request, response, fail);
   } catch (error) {

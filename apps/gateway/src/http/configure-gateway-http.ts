@@ -10,7 +10,7 @@ import { MAX_BODY_DEPTH, refuseDeepBodies } from './body-depth';
 import { bodyErrorHandler } from './body-errors';
 import { dashboardAssets } from './dashboard-assets';
 import { dashboardDir } from './dashboard-dir';
-import { serveIngestDirectly } from './direct-ingest-routes';
+import { serveDirectRoutes } from './direct-routes';
 import { serveOpenApi } from './openapi';
 import { recordedHeaders, settingHeaders } from './static-headers';
 import { RequestMetrics } from './request-metrics';
@@ -48,7 +48,7 @@ export function configureGatewayHttp(nestApp: INestApplication, config: GatewayC
   });
   app.useGlobalPipes(validation);
   if (config.ingestDirect) {
-    serveIngestDirectly(app, validation, {
+    serveDirectRoutes(app, validation, {
       metrics,
       setHeaders,
       bodyLimitBytes: config.bodyLimitBytes,

@@ -8,6 +8,8 @@ import {
   HttpCode,
   Param,
   Post,
+  Put,
+  Query,
   UseGuards,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
@@ -15,6 +17,10 @@ import { directRoute, GlobalEnhancers } from './direct-route';
 
 class Thing {
   name!: string;
+}
+
+class ThingQuery {
+  limit?: number;
 }
 
 @Controller('api/things')
@@ -35,8 +41,18 @@ class ThingsController {
   }
 
   @Get()
-  list(): unknown[] {
-    return [];
+  list(@Query() query: ThingQuery): unknown[] {
+    return [query];
+  }
+
+  @Get(':id')
+  one(@Param('id') id: string): unknown {
+    return { id };
+  }
+
+  @Put()
+  replace(@Body() body: Thing): unknown {
+    return body;
   }
 
   @Post('guarded')
@@ -75,8 +91,8 @@ function recordingEnhancers(allow: boolean[] = [true, true]) {
   return { seen, enhancers };
 }
 
-const request = (body: unknown) =>
-  [{ body } as Request, {} as Response, (() => undefined) as NextFunction] as const;
+const request = (body: unknown, query: unknown = {}) =>
+  [{ body, query } as Request, {} as Response, (() => undefined) as NextFunction] as const;
 
 describe('directRoute', () => {
   it("takes path, status code and body type from the method's Nest metadata", async () => {
@@ -93,6 +109,21 @@ describe('directRoute', () => {
       'reply 202 {"ok":true}',
     ]);
     expect(controller.received).toEqual([{ name: 'a' }]);
+  });
+
+  it("gives a GET route's whole query to the pipe, and answers 200 as Nest does", async () => {
+    const controller = new ThingsController();
+    const { seen, enhancers } = recordingEnhancers();
+    const route = directRoute(controller, 'list', enhancers);
+    expect(route).toMatchObject({ method: 'get', path: '/api/things' });
+
+    await route.handle(...request(undefined, { limit: '5' }));
+    expect(seen).toEqual([
+      'guard 0 ThingsController.list',
+      'guard 1 ThingsController.list',
+      'pipe query ThingQuery',
+      'reply 200 [{"limit":"5"}]',
+    ]);
   });
 
   it('stops at the first guard that refuses, as Nest does, and hands what is thrown to the filter', async () => {
@@ -116,7 +147,12 @@ describe('directRoute', () => {
     expect(() => directRoute(controller, 'byId', enhancers)).toThrow(
       'ThingsController.byId must take exactly one whole @Body() to be served directly',
     );
-    expect(() => directRoute(controller, 'list', enhancers)).toThrow('is not a POST route');
+    expect(() => directRoute(controller, 'one', enhancers)).toThrow(
+      'ThingsController.one must take exactly one whole @Query() to be served directly',
+    );
+    expect(() => directRoute(controller, 'replace', enhancers)).toThrow(
+      'ThingsController.replace is neither a POST nor a GET route',
+    );
     expect(() => directRoute(controller, 'guarded', enhancers)).toThrow(
       'ThingsController.guarded has its own __guards__',
     );

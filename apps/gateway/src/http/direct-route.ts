@@ -40,7 +40,7 @@ export interface GlobalEnhancers {
 
 /** An Express route that answers a Nest controller method without Nest's router. */
 export interface DirectRoute {
-  method: 'post';
+  method: 'post' | 'get';
   path: string;
   handle: (req: Request, res: Response, next: NextFunction) => Promise<void>;
 }
@@ -97,17 +97,35 @@ export class HttpRouteContext implements ExecutionContext, HttpArgumentsHost {
 /** Nest's message when a guard answers false instead of throwing (FORBIDDEN_MESSAGE). */
 const FORBIDDEN_MESSAGE = 'Forbidden resource';
 
+/** What a direct route's one parameter is: the whole body of a POST, the whole query of a GET. */
+const ARGUMENT_OF = {
+  [RequestMethod.POST]: {
+    method: 'post',
+    param: RouteParamtypes.BODY,
+    type: 'body',
+    decorator: '@Body()',
+  },
+  [RequestMethod.GET]: {
+    method: 'get',
+    param: RouteParamtypes.QUERY,
+    type: 'query',
+    decorator: '@Query()',
+  },
+} as const;
+
 /**
- * The POST route of `controller.methodName`, answered from Express directly: the same global
- * guards in the same order, the global pipe on the body, the method itself, Nest's own reply
- * and the global filter for anything thrown. Nest's router gives the same answer at a higher
- * CPU cost per request (its route lookup, context and consumer objects, promise chains), which
- * is what a route taking one small event per request is made of.
+ * The POST or GET route of `controller.methodName`, answered from Express directly: the same
+ * global guards in the same order, the global pipe on the body (POST) or the query (GET), the
+ * method itself, Nest's own reply and the global filter for anything thrown. Nest's router
+ * gives the same answer at a higher CPU cost per request (its route lookup, context and
+ * consumer objects, promise chains), which is what a route taking one small event per request,
+ * or reading a page of events, is made of.
  *
  * Everything is read from the method's Nest metadata (path, status code, parameter type), so
  * the route cannot drift from its declaration; a method with anything this does not apply
  * (its own guards, interceptors, pipes, filters or headers, a parameter other than one
- * whole @Body()) is refused at start-up rather than answered differently.
+ * whole @Body() for a POST or one whole @Query() for a GET) is refused at start-up rather than
+ * answered differently.
  */
 export function directRoute<C extends object>(
   controller: C,
@@ -117,9 +135,11 @@ export function directRoute<C extends object>(
   const controllerClass = controller.constructor as Type<C>;
   const handler = controller[methodName] as (body: unknown) => unknown;
   const where = `${controllerClass.name}.${methodName}`;
-  if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) {
-    throw new Error(`${where} is not a POST route: it cannot be served directly`);
+  const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+  if (requestMethod !== RequestMethod.POST && requestMethod !== RequestMethod.GET) {
+    throw new Error(`${where} is neither a POST nor a GET route: it cannot be served directly`);
   }
+  const argumentOf = ARGUMENT_OF[requestMethod];
   for (const key of [
     GUARDS_METADATA,
     INTERCEPTORS_METADATA,
@@ -133,28 +153,33 @@ export function directRoute<C extends object>(
   }
   const params = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controllerClass, methodName) ??
     {}) as Record<string, { index: number; data?: unknown; pipes?: unknown[] }>;
-  const body = params[`${RouteParamtypes.BODY}:0`];
+  const param = params[`${argumentOf.param}:0`];
   if (
     Object.keys(params).length !== 1 ||
-    !body ||
-    body.data !== undefined ||
-    (body.pipes?.length ?? 0) > 0
+    !param ||
+    param.data !== undefined ||
+    (param.pipes?.length ?? 0) > 0
   ) {
-    throw new Error(`${where} must take exactly one whole @Body() to be served directly`);
+    throw new Error(
+      `${where} must take exactly one whole ${argumentOf.decorator} to be served directly`,
+    );
   }
   const [metatype] = Reflect.getMetadata('design:paramtypes', controller, methodName) as [
     Type<unknown>,
   ];
+  // Nest's defaults: 201 for a POST, 200 for anything else.
   const statusCode =
-    (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? HttpStatus.CREATED;
+    (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ??
+    (requestMethod === RequestMethod.POST ? HttpStatus.CREATED : HttpStatus.OK);
   const path = routePath(
     Reflect.getMetadata(PATH_METADATA, controllerClass) as string,
     Reflect.getMetadata(PATH_METADATA, handler) as string,
   );
   const { guards, pipe, filter, reply } = enhancers;
 
+  const { type } = argumentOf;
   return {
-    method: 'post',
+    method: argumentOf.method,
     path,
     handle: async (req, res, next) => {
       const context = new HttpRouteContext(controllerClass, handler, req, res, next);
@@ -165,7 +190,8 @@ export function directRoute<C extends object>(
             throw new ForbiddenException(FORBIDDEN_MESSAGE);
           }
         }
-        const argument: unknown = await pipe.transform(req.body, { type: 'body', metatype });
+        const value: unknown = type === 'body' ? req.body : req.query;
+        const argument: unknown = await pipe.transform(value, { type, metatype });
         reply(res, await handler.call(controller, argument), statusCode);
       } catch (error) {
         filter.catch(error, context);

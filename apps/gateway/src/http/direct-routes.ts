@@ -8,13 +8,14 @@ import { AheadOfExpressOptions, ExpressApplication, serveAheadOfExpress } from '
 import { directRoute, GlobalEnhancers } from './direct-route';
 
 /**
- * `POST /api/events` and `POST /event` answered ahead of Nest's router (issue 19): the same
- * controller methods, guard instances, pipe and filter, at less CPU per request. A plain JSON
- * request is taken from the HTTP server before Express (serveAheadOfExpress); any other (a
- * gzipped or chunked body, say) meets the same routes in Express, registered after the body
- * parsers and before Nest's routes (which they then shadow; Nest still documents them in /docs).
+ * `POST /api/events`, `POST /event` and `GET /api/events` answered ahead of Nest's router
+ * (issue 19): the same controller methods, guard instances, pipe and filter, at less CPU per
+ * request. A plain JSON POST or a GET with no body is taken from the HTTP server before Express
+ * (serveAheadOfExpress); any other (a gzipped or chunked body, say) meets the same routes in
+ * Express, registered after the body parsers and before Nest's routes (which they then shadow;
+ * Nest still documents them in /docs).
  */
-export function serveIngestDirectly(
+export function serveDirectRoutes(
   app: NestExpressApplication,
   pipe: PipeTransform,
   ahead: Omit<AheadOfExpressOptions, 'express'>,
@@ -33,6 +34,7 @@ export function serveIngestDirectly(
   const routes = [
     directRoute(app.get(EventsController), 'publish', enhancers),
     directRoute(app.get(LegacyEventController), 'publish', enhancers),
+    directRoute(app.get(EventsController), 'list', enhancers),
   ];
   for (const route of routes) express[route.method](route.path, route.handle);
   serveAheadOfExpress(app.getHttpServer(), routes, { ...ahead, express });
