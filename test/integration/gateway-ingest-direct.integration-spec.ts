@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { MadeKey, makeKey } from '../support/api-keys';
 import { createScratchDatabase, ScratchDatabase } from '../support/database';
@@ -167,13 +168,57 @@ const REQUESTS: Request[] = [
   },
 ];
 
+interface Read {
+  what: string;
+  /** Path and query; CURSOR is replaced by the next cursor of the first page. */
+  path: string;
+  key: keyof typeof TEST_KEYS | 'revoked' | null;
+  headers?: Record<string, string>;
+}
+
+/** GET /api/events, good and bad, over the events the test stores (see beforeAll). */
+const READS: Read[] = [
+  { what: 'a first page', path: '/api/events?limit=2', key: 'read' },
+  { what: 'the next page', path: '/api/events?limit=2&cursor=CURSOR', key: 'read' },
+  { what: 'no query at all', path: '/api/events', key: 'read' },
+  { what: 'as admin', path: '/api/events?limit=1', key: 'admin' },
+  {
+    what: 'filtered by type, source and severity',
+    path: '/api/events?type=parity.read&source=reader-1&severity=high&limit=10',
+    key: 'read',
+  },
+  {
+    what: 'a time range',
+    path: '/api/events?from=2026-11-22T09:00:01Z&to=2026-11-22T09:00:03Z',
+    key: 'read',
+  },
+  { what: 'a query in percent-encoding', path: '/api/events?type=parity%2Eread', key: 'read' },
+  { what: 'limit 0', path: '/api/events?limit=0', key: 'read' },
+  { what: 'a limit that is not a number', path: '/api/events?limit=abc', key: 'read' },
+  { what: 'limit given twice', path: '/api/events?limit=1&limit=2', key: 'read' },
+  { what: 'an unknown parameter', path: '/api/events?colour=red', key: 'read' },
+  { what: 'a bad severity', path: '/api/events?severity=urgent', key: 'read' },
+  { what: 'a bad time', path: '/api/events?from=yesterday', key: 'read' },
+  { what: 'a bad cursor', path: '/api/events?cursor=not-a-cursor', key: 'read' },
+  { what: 'an ingest key', path: '/api/events', key: 'ingest' },
+  { what: 'a revoked key', path: '/api/events', key: 'revoked' },
+  { what: 'no key', path: '/api/events', key: null },
+  { what: 'a trailing slash (through Express)', path: '/api/events/?limit=1', key: 'read' },
+  {
+    what: 'a body (through Express)',
+    path: '/api/events?limit=1',
+    key: 'read',
+    headers: { 'content-type': 'application/json' },
+  },
+];
+
 /**
  * The routes served ahead of Nest's router (GATEWAY_INGEST_DIRECT, the default: a plain JSON
- * body straight from the HTTP server, any other through Express) against the
- * same routes through Nest (GATEWAY_INGEST_DIRECT=false): two gateways on one database, sent
+ * POST or a GET with no body straight from the HTTP server, any other through Express) against
+ * the same routes through Nest (GATEWAY_INGEST_DIRECT=false): two gateways on one database, sent
  * the same requests, must give the same answers, rate limits and metrics.
  */
-describe('gateway: POST /api/events and POST /event served directly answer as through Nest', () => {
+describe('gateway: POST /api/events, POST /event and GET /api/events served directly answer as through Nest', () => {
   const prefix = `gw-direct-${uniqueSuffix()}-`;
   let db: ScratchDatabase;
   let throughNest: RunningGateway;
@@ -186,6 +231,14 @@ describe('gateway: POST /api/events and POST /event served directly answer as th
 
   beforeAll(async () => {
     db = await createScratchDatabase('gwdirect');
+    // What the listings read: 5 events a second apart, of two sources and two severities.
+    await db.query(
+      `INSERT INTO events (id, type, source, severity, occurred_at, value, payload)
+       SELECT gen_random_uuid(), 'parity.read', 'reader-' || (g % 2),
+              CASE WHEN g % 3 = 0 THEN 'low' ELSE 'high' END,
+              '2026-11-22T09:00:00Z'::timestamptz + g * interval '1 second', g, jsonb_build_object('g', g)
+         FROM generate_series(0, 4) g`,
+    );
     throughNest = await startGateway(prefix, db.url, { ...LIMITS, GATEWAY_INGEST_DIRECT: 'false' });
     keys.managed = await makeKey(throughNest, { name: 'parity ingest', role: 'ingest' });
     keys.revoked = await makeKey(throughNest, { name: 'parity revoked', role: 'ingest' });
@@ -253,6 +306,66 @@ describe('gateway: POST /api/events and POST /event served directly answer as th
     });
   });
 
+  it('gives each good and bad listing the same status, headers and body', async () => {
+    const read = (gateway: RunningGateway, request: Read, cursor: string) => {
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.key === 'revoked') headers['x-api-key'] = keys.revoked!.key;
+      const role = request.key === 'revoked' ? null : request.key;
+      // A GET with a body is what the last request is about; fetch refuses to send one.
+      const body = request.headers ? '{}' : undefined;
+      return body === undefined
+        ? callApi(
+            gateway.url,
+            role,
+            'GET',
+            request.path.replace('CURSOR', cursor),
+            undefined,
+            headers,
+          )
+        : rawGet(gateway.url, role, request.path, body, headers);
+    };
+    // Asked of both, so that both go on counting the same requests against the rate limit.
+    const cursors = await Promise.all(
+      [throughNest, direct].map(async (gateway) => {
+        const firstPage = await callApi(gateway.url, 'read', 'GET', READS[0].path);
+        return (firstPage.body as { nextCursor: string }).nextCursor;
+      }),
+    );
+    const [cursor] = cursors;
+    expect(cursor).toEqual(expect.any(String));
+    expect(cursors[1]).toBe(cursor);
+    const differences: string[] = [];
+    const answers: Record<string, { status: number; items?: number }> = {};
+    for (const request of READS) {
+      const expected = comparable(await read(throughNest, request, cursor));
+      const actual = comparable(await read(direct, request, cursor));
+      const items = (actual.body as { items?: unknown[] }).items;
+      answers[request.what] = { status: actual.status, ...(items ? { items: items.length } : {}) };
+      try {
+        expect(actual).toEqual(expected);
+      } catch (error) {
+        differences.push(`${request.what}: ${(error as Error).message}`);
+      }
+    }
+    expect(differences).toEqual([]);
+    // The requests did reach each check, and the listings did list.
+    expect(answers).toMatchObject({
+      'a first page': { status: 200, items: 2 },
+      'the next page': { status: 200, items: 2 },
+      'no query at all': { status: 200, items: 5 },
+      'filtered by type, source and severity': { status: 200, items: 1 },
+      'a time range': { status: 200, items: 2 },
+      'limit 0': { status: 400 },
+      'an unknown parameter': { status: 400 },
+      'a bad cursor': { status: 400 },
+      'an ingest key': { status: 403 },
+      'a revoked key': { status: 401 },
+      'no key': { status: 401 },
+      'a trailing slash (through Express)': { status: 200, items: 1 },
+      'a body (through Express)': { status: 200, items: 1 },
+    });
+  });
+
   it('survives a client that closes in the middle of a JSON body, and answers the next', async () => {
     const cutShort = (gateway: RunningGateway) => {
       const { hostname, port } = new URL(gateway.url);
@@ -303,7 +416,7 @@ describe('gateway: POST /api/events and POST /event served directly answer as th
       String((await gateway.call(null, 'GET', '/metrics')).body)
         .split('\n')
         .filter((line) =>
-          /^eventmon_http_requests_total\{method="POST",route="(\/api\/events|\/event|unmatched)"/.test(
+          /^eventmon_http_requests_total\{method="(POST|GET)",route="(\/api\/events|\/event|unmatched)"/.test(
             line,
           ),
         )
@@ -312,5 +425,51 @@ describe('gateway: POST /api/events and POST /event served directly answer as th
     expect(counted).toEqual(await countedLines(throughNest));
     expect(counted.join('\n')).toContain('route="/api/events",status="202"');
     expect(counted.join('\n')).toContain('route="/event",status="200"');
+    expect(counted.join('\n')).toContain('method="GET",route="/api/events",status="200"');
+    expect(counted.join('\n')).toContain('method="GET",route="/api/events",status="400"');
   });
 });
+
+/**
+ * A GET with a body, which fetch will not send: written on a socket of its own, answered with
+ * the status, headers and parsed body callApi gives.
+ */
+function rawGet(
+  url: string,
+  role: keyof typeof TEST_KEYS | null,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<ApiAnswer> {
+  const { hostname, port } = new URL(url);
+  const allHeaders = {
+    ...(role ? { 'x-api-key': TEST_KEYS[role] } : {}),
+    ...headers,
+    'content-length': String(Buffer.byteLength(body)),
+  };
+  return new Promise<ApiAnswer>((resolve, reject) => {
+    const req = httpRequest(
+      { host: hostname, port: Number(port), path, method: 'GET', headers: allHeaders },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined) answerHeaders.set(name, String(value));
+          }
+          const isJson = (res.headers['content-type'] ?? '').includes('json');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: answerHeaders,
+            body: isJson && text ? (JSON.parse(text) as unknown) : text,
+          });
+        });
+      },
+    );
+    req.setTimeout(10_000, () => req.destroy(new Error(`GET ${path}: no answer within 10 s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
