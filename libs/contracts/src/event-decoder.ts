@@ -102,6 +102,72 @@ export function decodeStorableEvent(
   };
 }
 
+/** A Kafka message without its value: where an event comes from, for the fields it lacks. */
+export type EventOrigin = Omit<RawEventMessage, 'value'>;
+
+/** decodeStorableEvent's answer for a parsed event, with the JSON to publish it as. */
+export type PublishableDecodeResult =
+  | { ok: true; event: NormalizedEvent; legacy: boolean; json: string }
+  | { ok: false; reasons: string[] };
+
+/**
+ * decodeStorableEvent for an event its writer already holds parsed from JSON (the gateway,
+ * from an HTTP body), with `origin` standing for the message it is published as: the same
+ * checks and answers, and the version-1 JSON to publish (versionOneJson), without writing the
+ * event out as JSON and parsing it back first. The checks the consumer makes on a message's
+ * text (its size, its depth, escaped characters) are made on that JSON, which is what the
+ * consumer will read. The caller bounds the object's depth: the checks walk it recursively.
+ */
+export function decodeParsedEvent(
+  input: unknown,
+  origin: EventOrigin,
+  limits: EventLimits,
+  deriveId: EventIdDeriver,
+): PublishableDecodeResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail(`message value is JSON ${jsonKind(input)}; an event must be a JSON object`);
+  }
+  const object = input as Record<string, unknown>;
+  // The escaped characters are looked for below, on the JSON they would be escaped in.
+  const result = decodeObject(object, false, origin, limits, deriveId);
+  if (!result.ok) {
+    const bad = findUnstorableString(object);
+    return bad ? { ok: false, reasons: [...result.reasons, bad] } : result;
+  }
+  const { event, legacy, payloadJson, canonicalTime } = result;
+  const json = versionOneJson(event, canonicalTime ?? event.occurredAt.toISOString(), payloadJson);
+  const bytes = json.length * 3 <= limits.maxMessageBytes ? 0 : Buffer.byteLength(json, 'utf8');
+  if (bytes > limits.maxMessageBytes) return fail(overLimit(bytes, limits));
+  if (isNestedDeeperThan(json, MAX_MESSAGE_DEPTH)) return fail(TOO_DEEP);
+  // JSON.stringify writes NUL and lone surrogates as \u escapes, as a producer's JSON would.
+  if (json.includes('\\u')) {
+    const bad = findUnstorableString(object);
+    if (bad) return fail(bad);
+  }
+  return { ok: true, event, legacy, json };
+}
+
+/**
+ * What JSON.stringify of the whole version-1 event gives, with the payload's JSON text that the
+ * decoder already made (checking its size) spliced in instead of serialising the payload again.
+ */
+export function versionOneJson(
+  event: NormalizedEvent,
+  occurredAtIso: string,
+  payloadJson: string | null,
+): string {
+  const head = JSON.stringify({
+    version: 1,
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    severity: event.severity,
+    occurredAt: occurredAtIso,
+    value: event.value,
+  });
+  return `${head.slice(0, -1)},"payload":${payloadJson ?? 'null'}}`;
+}
+
 /** What both decoders share; canonicalTime is occurredAt's text when toISOString would write it. */
 type DecodedMessage =
   | {
@@ -120,8 +186,19 @@ function decodeMessage(
 ): DecodedMessage {
   const parsed = parseJsonObject(message.value, limits);
   if (!parsed.ok) return parsed;
-  const { object, text } = parsed;
+  // Strings PostgreSQL cannot store (NUL, lone UTF-16 surrogates) can only arrive as \u escapes,
+  // because the raw bytes were already checked to be valid UTF-8 JSON.
+  return decodeObject(parsed.object, parsed.text.includes('\\u'), message, limits, deriveId);
+}
 
+/** The checks of an event's fields; `escaped`: whether its strings may hold what JSON escapes. */
+function decodeObject(
+  object: Record<string, unknown>,
+  escaped: boolean,
+  origin: EventOrigin,
+  limits: EventLimits,
+  deriveId: EventIdDeriver,
+): DecodedMessage {
   const isLegacy = 'event_type' in object && !('type' in object);
   const reasons: string[] = [];
   const unknown = unknownFields(object, isLegacy ? LEGACY_FIELDS : V1_FIELDS);
@@ -155,9 +232,7 @@ function decodeMessage(
       `"version" must be 1 (the only version of the event contract), got ${describe(object.version)}`,
     );
   }
-  // Strings PostgreSQL cannot store (NUL, lone UTF-16 surrogates) can only arrive as \u escapes,
-  // because the raw bytes were already checked to be valid UTF-8 JSON.
-  if (text.includes('\\u')) {
+  if (escaped) {
     const bad = findUnstorableString(object);
     if (bad) reasons.push(bad);
   }
@@ -173,16 +248,21 @@ function decodeMessage(
         ? (object.occurredAt as string)
         : undefined,
     event: {
-      id: id ?? deriveId(message.topic, message.partition, message.offset),
+      id: id ?? deriveId(origin.topic, origin.partition, origin.offset),
       type: type!,
-      source: source ?? sourceFromKey(message.key),
+      source: source ?? sourceFromKey(origin.key),
       severity: severity!,
-      occurredAt: occurredAt ?? kafkaTimestamp(message.timestamp),
+      occurredAt: occurredAt ?? kafkaTimestamp(origin.timestamp),
       value,
       payload,
     },
   };
 }
+
+const TOO_DEEP = `message value is nested deeper than ${MAX_MESSAGE_DEPTH} levels (the event object and a payload of at most ${MAX_PAYLOAD_DEPTH})`;
+
+const overLimit = (bytes: number, limits: EventLimits) =>
+  `message value is ${bytes} bytes, over the limit of ${limits.maxMessageBytes} bytes`;
 
 type ParsedObject =
   { ok: true; object: Record<string, unknown>; text: string } | { ok: false; reasons: string[] };
@@ -192,11 +272,7 @@ function parseJsonObject(value: Buffer | null, limits: EventLimits): ParsedObjec
     return fail('message value is null (a tombstone); an event must be a JSON object');
   }
   if (value.length === 0) return fail('message value is empty; an event must be a JSON object');
-  if (value.length > limits.maxMessageBytes) {
-    return fail(
-      `message value is ${value.length} bytes, over the limit of ${limits.maxMessageBytes} bytes`,
-    );
-  }
+  if (value.length > limits.maxMessageBytes) return fail(overLimit(value.length, limits));
   let text: string;
   try {
     text = utf8.decode(value);
@@ -206,11 +282,7 @@ function parseJsonObject(value: Buffer | null, limits: EventLimits): ParsedObjec
   if (text.includes('\u0000')) return fail('message value contains a NUL byte');
   // Checked on the text: every later walk of the parsed value (JSON.stringify below, the
   // NUL search, PostgreSQL's jsonb parser) may then recurse without overflowing the stack.
-  if (isNestedDeeperThan(value, MAX_MESSAGE_DEPTH)) {
-    return fail(
-      `message value is nested deeper than ${MAX_MESSAGE_DEPTH} levels (the event object and a payload of at most ${MAX_PAYLOAD_DEPTH})`,
-    );
-  }
+  if (isNestedDeeperThan(value, MAX_MESSAGE_DEPTH)) return fail(TOO_DEEP);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_EVENT_LIMITS,
-  decodeStorableEvent,
+  decodeParsedEvent,
   NormalizedEvent,
   randomEventIds,
   Topic,
@@ -17,6 +16,8 @@ export type IntakeResult =
     }
   | { ok: false; reasons: string[] };
 
+const EVENTS_TOPIC = topicName(Topic.Events);
+
 /**
  * Checks one event from an HTTP body with the consumer's own decoder, so the gateway accepts
  * exactly what the pipeline stores. What the consumer would derive from Kafka (an id from the
@@ -27,46 +28,15 @@ export function checkEvent(input: unknown, now: Date): IntakeResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, reasons: ['an event must be a JSON object'] };
   }
-  const isLegacy = 'event_type' in input && !('type' in input);
-  const completed = isLegacy
-    ? input
-    : { id: randomUUID(), occurredAt: now.toISOString(), ...input };
-  const decoded = decodeStorableEvent(
-    {
-      topic: topicName(Topic.Events),
-      partition: 0,
-      offset: '0',
-      key: null,
-      value: Buffer.from(JSON.stringify(completed)),
-      timestamp: String(now.getTime()),
-    },
+  const decoded = decodeParsedEvent(
+    input,
+    // The message it is published as, for the fields the event lacks: the request's time, and
+    // no key (the source then is the event's own, or "unknown").
+    { topic: EVENTS_TOPIC, partition: 0, offset: '0', key: null, timestamp: String(now.getTime()) },
     DEFAULT_EVENT_LIMITS,
-    // A legacy event has no id field: the decoder gives it a random one, not one derived
-    // from this placeholder offset, like every other id-less event here.
+    // An event without an id gets a random one, not one derived from this placeholder offset.
     randomEventIds,
   );
   if (!decoded.ok) return decoded;
-  const { event, payloadJson, occurredAtIso } = decoded;
-  return { ok: true, event, json: publishedJson(event, occurredAtIso, payloadJson) };
-}
-
-/**
- * What JSON.stringify of the whole version-1 event gives, with the payload's JSON text that the
- * decoder already made (checking its size) spliced in instead of serialising the payload again.
- */
-function publishedJson(
-  event: NormalizedEvent,
-  occurredAtIso: string,
-  payloadJson: string | null,
-): string {
-  const head = JSON.stringify({
-    version: 1,
-    id: event.id,
-    type: event.type,
-    source: event.source,
-    severity: event.severity,
-    occurredAt: occurredAtIso,
-    value: event.value,
-  });
-  return `${head.slice(0, -1)},"payload":${payloadJson ?? 'null'}}`;
+  return { ok: true, event: decoded.event, json: decoded.json };
 }
