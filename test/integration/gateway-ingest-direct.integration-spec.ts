@@ -174,6 +174,13 @@ interface Read {
   path: string;
   key: keyof typeof TEST_KEYS | 'revoked' | null;
   headers?: Record<string, string>;
+  /** A body to send with the GET (which fetch refuses to do). */
+  body?: string;
+  /**
+   * Sent with node:http rather than fetch, which adds `Cache-Control: no-cache` to a
+   * conditional request (and so never gets a 304).
+   */
+  raw?: true;
 }
 
 /** GET /api/events, good and bad, over the events the test stores (see beforeAll). */
@@ -209,6 +216,21 @@ const READS: Read[] = [
     path: '/api/events?limit=1',
     key: 'read',
     headers: { 'content-type': 'application/json' },
+    body: '{}',
+  },
+  {
+    what: 'an empty body in another charset (through Express)',
+    path: '/api/events?limit=1',
+    key: 'read',
+    headers: { 'content-type': 'application/json; charset=latin1' },
+    body: '',
+  },
+  {
+    what: 'If-None-Match: *',
+    path: '/api/events?limit=1',
+    key: 'read',
+    headers: { 'if-none-match': '*' },
+    raw: true,
   },
 ];
 
@@ -311,9 +333,8 @@ describe('gateway: POST /api/events, POST /event and GET /api/events served dire
       const headers: Record<string, string> = { ...request.headers };
       if (request.key === 'revoked') headers['x-api-key'] = keys.revoked!.key;
       const role = request.key === 'revoked' ? null : request.key;
-      // A GET with a body is what the last request is about; fetch refuses to send one.
-      const body = request.headers ? '{}' : undefined;
-      return body === undefined
+      const { body } = request;
+      return body === undefined && !request.raw
         ? callApi(
             gateway.url,
             role,
@@ -363,6 +384,8 @@ describe('gateway: POST /api/events, POST /event and GET /api/events served dire
       'no key': { status: 401 },
       'a trailing slash (through Express)': { status: 200, items: 1 },
       'a body (through Express)': { status: 200, items: 1 },
+      'an empty body in another charset (through Express)': { status: 415 },
+      'If-None-Match: *': { status: 304 },
     });
   });
 
@@ -431,21 +454,21 @@ describe('gateway: POST /api/events, POST /event and GET /api/events served dire
 });
 
 /**
- * A GET with a body, which fetch will not send: written on a socket of its own, answered with
+ * A GET as node:http sends it, with a body if given (which fetch will not send), answered with
  * the status, headers and parsed body callApi gives.
  */
 function rawGet(
   url: string,
   role: keyof typeof TEST_KEYS | null,
   path: string,
-  body: string,
+  body: string | undefined,
   headers: Record<string, string>,
 ): Promise<ApiAnswer> {
   const { hostname, port } = new URL(url);
   const allHeaders = {
     ...(role ? { 'x-api-key': TEST_KEYS[role] } : {}),
     ...headers,
-    'content-length': String(Buffer.byteLength(body)),
+    ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
   };
   return new Promise<ApiAnswer>((resolve, reject) => {
     const req = httpRequest(

@@ -153,6 +153,24 @@ describe('decodeParsedEvent', () => {
     }
   });
 
+  it('refuses an event too large to publish for its fields, and a number JSON cannot hold', () => {
+    const huge = { type: 'a', junk: 'x'.repeat(300_000) };
+    expect(decodeParsedEvent(huge, ORIGIN, DEFAULT_EVENT_LIMITS, deriveId)).toEqual({
+      ok: false,
+      reasons: ['unknown field "junk"'],
+    });
+    expect(asConsumerSees(JSON.stringify(huge)).ok).toBe(false);
+    const infinite = JSON.parse('{"type":"a","value":1e400}') as unknown;
+    expect(decodeParsedEvent(infinite, ORIGIN, DEFAULT_EVENT_LIMITS, deriveId)).toEqual({
+      ok: false,
+      reasons: ['"value" must be a number, got number Infinity'],
+    });
+    expect(asConsumerSees('{"type":"a","value":1e400}')).toEqual({
+      ok: false,
+      reasons: ['"value" must be a number, got number Infinity'],
+    });
+  });
+
   it('refuses what is not an object, and a message over the size limit', () => {
     expect(decodeParsedEvent([1], ORIGIN, DEFAULT_EVENT_LIMITS, deriveId)).toEqual({
       ok: false,

@@ -117,6 +117,13 @@ export type PublishableDecodeResult =
  * event out as JSON and parsing it back first. The checks the consumer makes on a message's
  * text (its size, its depth, escaped characters) are made on that JSON, which is what the
  * consumer will read. The caller bounds the object's depth: the checks walk it recursively.
+ *
+ * Two differences with writing the object out first, both about events refused either way:
+ * an object whose JSON would be over maxMessageBytes or too deep is refused for its fields
+ * first (a 300 KB unknown field is "unknown field", not "over the limit"); and a number JSON
+ * cannot hold (1e400 parses as Infinity) is refused as the consumer refuses it in a message,
+ * where JSON.stringify used to turn it into null. The event returned holds the object's
+ * numbers as they are; its JSON writes them as JSON.stringify does (-0 as 0).
  */
 export function decodeParsedEvent(
   input: unknown,

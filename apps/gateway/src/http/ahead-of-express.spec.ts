@@ -125,7 +125,7 @@ describe('serveAheadOfExpress', () => {
     });
   });
 
-  it('leaves a GET with a body, or to another path, to Express', async () => {
+  it('leaves a GET with a body (an empty one with a content type too), or to another path, to Express', async () => {
     const get = (path: string, headers: Record<string, string>) =>
       new Promise<number>((resolve, reject) => {
         const req = httpRequest(
@@ -136,9 +136,13 @@ describe('serveAheadOfExpress', () => {
           },
         );
         req.on('error', reject);
-        req.end(headers['content-length'] ? '{}' : undefined);
+        req.end(Number(headers['content-length'] ?? 0) > 0 ? '{}' : undefined);
       });
     expect(await get('/api/events', { 'content-length': '2' })).toBe(299);
+    expect(await get('/api/events', { 'content-length': '0', 'content-type': 'text/plain' })).toBe(
+      299,
+    );
+    expect(await get('/api/events', { 'content-length': '0' })).toBe(200);
     expect(await get('/api/events', { 'transfer-encoding': 'chunked' })).toBe(299);
     expect(await get('/api/events/', {})).toBe(299);
   });

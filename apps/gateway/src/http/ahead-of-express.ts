@@ -84,10 +84,21 @@ function directRouteOf(
   return undefined;
 }
 
-/** A request that declares no body: Express's body parsers would leave it as it is. */
+/**
+ * A request that declares no body, which Express's body parsers leave as it is. An empty body
+ * with a content type or encoding is not one: body-parser still checks its charset and
+ * encoding (a 415 or 400 for a GET with `Content-Length: 0` and `charset=latin1`, say).
+ */
 function hasNoBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+  const { headers } = req;
+  if (headers['transfer-encoding'] !== undefined) return false;
+  const length = headers['content-length'];
+  if (length === undefined) return true;
+  return (
+    length === '0' &&
+    headers['content-type'] === undefined &&
+    headers['content-encoding'] === undefined
+  );
 }
 
 async function serveDirectly(

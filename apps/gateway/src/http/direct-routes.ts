@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { EventsController } from '../events/events.controller';
 import { LegacyEventController } from '../events/legacy-event.controller';
 import { GLOBAL_FILTER, GLOBAL_GUARDS } from '../gateway.module';
@@ -26,8 +26,9 @@ export function serveDirectRoutes(
     pipe,
     filter: app.get(GLOBAL_FILTER),
     reply: (response: Response, body: unknown, statusCode: number) => {
-      if (body === null || typeof body !== 'object') adapter.reply(response, body, statusCode);
-      else replyJson(response, body, statusCode);
+      const plain = body !== null && typeof body === 'object' && !isConditional(response.req);
+      if (plain) replyJson(response, body, statusCode);
+      else adapter.reply(response, body, statusCode);
     },
   };
   const express = adapter.getInstance() as ExpressApplication;
@@ -38,6 +39,15 @@ export function serveDirectRoutes(
   ];
   for (const route of routes) express[route.method](route.path, route.handle);
   serveAheadOfExpress(app.getHttpServer(), routes, { ...ahead, express });
+}
+
+/**
+ * A request Express's res.json may answer 304 (its `req.fresh`, for a GET or HEAD): with
+ * ETags off, `If-None-Match: *` still matches any answer. It goes through res.json itself.
+ */
+function isConditional(request: Request): boolean {
+  const { headers } = request;
+  return headers['if-none-match'] !== undefined || headers['if-modified-since'] !== undefined;
 }
 
 /**
