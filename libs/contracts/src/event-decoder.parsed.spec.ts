@@ -48,7 +48,17 @@ const STRINGS = [
   'x'.repeat(300),
 ];
 const TYPES = ['payment.exception', 'a', 'Bad Type', 42, null, '', 'a:b/c-d_e', 'a\u0000'];
-const SOURCES = ['client-42', '', 'tab\tin', 7, null, undefined, 's'.repeat(300)];
+const SOURCES = [
+  'client-42',
+  '',
+  'tab\tin',
+  'a "quoted" \\ source',
+  'ünïcödé ☕',
+  7,
+  null,
+  undefined,
+  's'.repeat(300),
+];
 const SEVERITIES = ['low', 'high', 'critical', 'urgent', 3, null, undefined];
 const IDS = [
   '0b7e7f4e-2f0c-4c3e-9a3e-1f1f1f1f1f1f',
@@ -129,6 +139,19 @@ describe('decodeParsedEvent', () => {
       }
       if (parsed.ok) {
         accepted++;
+        // Byte for byte what JSON.stringify writes of the whole version-1 event.
+        const { event: e } = parsed;
+        const whole = JSON.stringify({
+          version: 1,
+          id: e.id,
+          type: e.type,
+          source: e.source,
+          severity: e.severity,
+          occurredAt: e.occurredAt.toISOString(),
+          value: e.value,
+          payload: e.payload,
+        });
+        if (parsed.json !== whole) differences.push(`json ${parsed.json} against ${whole}`);
         // What the gateway publishes is what the consumer then stores (in the version-1 shape,
         // a legacy event included).
         const published = asConsumerSees(parsed.json);

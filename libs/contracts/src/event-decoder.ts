@@ -145,7 +145,10 @@ export function decodeParsedEvent(
   const json = versionOneJson(event, canonicalTime ?? event.occurredAt.toISOString(), payloadJson);
   const bytes = json.length * 3 <= limits.maxMessageBytes ? 0 : Buffer.byteLength(json, 'utf8');
   if (bytes > limits.maxMessageBytes) return fail(overLimit(bytes, limits));
-  if (isNestedDeeperThan(json, MAX_MESSAGE_DEPTH)) return fail(TOO_DEEP);
+  // The payload is the only value nested in the event object: its depth is the message's, less one.
+  if (payloadJson !== null && isNestedDeeperThan(payloadJson, MAX_PAYLOAD_DEPTH)) {
+    return fail(TOO_DEEP);
+  }
   // JSON.stringify writes NUL and lone surrogates as \u escapes, as a producer's JSON would.
   if (json.includes('\\u')) {
     const bad = findUnstorableString(object);
@@ -157,22 +160,21 @@ export function decodeParsedEvent(
 /**
  * What JSON.stringify of the whole version-1 event gives, with the payload's JSON text that the
  * decoder already made (checking its size) spliced in instead of serialising the payload again.
+ * Written field by field (a tenth of the CPU of a 100-event request went to serialising these
+ * objects): the severity is one of SEVERITIES and the time an ISO text of digits, - : . T Z,
+ * which JSON writes as they are; the texts a producer chose are escaped by JSON.stringify.
  */
 export function versionOneJson(
   event: NormalizedEvent,
   occurredAtIso: string,
   payloadJson: string | null,
 ): string {
-  const head = JSON.stringify({
-    version: 1,
-    id: event.id,
-    type: event.type,
-    source: event.source,
-    severity: event.severity,
-    occurredAt: occurredAtIso,
-    value: event.value,
-  });
-  return `${head.slice(0, -1)},"payload":${payloadJson ?? 'null'}}`;
+  const value = event.value === null ? 'null' : JSON.stringify(event.value);
+  return (
+    `{"version":1,"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)}` +
+    `,"source":${JSON.stringify(event.source)},"severity":"${event.severity}"` +
+    `,"occurredAt":"${occurredAtIso}","value":${value},"payload":${payloadJson ?? 'null'}}`
+  );
 }
 
 /** What both decoders share; canonicalTime is occurredAt's text when toISOString would write it. */
