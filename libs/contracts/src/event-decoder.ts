@@ -160,9 +160,10 @@ export function decodeParsedEvent(
 /**
  * What JSON.stringify of the whole version-1 event gives, with the payload's JSON text that the
  * decoder already made (checking its size) spliced in instead of serialising the payload again.
- * Written field by field (a tenth of the CPU of a 100-event request went to serialising these
- * objects): the severity is one of SEVERITIES and the time an ISO text of digits, - : . T Z,
- * which JSON writes as they are; the texts a producer chose are escaped by JSON.stringify.
+ * Written field by field instead of stringifying an object made for each event (5% of a
+ * 100-event request's CPU in a profile, though the gain measured within noise): the severity is
+ * one of SEVERITIES and the time an ISO text of digits, - : . T Z, which JSON writes as they
+ * are; the texts a producer chose are escaped by JSON.stringify.
  */
 export function versionOneJson(
   event: NormalizedEvent,
