@@ -143,7 +143,7 @@ export function decodeParsedEvent(
   }
   const { event, legacy, payloadJson, canonicalTime } = result;
   const json = versionOneJson(event, canonicalTime ?? event.occurredAt.toISOString(), payloadJson);
-  const bytes = json.length * 3 <= limits.maxMessageBytes ? 0 : Buffer.byteLength(json, 'utf8');
+  const bytes = utf8BytesIfOver(json, limits.maxMessageBytes);
   if (bytes > limits.maxMessageBytes) return fail(overLimit(bytes, limits));
   // The payload is the only value nested in the event object: its depth is the message's, less one.
   if (payloadJson !== null && isNestedDeeperThan(payloadJson, MAX_PAYLOAD_DEPTH)) {
@@ -170,11 +170,11 @@ export function versionOneJson(
   occurredAtIso: string,
   payloadJson: string | null,
 ): string {
-  const value = event.value === null ? 'null' : JSON.stringify(event.value);
   return (
     `{"version":1,"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)}` +
     `,"source":${JSON.stringify(event.source)},"severity":"${event.severity}"` +
-    `,"occurredAt":"${occurredAtIso}","value":${value},"payload":${payloadJson ?? 'null'}}`
+    `,"occurredAt":"${occurredAtIso}","value":${JSON.stringify(event.value)}` +
+    `,"payload":${payloadJson ?? 'null'}}`
   );
 }
 
@@ -469,8 +469,7 @@ function checkPayload(
   }
   // The whole message was checked to nest at most MAX_MESSAGE_DEPTH levels: stringify is safe.
   const json = JSON.stringify(value);
-  // A UTF-16 code unit is at most 3 bytes of UTF-8: most payloads need no byte count.
-  const bytes = json.length * 3 <= limits.maxPayloadBytes ? 0 : Buffer.byteLength(json, 'utf8');
+  const bytes = utf8BytesIfOver(json, limits.maxPayloadBytes);
   if (bytes > limits.maxPayloadBytes) {
     reasons.push(
       `"${field}" is ${bytes} bytes as JSON, over the limit of ${limits.maxPayloadBytes} bytes`,
@@ -478,6 +477,14 @@ function checkPayload(
     return undefined;
   }
   return json;
+}
+
+/**
+ * The text's length in UTF-8 when it may be over `limit` bytes, else 0: a UTF-16 code unit is
+ * at most 3 bytes of UTF-8, so most texts need no byte count.
+ */
+function utf8BytesIfOver(text: string, limit: number): number {
+  return text.length * 3 <= limit ? 0 : Buffer.byteLength(text, 'utf8');
 }
 
 /**
