@@ -109,6 +109,44 @@ describe('GroupCommitWriter', () => {
     expect(fake.batches).toEqual([['a'], ['b'], ['c', 'd'], ['e']]);
   });
 
+  it('stops lingering once as many writes wait as the last batch held: its callers are back', async () => {
+    const w = writer();
+    const seen = outcomes({ a: write(w, 'a'), b: write(w, 'b'), c: write(w, 'c') });
+    await jest.advanceTimersByTimeAsync(5);
+    expect(fake.batches).toEqual([['a', 'b', 'c']]);
+    fake.ack();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual({ a: 'ok', b: 'ok', c: 'ok' });
+
+    // Two of the three are back: they wait for the third...
+    void write(w, 'd');
+    void write(w, 'e');
+    await jest.advanceTimersByTimeAsync(4);
+    expect(fake.batches).toHaveLength(1);
+    // ...which sends the batch at once, a millisecond before the linger would have.
+    void write(w, 'f');
+    expect(fake.batches).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+    ]);
+
+    // Fewer come back than before: the linger still bounds their wait, and the smaller batch
+    // is what the next one waits for.
+    fake.ack();
+    await jest.advanceTimersByTimeAsync(0);
+    void write(w, 'g');
+    void write(w, 'h');
+    await jest.advanceTimersByTimeAsync(4);
+    expect(fake.batches).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(fake.batches[2]).toEqual(['g', 'h']);
+    fake.ack();
+    await jest.advanceTimersByTimeAsync(0);
+    void write(w, 'i');
+    void write(w, 'j');
+    expect(fake.batches[3]).toEqual(['i', 'j']);
+  });
+
   it('sends one batch at a time: writes arriving meanwhile wait and go together as the next batch', async () => {
     const w = writer();
     const seen = outcomes({ a: write(w, 'a') });
