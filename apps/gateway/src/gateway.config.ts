@@ -56,7 +56,7 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @Env(
     'GATEWAY_RATE_LIMIT_PER_MINUTE',
-    'Requests one client address may make per minute to each route',
+    'Requests one client address may make per minute to each route (429 beyond), counted by each gateway process on its own: behind a balancer over N replicas a client may get up to N times this',
   )
   @ToNumber()
   @IsInt()
