@@ -88,7 +88,7 @@ export class GatewayConfig extends DatabaseServiceConfig {
 
   @Env(
     'GATEWAY_INGEST_LINGER_MS',
-    'How long a write to Kafka waits for concurrent requests to join its produce request when none is in flight, less once as many requests wait as the last produce request held (a single request: no wait) (0: never waits); requests arriving while one is in flight always join the next',
+    'How long a write to Kafka waits for concurrent requests to join its produce request when none is in flight, ending once as many wait as the last one held (0: never waits); requests arriving while one is in flight always join the next',
   )
   @ToNumber()
   @IsInt()
