@@ -33,6 +33,22 @@ describe('packed event ids', () => {
       expect(packUuid(text, cells, 0)).toBe(false);
     }
   });
+
+  it('refuses a wrong character at any one position, and writes nothing', () => {
+    const valid = '0123abcd-4567-89ef-0a1b-2c3d4e5f6789';
+    const dashes = new Set([8, 13, 18, 23]);
+    for (let position = 0; position < valid.length; position++) {
+      // Not a digit where one belongs (ASCII, beyond Latin-1, half a surrogate pair), or a
+      // digit where a dash belongs.
+      const wrong = dashes.has(position) ? ['0'] : ['g', 'A', '\u0660', '\ud83d'];
+      for (const character of wrong) {
+        const text = valid.slice(0, position) + character + valid.slice(position + 1);
+        const cells = [7, 7, 7];
+        expect(packUuid(text, cells, 0)).toBe(false);
+        expect(cells).toEqual([7, 7, 7]);
+      }
+    }
+  });
 });
 
 /** The newest `idCapacity` of the kept (newest `capacity`) entries, by brute force. */
