@@ -87,28 +87,36 @@ const secondsSince = (started: bigint) => Number(process.hrtime.bigint() - start
  * The least any engine must do per event: find the state of its (type, key) with one Map
  * lookup by type and one by key, and update a number there. No windows, no time, no outcome.
  */
+export function referencePass(events: readonly EngineEvent[], byType: ReferenceState): void {
+  for (const event of events) {
+    let keys = byType.get(event.type);
+    if (keys === undefined) byType.set(event.type, (keys = new Map<string, { count: number }>()));
+    const state = keys.get(event.source);
+    if (state === undefined) keys.set(event.source, { count: 1 });
+    else state.count++;
+  }
+}
+
+/** The reference's state: a count per (type, source). */
+export type ReferenceState = Map<string, Map<string, { count: number }>>;
+
+/** Two reference passes, the first into empty maps (as a fresh engine), timed. */
 function referenceSeconds(events: readonly EngineEvent[]): [fresh: number, steady: number] {
-  const byType = new Map<string, Map<string, { count: number }>>();
+  const byType: ReferenceState = new Map();
   const pass = () => {
     const started = process.hrtime.bigint();
-    for (const event of events) {
-      let keys = byType.get(event.type);
-      if (keys === undefined) byType.set(event.type, (keys = new Map<string, { count: number }>()));
-      const state = keys.get(event.source);
-      if (state === undefined) keys.set(event.source, { count: 1 });
-      else state.count++;
-    }
+    referencePass(events, byType);
     return secondsSince(started);
   };
   return [pass(), pass()];
 }
 
 /** Moves every event by `ms` (untimed): the second pass is the same traffic one window later. */
-function shift(events: readonly EngineEvent[], ms: number): void {
+export function shift(events: readonly EngineEvent[], ms: number): void {
   for (const event of events) event.occurredAt += ms;
 }
 
-function engineOf(rules: readonly AlertRule[]): AlertEngine {
+export function engineOf(rules: readonly AlertRule[]): AlertEngine {
   const engine = new AlertEngine(ENGINE_OPTIONS);
   for (const rule of rules) engine.setRule(rule, 0);
   return engine;

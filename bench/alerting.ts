@@ -36,13 +36,12 @@
  * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts its own broker and database.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, Message } from 'kafkajs';
-import { AlertRule, decodeRule, Topic, topicName } from '@app/contracts';
+import { Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { EngineEvent } from '@app/engine';
 import { createScratchDatabase } from '../tools/infra/scratch-database';
@@ -66,6 +65,7 @@ import {
 import { grew, observedAbove } from './app-metrics';
 import { startLatencyProbe } from './latency-probe';
 import { EngineRunResult, runEngine } from './alerting-engine';
+import { backgroundEvent as workloadEvent, benchRules } from './alerting-workload';
 import { formatStageTable, slowestStage, stageRows, TOTAL, durationOf } from './stage-table';
 
 const KEYS = numberOption('--keys', 100_000);
@@ -78,7 +78,6 @@ const RATE = numberOption('--rate', 10_000);
 const SECONDS = numberOption('--seconds', 120);
 const ROUNDS = numberOption('--rounds', 3);
 const ONLY = stringOption('--only', 'all');
-const BACKGROUND_RULES = 99;
 const PROBES_PER_SECOND = 10;
 // Leaves the consumer (and so PostgreSQL's writes) out of the latency run, to see what they cost.
 const WITHOUT_CONSUMER = process.argv.includes('--without-consumer');
@@ -95,65 +94,9 @@ const PIN_ALERTING = numberOption('--pin-alerting', -1);
 const PROBES_JSON = stringOption('--probes-json', '');
 const ALERTING_LOG = stringOption('--alerting-log', '');
 
-/**
- * 99 rules that never fire (thresholds out of reach, so the run measures evaluation, not
- * notification) across every window kind and aggregate, plus one probe rule that fires on
- * every probe event: its incidents time the publish-to-incident path.
- */
-function benchRules(): AlertRule[] {
-  const shapes = [
-    {
-      window: { kind: 'sliding', seconds: 60 },
-      condition: { aggregate: 'count', operator: '>=', threshold: 5000 },
-    },
-    {
-      window: { kind: 'sliding', seconds: 60 },
-      condition: { aggregate: 'avg', operator: '>', threshold: 1e9 },
-    },
-    {
-      window: { kind: 'tumbling', seconds: 60 },
-      condition: { aggregate: 'sum', operator: '>', threshold: 1e12 },
-    },
-  ];
-  const specs = Array.from({ length: BACKGROUND_RULES }, (_, i) => ({
-    id: `bench-${i}`,
-    name: `bench rule ${i}`,
-    match: { types: [`bench.t${i}`] },
-    ...shapes[i % shapes.length],
-  }));
-  specs.push({
-    id: 'probe',
-    name: 'probe',
-    match: { types: ['bench.probe'] },
-    window: { kind: 'sliding', seconds: 60 },
-    condition: { aggregate: 'count', operator: '>=', threshold: 1 },
-  });
-  return specs.map((spec) => {
-    const decoded = decodeRule({ ...spec, cooldownSeconds: 0, channels: [] });
-    if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
-    return decoded.rule;
-  });
-}
-
-/**
- * An event id as the service gets it: a string of its own, parsed from JSON. (A string from
- * randomUUID() keeps a much larger string alive in V8, which would inflate memory per key.)
- */
-const freshId = (): string => JSON.parse(`"${randomUUID()}"`) as string;
-
-/** Source s always sends type s % 99, so there are exactly KEYS (rule, source) keys. */
-function backgroundEvent(index: number, occurredAt: number): EngineEvent {
-  const sourceIndex = index % KEYS;
-  return {
-    id: freshId(),
-    type: `bench.t${sourceIndex % BACKGROUND_RULES}`,
-    source: `src-${sourceIndex}`,
-    severity: 'medium',
-    occurredAt,
-    value: index % 100,
-    payload: null,
-  };
-}
+/** The shared workload, with this run's number of keys. */
+const backgroundEvent = (index: number, occurredAt: number): EngineEvent =>
+  workloadEvent(index, occurredAt, KEYS);
 
 function asMessage(event: EngineEvent): Message {
   return {

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { AlertEngine } from './alert-engine';
-import { EngineEvent } from './engine-types';
+import { EngineEvent, Transition } from './engine-types';
 import { HOUR, makeEvent, makeRule, OPTIONS, T0 } from './testing/fixtures';
 
 /** offer() runs for every event: its common result is shared rather than allocated. */
@@ -50,6 +51,28 @@ describe('AlertEngine, what offer() returns', () => {
     });
     const future = engine.offer(makeEvent({ occurredAt: T0 + HOUR }), T0);
     expect(future.outcomes.map(({ outcome }) => outcome)).toEqual(['future', 'future']);
+  });
+
+  it("gives every rule that counts an event that event's own id (UUIDs, packed once)", () => {
+    const engine = new AlertEngine(OPTIONS);
+    const atLeast = (threshold: number) =>
+      makeRule({ id: `at-least-${threshold}`, condition: { operator: '>=', threshold } });
+    engine.setRule(atLeast(2), T0 - HOUR);
+    engine.setRule(atLeast(3), T0 - HOUR);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const fired: Transition[] = [];
+    ids.forEach((id, i) => {
+      // Another source's event between two of api's: a different id comes in between.
+      const other = makeEvent({ id: randomUUID(), source: 'web', occurredAt: T0 + i });
+      fired.push(...engine.offer(other, T0 + i).transitions);
+      const event = makeEvent({ id, source: 'api', occurredAt: T0 + i });
+      fired.push(...engine.offer(event, T0 + i).transitions);
+    });
+    const api = fired.filter((transition) => transition.groupKey === 'api');
+    expect(api.map(({ ruleId, eventIds }) => ({ ruleId, eventIds }))).toEqual([
+      { ruleId: 'at-least-2', eventIds: [ids[1], ids[0]] },
+      { ruleId: 'at-least-3', eventIds: [ids[2], ids[1], ids[0]] },
+    ]);
   });
 
   it('refuses a time that is not a number with the same clear error', () => {

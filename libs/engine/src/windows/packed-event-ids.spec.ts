@@ -21,6 +21,7 @@ describe('packed event ids', () => {
   it('refuses anything else, so it is kept as written', () => {
     const cells = [7, 7, 7];
     for (const text of [
+      '',
       'e1',
       '0123ABCD-4567-89ef-0a1b-2c3d4e5f6789', // upper case would come back lower
       '0123abcd-4567-89ef-0a1b-2c3d4e5f678', // 35 characters
@@ -32,6 +33,37 @@ describe('packed event ids', () => {
     ]) {
       expect(packUuid(text, cells, 0)).toBe(false);
     }
+  });
+
+  it('packs an id again, or another after it, to the same parts', () => {
+    const first = '0123abcd-4567-89ef-0a1b-2c3d4e5f6789';
+    const second = 'ffffffff-0000-1111-2222-333333333333';
+    const cells: number[] = new Array(12).fill(0);
+    // The same text as another string (as each parsed message holds its own), then the same one.
+    for (const [id, at] of [
+      [first, 0],
+      [JSON.parse(JSON.stringify(first)) as string, 3],
+      [second, 6],
+      [first, 9],
+    ] as const) {
+      expect(packUuid(id, cells, at)).toBe(true);
+    }
+    expect(unpackUuid(cells, 0)).toBe(first);
+    expect(cells.slice(3, 6)).toEqual(cells.slice(0, 3));
+    expect(unpackUuid(cells, 6)).toBe(second);
+    expect(cells.slice(9, 12)).toEqual(cells.slice(0, 3));
+    // A refused text in between leaves the last packed id as it was.
+    expect(packUuid('e1', cells, 0)).toBe(false);
+    expect(packUuid(second, cells, 0)).toBe(true);
+    expect(unpackUuid(cells, 0)).toBe(second);
+  });
+
+  it('refuses an empty text as the very first one it sees', () => {
+    jest.isolateModules(() => {
+      // A module of its own: nothing packed yet.
+      const fresh = jest.requireActual<typeof import('./packed-event-ids')>('./packed-event-ids');
+      expect(fresh.packUuid('', [7, 7, 7], 0)).toBe(false);
+    });
   });
 
   it('refuses a wrong character at any one position, and writes nothing', () => {
