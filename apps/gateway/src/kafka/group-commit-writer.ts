@@ -38,7 +38,8 @@ interface Pending<W> {
  * writes that arrived meanwhile go at once (they have waited already); when nothing is in
  * flight, a write waits up to `lingerMs` for others to join it, less if its batch fills or once
  * as many writes wait as the last batch held. Each write resolves when the batch holding it was
- * sent, or rejects with that batch's error: a failed batch fails exactly its own writes. A write is never split across batches, so it succeeds or fails whole.
+ * sent, or rejects with that batch's error: a failed batch fails exactly its own writes. A
+ * write is never split across batches, so it succeeds or fails whole.
  */
 export class GroupCommitWriter<W> {
   private readonly queue: Pending<W>[] = [];
