@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AlertRule, decodeRule } from '@app/contracts';
 import { EngineEvent } from '@app/engine';
 
-export const BACKGROUND_RULES = 99;
+const BACKGROUND_RULES = 99;
 
 /**
  * 99 rules that never fire (thresholds out of reach, so the run measures evaluation, not
@@ -54,7 +54,7 @@ export function benchRules(): AlertRule[] {
  * An event id as the service gets it: a string of its own, parsed from JSON. (A string from
  * randomUUID() keeps a much larger string alive in V8, which would inflate memory per key.)
  */
-export const freshId = (): string => JSON.parse(`"${randomUUID()}"`) as string;
+const freshId = (): string => JSON.parse(`"${randomUUID()}"`) as string;
 
 /** Source s always sends type s % 99, so there are exactly `keys` (rule, source) keys. */
 export function backgroundEvent(index: number, occurredAt: number, keys: number): EngineEvent {

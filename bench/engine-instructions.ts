@@ -42,17 +42,20 @@ interface ChildPlan {
   steadyPasses: number;
 }
 
-/** The engine or the reference, as passes over the same events. */
+/**
+ * The engine or the reference, as passes over the same events: `start` makes a new one (a new
+ * engine, or empty maps), which the passes after it use.
+ */
 function passesOf(subject: Subject): { start(): void; pass(events: EngineEvent[]): void } {
   if (subject === 'reference') {
-    let state: ReferenceState = new Map();
-    return { start: () => (state = new Map()), pass: (events) => referencePass(events, state) };
+    let state: ReferenceState | undefined;
+    return { start: () => (state = new Map()), pass: (events) => referencePass(events, state!) };
   }
-  let engine: AlertEngine = engineOf(benchRules());
+  let engine: AlertEngine | undefined;
   return {
     start: () => (engine = engineOf(benchRules())),
     pass: (events) => {
-      for (const event of events) engine.offer(event, event.occurredAt);
+      for (const event of events) engine!.offer(event, event.occurredAt);
     },
   };
 }
@@ -63,7 +66,10 @@ function runChild(plan: ChildPlan): void {
     backgroundEvent(i, base + Math.floor((i * SPAN_MS) / EVENTS), KEYS),
   );
   const subject = passesOf(plan.subject);
-  if (plan.warmUp) subject.pass(events);
+  if (plan.warmUp) {
+    subject.start();
+    subject.pass(events);
+  }
   for (let pass = 0; pass < plan.freshPasses; pass++) {
     subject.start();
     subject.pass(events);
