@@ -40,7 +40,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ConfigResourceTypes, Kafka, Message } from 'kafkajs';
+import { ConfigResourceTypes, Kafka } from 'kafkajs';
 import { Topic, topicName } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { EngineEvent } from '@app/engine';
@@ -65,7 +65,12 @@ import {
 import { grew, observedAbove } from './app-metrics';
 import { startLatencyProbe } from './latency-probe';
 import { EngineRunResult, runEngine } from './alerting-engine';
-import { backgroundEvent as workloadEvent, benchRules } from './alerting-workload';
+import {
+  asMessage,
+  backgroundEvent as workloadEvent,
+  benchRules,
+  decodedEvent,
+} from './alerting-workload';
 import { formatStageTable, slowestStage, stageRows, TOTAL, durationOf } from './stage-table';
 
 const KEYS = numberOption('--keys', 100_000);
@@ -98,13 +103,6 @@ const ALERTING_LOG = stringOption('--alerting-log', '');
 const backgroundEvent = (index: number, occurredAt: number): EngineEvent =>
   workloadEvent(index, occurredAt, KEYS);
 
-function asMessage(event: EngineEvent): Message {
-  return {
-    key: event.source,
-    value: JSON.stringify({ ...event, occurredAt: new Date(event.occurredAt).toISOString() }),
-  };
-}
-
 function engineRun(): EngineRunResult {
   say(
     `\n[1/3] engine: ${fmt(ENGINE_EVENTS)} events over ${fmt(KEYS)} keys and 100 rules, in process, ${ROUNDS} rounds`,
@@ -115,7 +113,7 @@ function engineRun(): EngineRunResult {
   const spreadMs = 60_000;
   const makeEvents = () =>
     Array.from({ length: ENGINE_EVENTS }, (_, i) =>
-      backgroundEvent(i, base + Math.floor((i * spreadMs) / ENGINE_EVENTS)),
+      decodedEvent(i, base + Math.floor((i * spreadMs) / ENGINE_EVENTS), KEYS),
     );
   return runEngine(benchRules(), makeEvents, ROUNDS, spreadMs);
 }

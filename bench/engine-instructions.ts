@@ -24,7 +24,7 @@
 import { execFile } from 'node:child_process';
 import { AlertEngine, EngineEvent } from '@app/engine';
 import { engineOf, referencePass, ReferenceState, shift } from './alerting-engine';
-import { backgroundEvent, benchRules } from './alerting-workload';
+import { benchRules, decodedEvent } from './alerting-workload';
 import { instructionsIn } from './cachegrind-summary';
 import { fmt, numberOption, say, stringOption } from './support';
 
@@ -63,7 +63,7 @@ function passesOf(subject: Subject): { start(): void; pass(events: EngineEvent[]
 function runChild(plan: ChildPlan): void {
   const base = Math.floor(Date.now() / SPAN_MS) * SPAN_MS;
   const events = Array.from({ length: EVENTS }, (_, i) =>
-    backgroundEvent(i, base + Math.floor((i * SPAN_MS) / EVENTS), KEYS),
+    decodedEvent(i, base + Math.floor((i * SPAN_MS) / EVENTS), KEYS),
   );
   const subject = passesOf(plan.subject);
   if (plan.warmUp) {
