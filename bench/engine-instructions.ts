@@ -9,7 +9,9 @@
  * so start-up, making the events and compiling cancel out; several passes apiece, because a GC
  * or a recompilation falls into one run and not the other:
  *
- *   steady  (fresh + 5 steady passes) - (fresh + 1 steady pass), over 4 x events
+ *   steady  (fresh + 5 steady passes) - (fresh + 1 steady pass + 4 shifts), over 4 x events:
+ *           before each steady pass the events move one window later, then a full GC runs;
+ *           the shorter child moves (and collects) as often, so only the passes differ
  *   fresh   (a warm-up pass + 3 new engines' fresh passes) - (warm-up + 1), over 2 x events: a
  *           key created for the first event of each source, the code already optimised
  *
@@ -40,6 +42,8 @@ interface ChildPlan {
   warmUp: boolean;
   freshPasses: number;
   steadyPasses: number;
+  /** Moves of the events (each with its full GC) without a pass, after the steady passes. */
+  shiftsOnly: number;
 }
 
 /**
@@ -79,6 +83,7 @@ function runChild(plan: ChildPlan): void {
     shift(events, SPAN_MS);
     subject.pass(events);
   }
+  for (let moved = 0; moved < plan.shiftsOnly; moved++) shift(events, SPAN_MS);
 }
 
 /** Instructions valgrind counted for one child run. */
@@ -90,6 +95,8 @@ function countInstructions(plan: ChildPlan): Promise<number> {
     process.execPath,
     // One thread: concurrent compiling and GC would be counted in another order each run.
     '--single-threaded',
+    // shift() collects after moving the events.
+    '--expose-gc',
     __filename,
     '--child',
     JSON.stringify(plan),
@@ -125,22 +132,25 @@ async function main(): Promise<void> {
     reference: { steady: NaN, fresh: NaN },
   };
   for (const subject of ['reference', 'engine'] as const) {
-    const steady = (steadyPasses: number): ChildPlan => ({
+    const steady = (steadyPasses: number, shiftsOnly: number): ChildPlan => ({
       subject,
       warmUp: false,
       freshPasses: 1,
       steadyPasses,
+      shiftsOnly,
     });
     const fresh = (freshPasses: number): ChildPlan => ({
       subject,
       warmUp: true,
       freshPasses,
       steadyPasses: 0,
+      shiftsOnly: 0,
     });
     // The reference's few hundred instructions an event weigh less than a GC that falls into one
     // child and not the other: it gets more passes, which cost little.
     const more = subject === 'reference' ? 8 : 1;
-    figures[subject].steady = await perEvent(steady(1 + 4 * more), steady(1), 4 * more);
+    const counted = 4 * more;
+    figures[subject].steady = await perEvent(steady(1 + counted, 0), steady(1, counted), counted);
     figures[subject].fresh = await perEvent(fresh(1 + 2 * more), fresh(1), 2 * more);
   }
   const { engine, reference } = figures;
