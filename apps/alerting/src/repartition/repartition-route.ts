@@ -4,7 +4,6 @@ import { repartitionGroupIdOf } from '@app/config';
 import { AlertRule, decodeForwardedMatch, evaluationFingerprint } from '@app/contracts';
 import { AlertingConfig } from '../alerting.config';
 import { decodeOrSkip } from '../decoding/decode-or-skip';
-import { OfferedEvent } from '../evaluation/engine-event';
 import { EvaluationRoute, RoutedEvent } from '../evaluation/evaluation-route';
 import { AlertingMetrics } from '../metrics/alerting.metrics';
 import { RuleCatalog } from '../rules/rule-catalog.service';
@@ -94,10 +93,19 @@ export class RepartitionRoute implements EvaluationRoute {
         Math.max(0, Date.now() - Number(message.timestamp)) / 1000,
       );
     }
-    // The same class as a decoded event (see OfferedEvent): the engine sees one hidden class.
+    // Field by field, not a spread with extra properties: see EventDecoder.rawMessage.
     const { id, type, source, severity, occurredAt, value } = match.event;
     return {
-      event: new OfferedEvent(id, type, source, severity, occurredAt, value, null, match.groupKey),
+      event: {
+        id,
+        type,
+        source,
+        severity,
+        occurredAt,
+        value,
+        payload: null,
+        groupKey: match.groupKey,
+      },
       ruleId: match.ruleId,
     };
   }
