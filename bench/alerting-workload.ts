@@ -5,7 +5,13 @@
  * `bench:engine-instructions`, so both measure the same traffic.
  */
 import { randomUUID } from 'node:crypto';
-import { AlertRule, decodeEventMessage, decodeRule, randomEventIds } from '@app/contracts';
+import {
+  AlertRule,
+  decodeEventMessage,
+  decodeRule,
+  randomEventIds,
+  RawEventMessage,
+} from '@app/contracts';
 import { EngineEvent } from '@app/engine';
 import { toEngineEvent } from '../apps/alerting/src/evaluation/engine-event';
 
@@ -73,28 +79,40 @@ export function asMessage(event: EngineEvent): { key: string; value: string } {
   };
 }
 
-/**
- * backgroundEvent as the engine gets it in the service: its message decoded by alerting's own
- * steps (decodeEventMessage, then toEngineEvent). The strings are then what V8's JSON.parse
- * makes: each id a string of its own, and texts of up to 10 characters (this workload's types
- * and sources) internalized, one string shared by every event that names it. Events built
- * here directly had a copy each, which made every key lookup compare characters and gave each
- * major GC two million more strings to mark; the service never sees such events.
- */
-export function decodedEvent(index: number, occurredAt: number, keys: number): EngineEvent {
+/** backgroundEvent's message as alerting's consumer reads it off the `events` topic. */
+export function backgroundMessage(
+  index: number,
+  occurredAt: number,
+  keys: number,
+): RawEventMessage {
   const message = asMessage(backgroundEvent(index, occurredAt, keys));
-  const decoded = decodeEventMessage(
-    {
-      topic: 'events',
-      partition: 0,
-      offset: String(index),
-      key: Buffer.from(message.key),
-      value: Buffer.from(message.value),
-      timestamp: String(occurredAt),
-    },
-    { maxMessageBytes: 1 << 20, maxPayloadBytes: 1 << 20 },
-    randomEventIds,
-  );
+  return {
+    topic: 'events',
+    partition: 0,
+    offset: String(index),
+    key: Buffer.from(message.key),
+    value: Buffer.from(message.value),
+    timestamp: String(occurredAt),
+  };
+}
+
+const LIMITS = { maxMessageBytes: 1 << 20, maxPayloadBytes: 1 << 20 };
+
+/** Alerting's own steps from a message to the event it offers: decodeEventMessage, toEngineEvent. */
+export function decodeForEngine(message: RawEventMessage): EngineEvent {
+  const decoded = decodeEventMessage(message, LIMITS, randomEventIds);
   if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
   return toEngineEvent(decoded.event);
+}
+
+/**
+ * backgroundEvent as the engine gets it in the service, decoded from its message. The strings
+ * are then what V8's JSON.parse makes: each id a string of its own, and texts of up to 10
+ * characters (this workload's types and sources) internalized, one string shared by every
+ * event that names it. Events built here directly had a copy each, which made every key lookup
+ * compare characters and gave each major GC two million more strings to mark; the service never
+ * sees such events.
+ */
+export function decodedEvent(index: number, occurredAt: number, keys: number): EngineEvent {
+  return decodeForEngine(backgroundMessage(index, occurredAt, keys));
 }

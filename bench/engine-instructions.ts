@@ -17,6 +17,10 @@
  *
  * The reference makes eight times as many passes (33 against 1, 17 against 1).
  *
+ * Then alerting's order: fresh passes that decode each message (decodeEventMessage,
+ * toEngineEvent) and offer the event at once, against passes that only decode. Their difference
+ * is the engine's share when the decoder has just read the event (its id included).
+ *
  *   --keys K     active (rule, source) keys (default 20,000)
  *   --events N   events a pass (default 200,000): 10 a key, as in bench:alerting's engine part,
  *                whose 100,000 keys would take about ten minutes under valgrind
@@ -24,9 +28,9 @@
  * Needs valgrind (Debian: apt-get install valgrind). Runs two children at a time.
  */
 import { execFile } from 'node:child_process';
-import { AlertEngine, EngineEvent } from '@app/engine';
+import { AlertEngine } from '@app/engine';
 import { engineOf, referencePass, ReferenceState, shift } from './alerting-engine';
-import { benchRules, decodedEvent } from './alerting-workload';
+import { backgroundMessage, benchRules, decodeForEngine, decodedEvent } from './alerting-workload';
 import { instructionsIn } from './cachegrind-summary';
 import { fmt, numberOption, say, stringOption } from './support';
 
@@ -34,7 +38,13 @@ const KEYS = numberOption('--keys', 20_000);
 const EVENTS = numberOption('--events', 200_000);
 const SPAN_MS = 60_000;
 
-type Subject = 'engine' | 'reference';
+/**
+ * `decoder`: alerting's steps from a message to the event it offers (decodeEventMessage,
+ * toEngineEvent); `decoder+engine`: the same, each event offered as soon as it is decoded, as
+ * alerting does. Their difference is what the engine costs in the service's order, where the
+ * decoder has just read the event's id. These two count fresh passes only.
+ */
+type Subject = 'engine' | 'reference' | 'decoder' | 'decoder+engine';
 
 /** What one child run does: a warm-up pass, fresh passes (a new engine each), steady passes. */
 interface ChildPlan {
@@ -47,43 +57,68 @@ interface ChildPlan {
 }
 
 /**
- * The engine or the reference, as passes over the same events: `start` makes a new one (a new
- * engine, or empty maps), which the passes after it use.
+ * The subject as passes over the same traffic: `start` makes a new one (a new engine, or empty
+ * maps), which the passes after it use; `later` moves the traffic one window on.
  */
-function passesOf(subject: Subject): { start(): void; pass(events: EngineEvent[]): void } {
+interface Passes {
+  start(): void;
+  pass(): void;
+  later(): void;
+}
+
+function passesOf(subject: Subject, base: number): Passes {
+  const timeOf = (i: number) => base + Math.floor((i * SPAN_MS) / EVENTS);
+  if (subject === 'decoder' || subject === 'decoder+engine') {
+    const messages = Array.from({ length: EVENTS }, (_, i) =>
+      backgroundMessage(i, timeOf(i), KEYS),
+    );
+    const offers = subject === 'decoder+engine';
+    let engine: AlertEngine | undefined;
+    return {
+      start: () => (engine = offers ? engineOf(benchRules()) : undefined),
+      pass: () => {
+        for (const message of messages) {
+          const event = decodeForEngine(message);
+          if (offers) engine!.offer(event, event.occurredAt);
+        }
+      },
+      later: () => {
+        throw new Error(`${subject}: fresh passes only`);
+      },
+    };
+  }
+  const events = Array.from({ length: EVENTS }, (_, i) => decodedEvent(i, timeOf(i), KEYS));
+  const later = () => shift(events, SPAN_MS);
   if (subject === 'reference') {
     let state: ReferenceState | undefined;
-    return { start: () => (state = new Map()), pass: (events) => referencePass(events, state!) };
+    return { start: () => (state = new Map()), pass: () => referencePass(events, state!), later };
   }
   let engine: AlertEngine | undefined;
   return {
     start: () => (engine = engineOf(benchRules())),
-    pass: (events) => {
+    pass: () => {
       for (const event of events) engine!.offer(event, event.occurredAt);
     },
+    later,
   };
 }
 
 function runChild(plan: ChildPlan): void {
-  const base = Math.floor(Date.now() / SPAN_MS) * SPAN_MS;
-  const events = Array.from({ length: EVENTS }, (_, i) =>
-    decodedEvent(i, base + Math.floor((i * SPAN_MS) / EVENTS), KEYS),
-  );
-  const subject = passesOf(plan.subject);
+  const subject = passesOf(plan.subject, Math.floor(Date.now() / SPAN_MS) * SPAN_MS);
   if (plan.warmUp) {
     subject.start();
-    subject.pass(events);
+    subject.pass();
   }
   for (let pass = 0; pass < plan.freshPasses; pass++) {
     subject.start();
-    subject.pass(events);
+    subject.pass();
   }
   for (let pass = 0; pass < plan.steadyPasses; pass++) {
     // The same traffic one window later: the keys exist, their windows move on.
-    shift(events, SPAN_MS);
-    subject.pass(events);
+    subject.later();
+    subject.pass();
   }
-  for (let moved = 0; moved < plan.shiftsOnly; moved++) shift(events, SPAN_MS);
+  for (let moved = 0; moved < plan.shiftsOnly; moved++) subject.later();
 }
 
 /** Instructions valgrind counted for one child run. */
@@ -125,34 +160,46 @@ async function perEvent(more: ChildPlan, less: ChildPlan, passes: number): Promi
   return (a - b) / (passes * EVENTS);
 }
 
+const steadyPlan = (subject: Subject, steadyPasses: number, shiftsOnly: number): ChildPlan => ({
+  subject,
+  warmUp: false,
+  freshPasses: 1,
+  steadyPasses,
+  shiftsOnly,
+});
+
+const freshPlan = (subject: Subject, freshPasses: number): ChildPlan => ({
+  subject,
+  warmUp: true,
+  freshPasses,
+  steadyPasses: 0,
+  shiftsOnly: 0,
+});
+
+/** Instructions an event of `subject`'s fresh passes: `counted` more of them, against one. */
+const freshPerEvent = (subject: Subject, counted: number) =>
+  perEvent(freshPlan(subject, 1 + counted), freshPlan(subject, 1), counted);
+
 async function main(): Promise<void> {
   say(`engine instructions: ${fmt(EVENTS)} events over ${fmt(KEYS)} keys and 100 rules (valgrind)`);
-  const figures: Record<Subject, { steady: number; fresh: number }> = {
+  const figures = {
     engine: { steady: NaN, fresh: NaN },
     reference: { steady: NaN, fresh: NaN },
   };
   for (const subject of ['reference', 'engine'] as const) {
-    const steady = (steadyPasses: number, shiftsOnly: number): ChildPlan => ({
-      subject,
-      warmUp: false,
-      freshPasses: 1,
-      steadyPasses,
-      shiftsOnly,
-    });
-    const fresh = (freshPasses: number): ChildPlan => ({
-      subject,
-      warmUp: true,
-      freshPasses,
-      steadyPasses: 0,
-      shiftsOnly: 0,
-    });
     // The reference's few hundred instructions an event weigh less than a GC that falls into one
     // child and not the other: it gets more passes, which cost little.
     const more = subject === 'reference' ? 8 : 1;
     const counted = 4 * more;
-    figures[subject].steady = await perEvent(steady(1 + counted, 0), steady(1, counted), counted);
-    figures[subject].fresh = await perEvent(fresh(1 + 2 * more), fresh(1), 2 * more);
+    figures[subject].steady = await perEvent(
+      steadyPlan(subject, 1 + counted, 0),
+      steadyPlan(subject, 1, counted),
+      counted,
+    );
+    figures[subject].fresh = await freshPerEvent(subject, 2 * more);
   }
+  const decoder = await freshPerEvent('decoder', 2);
+  const decoderAndEngine = await freshPerEvent('decoder+engine', 2);
   const { engine, reference } = figures;
   say(`engine, fresh (keys created)           ${fmt(engine.fresh)} instructions/event`);
   say(`raw reference, fresh                   ${fmt(reference.fresh)} instructions/event`);
@@ -160,6 +207,11 @@ async function main(): Promise<void> {
   say(`engine, steady state (keys exist)      ${fmt(engine.steady)} instructions/event`);
   say(`raw reference, steady state            ${fmt(reference.steady)} instructions/event`);
   say(`engine / reference, steady state       ${(engine.steady / reference.steady).toFixed(2)}`);
+  say(`alerting's decoder, fresh              ${fmt(decoder)} instructions/event`);
+  say(`decoder, then engine, fresh            ${fmt(decoderAndEngine)} instructions/event`);
+  say(
+    `engine after the decoder, fresh        ${fmt(decoderAndEngine - decoder)} instructions/event   (the engine's share in alerting's order)`,
+  );
 }
 
 const child = stringOption('--child', '');

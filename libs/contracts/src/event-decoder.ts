@@ -15,6 +15,7 @@ import {
 } from './event';
 import { EventIdDeriver } from './event-id';
 import { isNestedDeeperThan } from './json-depth';
+import { readUuidParts } from './uuid-parts';
 
 /** The event object itself is one level; its payload may add MAX_PAYLOAD_DEPTH more. */
 const MAX_MESSAGE_DEPTH = MAX_PAYLOAD_DEPTH + 1;
@@ -329,6 +330,9 @@ function checkType(value: unknown, field: string, reasons: string[]): string | u
 
 function checkId(value: unknown, reasons: string[]): string | undefined {
   if (value === undefined || value === null) return undefined;
+  // The usual id, a lower-case UUID, is read once as its parts: alerting's engine copies them
+  // when it keeps this event's id next (see uuid-parts.ts).
+  if (typeof value === 'string' && readUuidParts(value)) return value;
   const letters = typeof value === 'string' ? uuidLetters(value) : 'not a uuid';
   if (letters === 'not a uuid') {
     reasons.push(`"id" must be a UUID string, got ${describe(value)}`);

@@ -2,6 +2,7 @@ export * from './topics';
 export * from './event';
 export * from './event-id';
 export * from './event-decoder';
+export * from './uuid-parts';
 export * from './json-depth';
 export * from './dead-letter';
 export { default as EVENT_JSON_SCHEMA } from './event.schema.json';
