@@ -1,6 +1,7 @@
+import { packUuid, unpackUuid } from '@app/contracts/uuid-parts';
 import { BlockStore, NO_BLOCK } from './block-store';
 import { newIds } from './exact-arrays';
-import { ID_STRIDE, packUuid, STRING_ID, unpackUuid } from './packed-event-ids';
+import { ID_STRIDE, STRING_ID } from './packed-event-ids';
 
 /**
  * A ring's first length. Each growth is a new array that lives until the key's next event
