@@ -330,39 +330,22 @@ function checkType(value: unknown, field: string, reasons: string[]): string | u
 
 function checkId(value: unknown, reasons: string[]): string | undefined {
   if (value === undefined || value === null) return undefined;
-  // The usual id, a lower-case UUID, is read once as its parts: alerting's engine copies them
-  // when it keeps this event's id next (see uuid-parts.ts).
-  if (typeof value === 'string' && readUuidParts(value)) return value;
-  const letters = typeof value === 'string' ? uuidLetters(value) : 'not a uuid';
-  if (letters === 'not a uuid') {
-    reasons.push(`"id" must be a UUID string, got ${describe(value)}`);
-    return undefined;
-  }
-  return letters === 'upper' ? (value as string).toLowerCase() : (value as string);
-}
-
-const DASH = 0x2d;
-
-/**
- * What UUID_PATTERN.test(text) answers, and whether the text holds an upper-case hex digit to
- * lower: one pass over the 36 characters, no regex, no copy of a text already in lower case
- * (this runs per event).
- */
-function uuidLetters(text: string): 'not a uuid' | 'lower' | 'upper' {
-  if (text.length !== 36) return 'not a uuid';
-  let letters: 'lower' | 'upper' = 'lower';
-  for (let i = 0; i < 36; i++) {
-    const code = text.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (code !== DASH) return 'not a uuid';
-    } else if (code >= 0x41 && code <= 0x46) {
-      letters = 'upper'; // A-F
-    } else if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
-      return 'not a uuid'; // neither 0-9 nor a-f
+  if (typeof value === 'string') {
+    // The usual id, a lower-case UUID, is read once as its parts: alerting's engine copies them
+    // when it keeps this event's id next (see uuid-parts.ts).
+    if (readUuidParts(value)) return value;
+    // Upper-case hex digits are lowered, so an id is stored and reported in one form. Only a
+    // text of a UUID's length is copied: lowering cannot turn anything else into one.
+    if (value.length === UUID_LENGTH) {
+      const lowered = value.toLowerCase();
+      if (readUuidParts(lowered)) return lowered;
     }
   }
-  return letters;
+  reasons.push(`"id" must be a UUID string, got ${describe(value)}`);
+  return undefined;
 }
+
+const UUID_LENGTH = 36;
 
 function checkSource(value: unknown, reasons: string[]): string | undefined {
   if (value === undefined || value === null) return undefined;
