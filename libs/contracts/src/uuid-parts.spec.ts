@@ -11,7 +11,7 @@ describe('uuid parts', () => {
       '0123abcd-4567-89ef-0a1b-2c3d4e5f6789',
       ...Array.from({ length: 1000 }, () => randomUUID()),
     ];
-    const cells: number[] = [0, 0, 0];
+    const cells: number[] = [0, 0, 0, 0];
     for (const id of ids) {
       expect(packUuid(id, cells, 0)).toBe(true);
       expect(unpackUuid(cells, 0)).toBe(id);
@@ -19,7 +19,7 @@ describe('uuid parts', () => {
   });
 
   it('refuses anything else, so it is kept as written', () => {
-    const cells = [7, 7, 7];
+    const cells = [7, 7, 7, 7];
     for (const text of [
       '',
       'e1',
@@ -38,20 +38,20 @@ describe('uuid parts', () => {
   it('packs an id again, or another after it, to the same parts', () => {
     const first = '0123abcd-4567-89ef-0a1b-2c3d4e5f6789';
     const second = 'ffffffff-0000-1111-2222-333333333333';
-    const cells: number[] = new Array(12).fill(0);
+    const cells: number[] = new Array(16).fill(0);
     // The same text as another string (as each parsed message holds its own), then the same one.
     for (const [id, at] of [
       [first, 0],
-      [JSON.parse(JSON.stringify(first)) as string, 3],
-      [second, 6],
-      [first, 9],
+      [JSON.parse(JSON.stringify(first)) as string, 4],
+      [second, 8],
+      [first, 12],
     ] as const) {
       expect(packUuid(id, cells, at)).toBe(true);
     }
     expect(unpackUuid(cells, 0)).toBe(first);
-    expect(cells.slice(3, 6)).toEqual(cells.slice(0, 3));
-    expect(unpackUuid(cells, 6)).toBe(second);
-    expect(cells.slice(9, 12)).toEqual(cells.slice(0, 3));
+    expect(cells.slice(4, 8)).toEqual(cells.slice(0, 4));
+    expect(unpackUuid(cells, 8)).toBe(second);
+    expect(cells.slice(12, 16)).toEqual(cells.slice(0, 4));
     // A refused text in between leaves the last packed id as it was.
     expect(packUuid('e1', cells, 0)).toBe(false);
     expect(packUuid(second, cells, 0)).toBe(true);
@@ -62,7 +62,7 @@ describe('uuid parts', () => {
     jest.isolateModules(() => {
       // A module of its own: nothing packed yet.
       const fresh = jest.requireActual<typeof import('./uuid-parts')>('./uuid-parts');
-      expect(fresh.packUuid('', [7, 7, 7], 0)).toBe(false);
+      expect(fresh.packUuid('', [7, 7, 7, 7], 0)).toBe(false);
     });
   });
 
@@ -75,9 +75,9 @@ describe('uuid parts', () => {
       const wrong = dashes.has(position) ? ['0'] : ['g', 'A', '\u0660', '\ud83d'];
       for (const character of wrong) {
         const text = valid.slice(0, position) + character + valid.slice(position + 1);
-        const cells = [7, 7, 7];
+        const cells = [7, 7, 7, 7];
         expect(packUuid(text, cells, 0)).toBe(false);
-        expect(cells).toEqual([7, 7, 7]);
+        expect(cells).toEqual([7, 7, 7, 7]);
       }
     }
   });
@@ -102,7 +102,7 @@ describe('an id the event decoder accepted', () => {
     const decoded = decodeEventMessage(message(randomUUID()), limits, randomEventIds);
     if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
     const reads = jest.spyOn(String.prototype, 'charCodeAt');
-    const cells = [0, 0, 0];
+    const cells = [0, 0, 0, 0];
     expect(packUuid(decoded.event.id, cells, 0)).toBe(true);
     expect(reads).not.toHaveBeenCalled();
     reads.mockRestore();
@@ -115,7 +115,7 @@ describe('an id the event decoder accepted', () => {
     if (!decoded.ok) throw new Error(decoded.reasons.join('; '));
     expect(decoded.event.id).toBe(upper.toLowerCase());
     const reads = jest.spyOn(String.prototype, 'charCodeAt');
-    const cells = [0, 0, 0];
+    const cells = [0, 0, 0, 0];
     expect(packUuid(decoded.event.id, cells, 0)).toBe(true);
     expect(reads).not.toHaveBeenCalled();
     reads.mockRestore();

@@ -1,14 +1,14 @@
 /**
- * A lower-case canonical UUID read as three numbers (12 + 12 + 8 hex digits, at most 48 bits
- * each): how alerting's windows keep event ids without a string each (see the engine's
- * packed-event-ids.ts). Here, in the contracts, because the event decoder reads each id first:
- * its check that an id is a UUID is this parse, and the parts it leaves behind (the last id read)
- * are what the engine copies when it keeps that same event's id, instead of reading its 36
- * characters a second time (docs/benchmarks.md).
+ * A lower-case canonical UUID read as four 32-bit words (eight hex digits each): how alerting's
+ * windows keep event ids without a string each (see the engine's packed-event-ids.ts), in the
+ * 16 bytes the id's 128 bits need. Here, in the contracts, because the event decoder reads each
+ * id first: its check that an id is a UUID is this parse, and the words it leaves behind (the
+ * last id read) are what the engine copies when it keeps that same event's id, instead of
+ * reading its 36 characters a second time (docs/benchmarks.md).
  */
 
-/** Numbers per id. */
-export const UUID_PARTS = 3;
+/** 32-bit words per id. */
+export const UUID_WORDS = 4;
 
 const DASH = 0x2d;
 
@@ -30,67 +30,57 @@ function hexValues(): Int8Array {
  * A different id mostly differs at its first character, so the comparison is short.
  */
 let lastRead: string | null = null;
-const lastParts = new Float64Array(UUID_PARTS);
+const lastWords = new Int32Array(UUID_WORDS);
 
 /**
- * Whether `id` is a lower-case canonical UUID; if so, its parts become the last read. Runs for
- * every event, so it is straight-line 32-bit integer code: each part is built from groups of
- * six digits (24 bits) shifted into place, where a float multiply-add per digit made one long
- * chain (66 ns an id against 106). A part has up to 48 bits: only the groups are joined in
- * floats.
+ * Whether `id` is a lower-case canonical UUID; if so, its words become the last read. Runs for
+ * every event, so it is straight-line 32-bit integer code: each word is two groups of four
+ * digits, and a character that is not a lower-case hex digit reads as -1, which makes its group
+ * negative: one test for all eight (a whole word may be negative as an int32, a group is not).
  */
 export function readUuidParts(id: string): boolean {
   if (id === lastRead) return true;
   if (id.length !== 36) return false;
-  const high1 = sixDigits(id, 0, 1, 2, 3, 4, 5);
-  const high2 = sixDigits(id, 6, 7, 9, 10, 11, 12);
-  const middle1 = sixDigits(id, 14, 15, 16, 17, 19, 20);
-  const middle2 = sixDigits(id, 21, 22, 24, 25, 26, 27);
-  const low1 = sixDigits(id, 28, 29, 30, 31, 32, 33);
-  const low2 = (digitAt(id, 34) << 4) | digitAt(id, 35);
-  // A character that is not a lower-case hex digit reads as -1, which makes its group
-  // negative: one test for all of them.
-  if ((high1 | high2 | middle1 | middle2 | low1 | low2) < 0 || !dashesAt(id)) return false;
-  lastParts[0] = high1 * 0x1000000 + high2;
-  lastParts[1] = middle1 * 0x1000000 + middle2;
-  lastParts[2] = low1 * 0x100 + low2;
+  const g0 = fourDigits(id, 0, 1, 2, 3);
+  const g1 = fourDigits(id, 4, 5, 6, 7);
+  const g2 = fourDigits(id, 9, 10, 11, 12);
+  const g3 = fourDigits(id, 14, 15, 16, 17);
+  const g4 = fourDigits(id, 19, 20, 21, 22);
+  const g5 = fourDigits(id, 24, 25, 26, 27);
+  const g6 = fourDigits(id, 28, 29, 30, 31);
+  const g7 = fourDigits(id, 32, 33, 34, 35);
+  if ((g0 | g1 | g2 | g3 | g4 | g5 | g6 | g7) < 0 || !dashesAt(id)) return false;
+  lastWords[0] = (g0 << 16) | g1;
+  lastWords[1] = (g2 << 16) | g3;
+  lastWords[2] = (g4 << 16) | g5;
+  lastWords[3] = (g6 << 16) | g7;
   lastRead = id;
   return true;
 }
 
-/** Where ids are packed: a window's block (a Float64Array), or any array of numbers. */
+/**
+ * Where ids are packed: a window's words (a Uint32Array over its block), or any array of
+ * numbers. A word is written as a 32-bit integer and read back through `>>> 0`, so a plain array
+ * holding it as a negative number reads the same.
+ */
 export type NumberCells = { [index: number]: number };
 
 /**
- * The three parts of a lower-case canonical UUID into `cells` at `at`; false (nothing
- * written) for any other text.
+ * The four words of a lower-case canonical UUID into `words` at `at`; false (nothing written)
+ * for any other text.
  */
-export function packUuid(id: string, cells: NumberCells, at: number): boolean {
+export function packUuid(id: string, words: NumberCells, at: number): boolean {
   if (!readUuidParts(id)) return false;
-  cells[at] = lastParts[0];
-  cells[at + 1] = lastParts[1];
-  cells[at + 2] = lastParts[2];
+  words[at] = lastWords[0];
+  words[at + 1] = lastWords[1];
+  words[at + 2] = lastWords[2];
+  words[at + 3] = lastWords[3];
   return true;
 }
 
-/** The hex digits at these six indexes as one number; negative if any is not a digit. */
-function sixDigits(
-  id: string,
-  a: number,
-  b: number,
-  c: number,
-  d: number,
-  e: number,
-  f: number,
-): number {
-  return (
-    (digitAt(id, a) << 20) |
-    (digitAt(id, b) << 16) |
-    (digitAt(id, c) << 12) |
-    (digitAt(id, d) << 8) |
-    (digitAt(id, e) << 4) |
-    digitAt(id, f)
-  );
+/** The hex digits at these four indexes as one number; negative if any is not a digit. */
+function fourDigits(id: string, a: number, b: number, c: number, d: number): number {
+  return (digitAt(id, a) << 12) | (digitAt(id, b) << 8) | (digitAt(id, c) << 4) | digitAt(id, d);
 }
 
 /** A lower-case hex digit's value, -1 for any other character. */
@@ -107,11 +97,13 @@ function dashesAt(id: string): boolean {
   );
 }
 
-/** The UUID text of the parts at `at` (only ever called when an incident reports ids). */
-export function unpackUuid(cells: Readonly<NumberCells>, at: number): string {
+/** The UUID text of the words at `at` (only ever called when an incident reports ids). */
+export function unpackUuid(words: Readonly<NumberCells>, at: number): string {
   const hex =
-    cells[at].toString(16).padStart(12, '0') +
-    cells[at + 1].toString(16).padStart(12, '0') +
-    cells[at + 2].toString(16).padStart(8, '0');
+    hexWord(words[at]) + hexWord(words[at + 1]) + hexWord(words[at + 2]) + hexWord(words[at + 3]);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function hexWord(word: number): string {
+  return (word >>> 0).toString(16).padStart(8, '0');
 }

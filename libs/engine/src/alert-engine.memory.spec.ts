@@ -60,9 +60,9 @@ describe('AlertEngine, memory per key does not grow with the event rate', () => 
     engine.setRule(rule, T0 - HOUR);
     for (let i = 0; i < 1000; i++)
       engine.offer(makeEvent({ source: `s${i}`, occurredAt: T0 + i }), T0 + 1000);
-    // Each key's block holds its 4 clocks, 4 times and 4 packed ids (3 numbers each); the
-    // chunks, doubling, hold at most twice that.
-    const blocks = 1000 * (4 + 4 + 4 * 3) * 8;
+    // Each key's block holds its 4 clocks, 4 times and 4 packed ids (2 numbers each: four
+    // 32-bit words); the chunks, doubling, hold at most twice that.
+    const blocks = 1000 * (4 + 4 + 4 * 2) * 8;
     expect(engine.windowArrayBytes()).toBeGreaterThanOrEqual(blocks);
     expect(engine.windowArrayBytes()).toBeLessThanOrEqual(2 * blocks);
     engine.deleteRule(rule.id);

@@ -37,10 +37,20 @@ export const SPARE_CHUNKS = new SpareChunks(8 * 1024 * 1024);
 
 /** The array of no block: a key holds it once it gave its block back. */
 export const NO_BLOCK: Float64Array = new Float64Array(0);
+export const NO_BLOCK_WORDS: Uint32Array = new Uint32Array(0);
+
+/**
+ * The same memory as 32-bit words, for what a number cannot hold bit for bit (a packed event id:
+ * a NaN's bits may change on the way through a double).
+ */
+function wordsOf(cells: Float64Array): Uint32Array {
+  return new Uint32Array(cells.buffer, cells.byteOffset, cells.length * 2);
+}
 
 /** An array blocks of one length are carved from, how many are in use, how many free. */
 interface Chunk {
   readonly cells: Float64Array;
+  readonly words: Uint32Array;
   live: number;
   freeEntries: number;
   /** Gone from the store: its entries left in the free list are stale and skipped. */
@@ -66,6 +76,8 @@ export class BlockStore {
    * allocated per call, read right after it.
    */
   chunkOfLast: Float64Array = NO_BLOCK;
+  /** `chunkOfLast` as 32-bit words: a number at index i is words 2i and 2i + 1. */
+  wordsOfLast: Uint32Array = NO_BLOCK_WORDS;
   /** Every chunk with a block in use or free, by its array (what a key holds). */
   private readonly chunks = new Map<Float64Array, Chunk>();
   private readonly slabs = new Map<number, Slab>();
@@ -77,10 +89,12 @@ export class BlockStore {
   allocate(length: number): number {
     if (length === 0) {
       this.chunkOfLast = NO_BLOCK;
+      this.wordsOfLast = NO_BLOCK_WORDS;
       return 0;
     }
     if (length >= MAX_CHUNK) {
       this.chunkOfLast = new Float64Array(length);
+      this.wordsOfLast = wordsOf(this.chunkOfLast);
       return 0;
     }
     const slab = this.slabs.get(length) ?? this.newSlab(length);
@@ -94,13 +108,15 @@ export class BlockStore {
       reused.freeEntries--;
       reused.live++;
       this.chunkOfLast = reused.cells;
+      this.wordsOfLast = reused.words;
       return at;
     }
     let chunk = slab.carving;
     if (chunk === null || slab.carved + length > chunk.cells.length) {
       // The rest of the current chunk is shorter than a block and stays unused.
       // (A chunk is never retired empty: the last release of its blocks dropped it.)
-      chunk = { cells: this.newChunk(slab), live: 0, freeEntries: 0, dropped: false };
+      const cells = this.newChunk(slab);
+      chunk = { cells, words: wordsOf(cells), live: 0, freeEntries: 0, dropped: false };
       this.chunks.set(chunk.cells, chunk);
       slab.carving = chunk;
       slab.carved = 0;
@@ -109,6 +125,7 @@ export class BlockStore {
     slab.carved += length;
     chunk.live++;
     this.chunkOfLast = chunk.cells;
+    this.wordsOfLast = chunk.words;
     return at;
   }
 

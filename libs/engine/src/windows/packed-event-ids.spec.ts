@@ -51,4 +51,27 @@ describe('RecentEvents with packed and plain ids', () => {
       }
     },
   );
+
+  it('keeps ids whose words, read as a number, are a NaN or an infinity, through growth and moves', () => {
+    // Words 2i and 2i + 1 of the block are number i: these make it a NaN with a payload, a
+    // negative NaN, an infinity. A copy through numbers could change a NaN's bits.
+    const ids = [
+      '00000000-7ff8-0001-0000-000000000000', // a quiet NaN with a payload
+      'ffffffff-ffff-ffff-ffff-ffffffffffff', // a negative NaN, twice
+      '00000000-7ff0-0000-0000-0000fff00000', // +Infinity, then -Infinity
+      '00000001-fff4-0000-0000-00017ff00000', // signalling NaNs, which a CPU may quieten
+    ];
+    const events = new RecentEvents();
+    // Out of order, so the insertion moves ids already kept; 20 of each, so the rings grow.
+    const times = [40, 10, 30, 20];
+    const naive = new NaiveRecentEvents();
+    for (let round = 0; round < 20; round++) {
+      ids.forEach((id, i) => {
+        events.insert(round * 100 + times[i], id, 1000, 50);
+        naive.insert(round * 100 + times[i], id, 1000);
+      });
+    }
+    expect(events.newestIds(50)).toEqual(naive.newestIds(50));
+    expect(new Set(events.newestIds(50))).toEqual(new Set(ids));
+  });
 });

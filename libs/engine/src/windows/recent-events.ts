@@ -1,7 +1,7 @@
 import { packUuid, unpackUuid } from '@app/contracts/uuid-parts';
-import { BlockStore, NO_BLOCK } from './block-store';
+import { BlockStore, NO_BLOCK, NO_BLOCK_WORDS } from './block-store';
 import { newIds } from './exact-arrays';
-import { ID_STRIDE, STRING_ID } from './packed-event-ids';
+import { ID_STRIDE, WORDS_PER_NUMBER } from './packed-event-ids';
 
 /**
  * A ring's first length. Each growth is a new array that lives until the key's next event
@@ -20,21 +20,26 @@ const FIRST_LENGTH = 4;
  * The whole numeric state of a key's window is one block of its rule's BlockStore (see there
  * why not a JS array), laid out as
  *
- *     [ front (the subclass's own numbers) | times ring | ids ring (3 numbers an id) ]
+ *     [ front (the subclass's own numbers) | times ring | ids ring (2 numbers an id) ]
  *
  * Each ring doubles up to what it may hold (into a new block: the old one goes back to the
  * store): in-order events append and expire in O(1) without allocating, and a key holding a
  * few events costs a few slots. The ids ring holds
- * the ids of the newest min(count, idCapacity) entries, oldest first, packed as numbers (see
- * packed-event-ids.ts). The key state (keys/key-state.ts) extends this one: a key is one object.
+ * the ids of the newest min(count, idCapacity) entries, oldest first, packed as four 32-bit
+ * words each, read and written through `words` (see packed-event-ids.ts). The key state (keys/key-state.ts) extends this one: a key is one object.
  */
 export class RecentEvents {
   /** The store's array that holds this key's block, and where the block starts in it. */
   protected cells: Float64Array;
   protected at: number;
+  /** `cells` as 32-bit words, for the ids ring (a number at index i is words 2i and 2i + 1). */
+  private words: Uint32Array;
   /** Where the times ring starts in `cells` (at + front): one addition less per access. */
   private rings: number;
-  /** Ids that are not canonical UUIDs, by ids-ring slot; created by the first such id. */
+  /**
+   * Ids that are not canonical UUIDs, by ids-ring slot; created by the first such id. A slot
+   * with a string here is that string, whatever its words hold.
+   */
   private idStrings: (string | null)[] | null = null;
   /** Storage index of the oldest entry, within the times ring. */
   private head = 0;
@@ -57,6 +62,7 @@ export class RecentEvents {
   ) {
     this.at = store.allocate(front + timeLength + idLength * ID_STRIDE);
     const cells = (this.cells = store.chunkOfLast);
+    this.words = store.wordsOfLast;
     this.rings = this.at + front;
     // A reused block holds its last owner's numbers: the rings are written before they are
     // read, the front (a tumbling key's counts) is not.
@@ -126,6 +132,7 @@ export class RecentEvents {
   release(): void {
     this.store.release(this.cells, this.at, this.blockLength());
     this.cells = NO_BLOCK;
+    this.words = NO_BLOCK_WORDS;
   }
 
   /** Ids newest first, at most `limit`. */
@@ -184,33 +191,32 @@ export class RecentEvents {
     return slot >= this.idLength ? slot - this.idLength : slot;
   }
 
-  /** Index in `cells` of the first number of ids-ring slot `slot`. */
+  /** Index in `words` of the first word of ids-ring slot `slot`. */
   private idAt(slot: number): number {
-    return this.rings + this.timeLength + slot * ID_STRIDE;
+    return (this.rings + this.timeLength + slot * ID_STRIDE) * WORDS_PER_NUMBER;
   }
 
   private writeId(slot: number, id: string): void {
-    const at = this.idAt(slot);
-    if (packUuid(id, this.cells, at)) {
+    if (packUuid(id, this.words, this.idAt(slot))) {
       if (this.idStrings !== null) this.idStrings[slot] = null;
       return;
     }
-    this.cells[at] = STRING_ID;
     (this.idStrings ??= newIds(this.idLength))[slot] = id;
   }
 
   private readId(slot: number): string {
-    const at = this.idAt(slot);
-    return this.cells[at] === STRING_ID ? this.idStrings![slot]! : unpackUuid(this.cells, at);
+    const text = this.idStrings === null ? null : this.idStrings[slot];
+    return text ?? unpackUuid(this.words, this.idAt(slot));
   }
 
   private copyId(from: number, to: number): void {
-    const cells = this.cells;
+    const words = this.words;
     const source = this.idAt(from);
     const target = this.idAt(to);
-    cells[target] = cells[source];
-    cells[target + 1] = cells[source + 1];
-    cells[target + 2] = cells[source + 2];
+    words[target] = words[source];
+    words[target + 1] = words[source + 1];
+    words[target + 2] = words[source + 2];
+    words[target + 3] = words[source + 3];
     if (this.idStrings !== null) this.idStrings[to] = this.idStrings[from];
   }
 
@@ -226,20 +232,24 @@ export class RecentEvents {
     const front = this.front;
     const at = this.store.allocate(front + timeLength + idLength * ID_STRIDE);
     const cells = this.store.chunkOfLast;
+    const words = this.store.wordsOfLast;
+    const oldWords = this.words;
     const rings = at + front;
     for (let i = 0; i < front; i++) cells[at + i] = old[oldAt + i];
     for (let position = 0; position < this.count; position++) {
       cells[rings + position] = old[this.rings + this.storageIndex(position)];
     }
     const strings = this.idStrings === null ? null : newIds(idLength);
+    const idWords = ID_STRIDE * WORDS_PER_NUMBER;
     for (let position = 0; position < this.idCount; position++) {
       const from = this.idAt(this.idSlot(position));
-      const to = rings + timeLength + position * ID_STRIDE;
-      for (let field = 0; field < ID_STRIDE; field++) cells[to + field] = old[from + field];
+      const to = (rings + timeLength + position * ID_STRIDE) * WORDS_PER_NUMBER;
+      for (let word = 0; word < idWords; word++) words[to + word] = oldWords[from + word];
       if (strings !== null) strings[position] = this.idStrings![this.idSlot(position)];
     }
     this.store.release(old, oldAt, oldLength);
     this.cells = cells;
+    this.words = words;
     this.at = at;
     this.rings = rings;
     this.idStrings = strings;
