@@ -11,7 +11,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { GCProfiler, writeHeapSnapshot } from 'node:v8';
 import { AlertRule } from '@app/contracts';
 import { AlertEngine, EngineEvent, EngineStats } from '@app/engine';
 
@@ -25,6 +25,9 @@ export interface EngineRunResult {
   steadyReferenceRate: number;
   /** Every round's rates, in order, for the spread. */
   rounds: Array<{ engine: number; reference: number; steady: number; steadyReference: number }>;
+  /** GC inside every round's timed engine passes, fresh and steady. */
+  freshGc: PassGc[];
+  steadyGc: PassGc[];
   stats: EngineStats;
   /** Heap retained by the last round's engine per key, with its window arrays (NaN without --expose-gc). */
   bytesPerKey: number;
@@ -40,6 +43,16 @@ export interface EngineRunResult {
   /** Objects in a heap snapshot, engine alive and released (NaN without --expose-gc). */
   heapObjects: number;
   heapObjectsWithoutEngine: number;
+}
+
+/**
+ * GC work that fell inside one timed pass, in ms (V8's own accounting): a major GC there marks
+ * everything alive, the bench's 1,000,000 held events included, which a service does not hold.
+ */
+export interface PassGc {
+  majorGcs: number;
+  majorMs: number;
+  scavengeMs: number;
 }
 
 const ENGINE_OPTIONS = { graceMs: 5000, maxFutureSkewMs: 300_000, idleKeyTtlMs: 86_400_000 };
@@ -129,10 +142,27 @@ export function engineOf(rules: readonly AlertRule[]): AlertEngine {
 }
 
 /** Offers every event at its own time as wall time, as a service keeping up would. */
-function offerAll(engine: AlertEngine, events: readonly EngineEvent[]): number {
+function offerAll(
+  engine: AlertEngine,
+  events: readonly EngineEvent[],
+): { seconds: number; gc: PassGc } {
+  const profiler = new GCProfiler();
+  profiler.start();
   const started = process.hrtime.bigint();
   for (const event of events) engine.offer(event, event.occurredAt);
-  return secondsSince(started);
+  const seconds = secondsSince(started);
+  return { seconds, gc: gcOf(profiler.stop()) };
+}
+
+/** Major GCs (with their incremental marking steps) and scavenges, from a GC profile. */
+function gcOf(profile: { statistics: Array<{ gcType: string; cost: number }> }): PassGc {
+  const gc: PassGc = { majorGcs: 0, majorMs: 0, scavengeMs: 0 };
+  for (const { gcType, cost } of profile.statistics) {
+    if (gcType === 'MarkSweepCompact') gc.majorGcs++;
+    if (gcType === 'MarkSweepCompact' || gcType === 'IncrementalMarking') gc.majorMs += cost / 1000;
+    else if (gcType === 'Scavenge') gc.scavengeMs += cost / 1000;
+  }
+  return gc;
 }
 
 const median = (values: readonly number[]) => {
@@ -143,6 +173,8 @@ const median = (values: readonly number[]) => {
 
 interface MeasuredRounds {
   rounds: EngineRunResult['rounds'];
+  freshGc: PassGc[];
+  steadyGc: PassGc[];
   engine: AlertEngine;
   stats: EngineStats;
   bytesPerKey: number;
@@ -158,7 +190,7 @@ export function runEngine(
   spanMs: number,
 ): EngineRunResult {
   let measured: MeasuredRounds | undefined = measureRounds(rules, makeEvents, roundCount, spanMs);
-  const { rounds, stats, bytesPerKey, tickMs } = measured;
+  const { rounds, freshGc, steadyGc, stats, bytesPerKey, tickMs } = measured;
   const fullGcMs = medianGcMs();
   const heapObjects = heapObjectCount();
   measured = undefined;
@@ -172,6 +204,8 @@ export function runEngine(
     steadyRate: medianOf((r) => r.steady),
     steadyReferenceRate: medianOf((r) => r.steadyReference),
     rounds,
+    freshGc,
+    steadyGc,
     stats,
     bytesPerKey,
     tickMs,
@@ -191,6 +225,8 @@ function measureRounds(
 ): MeasuredRounds {
   const events = makeEvents();
   const rounds: EngineRunResult['rounds'] = [];
+  const freshGc: PassGc[] = [];
+  const steadyGc: PassGc[] = [];
   let engine: AlertEngine | undefined;
   let bytesPerKey = NaN;
   let stats: EngineStats | undefined;
@@ -207,11 +243,13 @@ function measureRounds(
     const steady = offerAll(engine, events);
     shift(events, -spanMs);
     rounds.push({
-      engine: events.length / fresh,
+      engine: events.length / fresh.seconds,
       reference: events.length / referenceFresh,
-      steady: events.length / steady,
+      steady: events.length / steady.seconds,
       steadyReference: events.length / referenceSteady,
     });
+    freshGc.push(fresh.gc);
+    steadyGc.push(steady.gc);
   }
   const last = events[events.length - 1].occurredAt + spanMs;
   const tickMs: number[] = [];
@@ -222,6 +260,8 @@ function measureRounds(
   }
   return {
     rounds,
+    freshGc,
+    steadyGc,
     engine: engine!,
     stats: stats!,
     bytesPerKey,

@@ -64,7 +64,7 @@ import {
 } from './support';
 import { grew, observedAbove } from './app-metrics';
 import { startLatencyProbe } from './latency-probe';
-import { EngineRunResult, runEngine } from './alerting-engine';
+import { EngineRunResult, PassGc, runEngine } from './alerting-engine';
 import {
   asMessage,
   backgroundEvent as workloadEvent,
@@ -136,6 +136,16 @@ async function stampAppendTime(kafka: Kafka, topics: string[]): Promise<void> {
   }
 }
 
+/**
+ * Major GCs and scavenge time inside the timed passes, per round: a major GC there marks the
+ * bench's held events too, which is what "full GC" below shows with and without the engine.
+ */
+function gcLine(passes: readonly PassGc[]): string {
+  const round = (gc: PassGc) =>
+    `${gc.majorGcs} major (${gc.majorMs.toFixed(0)} ms), scavenges ${gc.scavengeMs.toFixed(0)} ms`;
+  return passes.map(round).join('; ');
+}
+
 function sayEngine(engine: EngineRunResult): void {
   const spread = (pick: (round: EngineRunResult['rounds'][number]) => number) =>
     engine.rounds.map((round) => fmt(pick(round))).join(', ');
@@ -157,6 +167,8 @@ function sayEngine(engine: EngineRunResult): void {
   say(
     `engine / reference, steady state       ${versus(engine.steadyRate, engine.steadyReferenceRate)}`,
   );
+  say(`GC inside the fresh passes             ${gcLine(engine.freshGc)}`);
+  say(`GC inside the steady passes            ${gcLine(engine.steadyGc)}`);
   say(
     `engine tick with ${fmt(engine.stats.keys)} keys        p50 ${percentile(engine.tickMs, 50).toFixed(1)} ms, max ${percentile(engine.tickMs, 100).toFixed(1)} ms`,
   );
