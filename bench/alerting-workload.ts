@@ -5,13 +5,9 @@
  * `bench:engine-instructions`, so both measure the same traffic.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  AlertRule,
-  decodeEventMessage,
-  decodeRule,
-  randomEventIds,
-  RawEventMessage,
-} from '@app/contracts';
+import { AlertRule, decodeRule, randomEventIds, RawEventMessage } from '@app/contracts';
+// As alerting imports it (apps/alerting/src/decoding/event-decoder.ts): from its own file.
+import { decodeEventMessage } from '@app/contracts/event-decoder';
 import { EngineEvent } from '@app/engine';
 import { toEngineEvent } from '../apps/alerting/src/evaluation/engine-event';
 
