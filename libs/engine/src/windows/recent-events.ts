@@ -24,9 +24,10 @@ const FIRST_LENGTH = 4;
  *
  * Each ring doubles up to what it may hold (into a new block: the old one goes back to the
  * store): in-order events append and expire in O(1) without allocating, and a key holding a
- * few events costs a few slots. The ids ring holds
- * the ids of the newest min(count, idCapacity) entries, oldest first, packed as four 32-bit
- * words each, read and written through `words` (see packed-event-ids.ts). The key state (keys/key-state.ts) extends this one: a key is one object.
+ * few events costs a few slots. The ids ring holds the ids of the newest min(count, idCapacity)
+ * entries, oldest first, packed as four 32-bit words each, read and written through `words`
+ * (see packed-event-ids.ts). The key state (keys/key-state.ts) extends this one: a key is one
+ * object.
  */
 export class RecentEvents {
   /** The store's array that holds this key's block, and where the block starts in it. */
