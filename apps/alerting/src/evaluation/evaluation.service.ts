@@ -55,10 +55,12 @@ export class EvaluationService {
       new RepartitionRoute(config, catalog, repartitionTopic, metrics, new Logger('Repartition')),
     );
     metrics.windowStats = () => {
-      const stats = this.engines().map((engine) => engine.stats());
+      const engines = this.engines();
+      const stats = engines.map((engine) => engine.stats());
       return {
         keys: stats.reduce((sum, s) => sum + s.keys, 0),
         stateEntries: stats.reduce((sum, s) => sum + s.stateEntries, 0),
+        arrayBytes: engines.reduce((sum, engine) => sum + engine.windowArrayBytes(), 0),
       };
     };
     metrics.keysByRule = () => this.keysByRule();

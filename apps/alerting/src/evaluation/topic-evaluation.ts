@@ -149,7 +149,10 @@ export class TopicEvaluation implements PartitionBatchHandler {
   }
 
   /** The window engine of the moment (a rebuild replaces it), for the gauges. */
-  get windows(): Pick<AlertEngine, 'stats' | 'keysByRule' | 'pendingKeysByRule'> {
+  get windows(): Pick<
+    AlertEngine,
+    'stats' | 'keysByRule' | 'pendingKeysByRule' | 'windowArrayBytes'
+  > {
     return this.engine;
   }
 

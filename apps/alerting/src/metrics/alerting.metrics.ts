@@ -2,6 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
 
+/** What the window gauges read when scraped, summed over the replica's engines. */
+export interface WindowStats {
+  keys: number;
+  stateEntries: number;
+  /** Bytes of the rules' window arrays, in use or free (AlertEngine.windowArrayBytes). */
+  arrayBytes: number;
+}
+
 /** What an on-call engineer watches on the alerting service. */
 @Injectable()
 export class AlertingMetrics {
@@ -17,6 +25,7 @@ export class AlertingMetrics {
   readonly evaluatedToAcknowledged: Histogram;
   readonly windowKeys: Gauge;
   readonly windowStateEntries: Gauge;
+  readonly windowArrayBytes: Gauge;
   readonly ruleKeys: Gauge<'rule'>;
   readonly pendingKeys: Gauge<'rule'>;
   readonly keysRefused: Counter<'rule'>;
@@ -34,7 +43,7 @@ export class AlertingMetrics {
   readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
   readonly deliveriesInFlight: Gauge;
   /** Set by the evaluation service: where the window gauges read their values. */
-  windowStats?: () => { keys: number; stateEntries: number };
+  windowStats?: () => WindowStats;
   /** Set by the evaluation service: the keys each rule holds. */
   keysByRule?: () => Map<string, number>;
   /** Keys per rule whose condition holds but whose forSeconds is not over yet. */
@@ -100,7 +109,7 @@ export class AlertingMetrics {
       buckets: stageBuckets,
       registers,
     });
-    const windows = () => this.windowStats?.() ?? { keys: 0, stateEntries: 0 };
+    const windows = () => this.windowStats?.() ?? { keys: 0, stateEntries: 0, arrayBytes: 0 };
     // Read when scraped: counting the state walks every key, too slow to do per batch.
     this.windowKeys = new Gauge({
       name: 'eventmon_alerting_window_keys',
@@ -116,6 +125,14 @@ export class AlertingMetrics {
       registers,
       collect() {
         this.set(windows().stateEntries);
+      },
+    });
+    this.windowArrayBytes = new Gauge({
+      name: 'eventmon_alerting_window_array_bytes',
+      help: "Bytes of the typed arrays the windows keep their numbers in (outside the JS heap), in use or free for their rule's next keys: after a burst of keys it may stay near its peak until the rule changes",
+      registers,
+      collect() {
+        this.set(windows().arrayBytes);
       },
     });
     const keysByRule = () => this.keysByRule?.() ?? new Map<string, number>();
