@@ -294,6 +294,8 @@ describe('LocalKafkaBroker (Apache Kafka 4.1.2) with kafkajs', () => {
       secondAssignment.push(e.payload.memberAssignment[EVENTS] ?? []);
     });
     const secondSeen: Seen[] = [];
+    // Batches whose commit the broker has acknowledged: a message is seen before its commit.
+    let secondCommits = 0;
     await second.connect();
     await second.subscribe({ topics: [EVENTS], fromBeginning: true });
     await second.run({
@@ -317,6 +319,7 @@ describe('LocalKafkaBroker (Apache Kafka 4.1.2) with kafkajs', () => {
             offset: (BigInt(batch.lastOffset()) + 1n).toString(),
           },
         ]);
+        secondCommits++;
       },
     });
 
@@ -354,6 +357,9 @@ describe('LocalKafkaBroker (Apache Kafka 4.1.2) with kafkajs', () => {
     });
     expect(seen.length).toBe(seenBefore);
 
+    // The message was handed over before its commit was sent: read the group's offsets once
+    // the broker has acknowledged that commit, not while it may still be in flight.
+    await waitFor(() => secondCommits === 1, 30_000, "the second consumer's commit");
     const [committed] = await admin.fetchOffsets({ groupId: GROUP, topics: [EVENTS] });
     const ends = new Map((await admin.fetchTopicOffsets(EVENTS)).map((o) => [o.partition, o.high]));
     const p = committed.partitions.find((x) => x.partition === target);
