@@ -15,7 +15,7 @@ import {
 } from './event';
 import { EventIdDeriver } from './event-id';
 import { isNestedDeeperThan } from './json-depth';
-import { readUuidParts } from './uuid-parts';
+import { readUuidParts, UUID_LENGTH } from './uuid-parts';
 
 /** The event object itself is one level; its payload may add MAX_PAYLOAD_DEPTH more. */
 const MAX_MESSAGE_DEPTH = MAX_PAYLOAD_DEPTH + 1;
@@ -344,8 +344,6 @@ function checkId(value: unknown, reasons: string[]): string | undefined {
   reasons.push(`"id" must be a UUID string, got ${describe(value)}`);
   return undefined;
 }
-
-const UUID_LENGTH = 36;
 
 function checkSource(value: unknown, reasons: string[]): string | undefined {
   if (value === undefined || value === null) return undefined;

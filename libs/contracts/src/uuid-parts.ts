@@ -10,6 +10,9 @@
 /** 32-bit words per id. */
 export const UUID_WORDS = 4;
 
+/** Characters of a canonical UUID (32 hex digits and 4 dashes). */
+export const UUID_LENGTH = 36;
+
 const DASH = 0x2d;
 
 /**
@@ -40,7 +43,7 @@ const lastWords = new Int32Array(UUID_WORDS);
  */
 export function readUuidParts(id: string): boolean {
   if (id === lastRead) return true;
-  if (id.length !== 36) return false;
+  if (id.length !== UUID_LENGTH) return false;
   const g0 = fourDigits(id, 0, 1, 2, 3);
   const g1 = fourDigits(id, 4, 5, 6, 7);
   const g2 = fourDigits(id, 9, 10, 11, 12);
