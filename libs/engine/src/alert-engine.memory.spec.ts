@@ -68,4 +68,20 @@ describe('AlertEngine, memory per key does not grow with the event rate', () => 
     engine.deleteRule(rule.id);
     expect(engine.windowArrayBytes()).toBe(0);
   });
+
+  it('shares its arrays among rules: many rules of a few keys each hold no more than one rule', () => {
+    const engine = new AlertEngine(OPTIONS);
+    const condition = { operator: '>' as const, threshold: 10 };
+    const rules = Array.from({ length: 100 }, (_, i) => makeRule({ id: `rule-${i}`, condition }));
+    for (const rule of rules) engine.setRule(rule, T0 - HOUR);
+    // Every rule matches both events: 200 keys, 2 a rule. A chunk per rule (256 numbers at
+    // least) would hold eight times their blocks.
+    for (const source of ['s0', 's1']) engine.offer(makeEvent({ source, occurredAt: T0 }), T0);
+    expect(engine.stats().keys).toBe(200);
+    const blocks = 200 * (4 + 4 + 4 * 2) * 8;
+    expect(engine.windowArrayBytes()).toBeGreaterThanOrEqual(blocks);
+    expect(engine.windowArrayBytes()).toBeLessThanOrEqual(2 * blocks);
+    for (const rule of rules) engine.deleteRule(rule.id);
+    expect(engine.windowArrayBytes()).toBe(0);
+  });
 });

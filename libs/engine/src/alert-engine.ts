@@ -9,6 +9,7 @@ import {
   TransitionCause,
 } from './engine-types';
 import { DueQueue } from './keys/due-queue';
+import { BlockStore } from './windows/block-store';
 import { KeyState } from './keys/key-state';
 import {
   APPLIED,
@@ -40,6 +41,7 @@ export class AlertEngine {
   private readonly rules = new Map<string, CompiledRule>();
   private readonly index = new RuleIndex();
   private readonly queue = new DueQueue<KeyState>();
+  private readonly store = new BlockStore();
   private nextOrder = 0;
   /**
    * The floor F, the highest wallNow - graceMs seen by tick(): every key's clock is at least
@@ -75,7 +77,7 @@ export class AlertEngine {
           .map((key) => ({ key: key.key, lastSeen: key.lastSeen }))
       : [];
     if (existing) this.dropKeys(existing);
-    const compiled = new CompiledRule(rule, existing?.order ?? this.nextOrder++, since);
+    const compiled = new CompiledRule(rule, existing?.order ?? this.nextOrder++, since, this.store);
     this.rules.set(rule.id, compiled);
     if (rule.enabled) {
       this.createPermanentKey(compiled);
@@ -247,12 +249,10 @@ export class AlertEngine {
 
   /**
    * Bytes of the arrays the rules' windows keep their numbers in (outside the JS heap), in use
-   * or free for the rule's next keys.
+   * or free for the next keys of any rule.
    */
   windowArrayBytes(): number {
-    let numbers = 0;
-    for (const rule of this.rules.values()) numbers += rule.store.capacity;
-    return numbers * Float64Array.BYTES_PER_ELEMENT;
+    return this.store.capacity * Float64Array.BYTES_PER_ELEMENT;
   }
 
   /** Keys per rule, for the per-rule gauge. */

@@ -129,7 +129,7 @@ export class AlertingMetrics {
     });
     this.windowArrayBytes = new Gauge({
       name: 'eventmon_alerting_window_array_bytes',
-      help: "Bytes of the typed arrays the windows keep their numbers in (outside the JS heap), in use or free for their rule's next keys: after a burst of keys it may stay near its peak until the rule changes",
+      help: 'Bytes of the typed arrays the windows keep their numbers in (outside the JS heap), in use or free for the next keys of any rule: after a burst of keys it may stay near its peak, as an array is freed only once none of its blocks is in use',
       registers,
       collect() {
         this.set(windows().arrayBytes);

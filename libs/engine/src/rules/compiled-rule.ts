@@ -43,8 +43,6 @@ export class CompiledRule {
   /** When its evaluation started, but never before its activation. */
   readonly since: number;
   readonly keys = new Map<string, KeyState>();
-  /** Where its keys' windows keep their numbers. */
-  readonly store = new BlockStore();
   /** Keys forgotten at ticks since the caller last took the count (metrics). */
   evictedKeys = 0;
   /** One frozen object per outcome: offer() reports them for every matching rule and event. */
@@ -57,6 +55,8 @@ export class CompiledRule {
     /** Insertion order: transitions are reported rule by rule in this order. */
     readonly order: number,
     since: number,
+    /** Where its keys' windows keep their numbers: the engine's, shared by all its rules. */
+    readonly store: BlockStore = new BlockStore(),
   ) {
     this.activeFrom = rule.activeFrom === undefined ? -Infinity : Date.parse(rule.activeFrom);
     this.since = Math.max(since, this.activeFrom);

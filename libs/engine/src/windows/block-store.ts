@@ -1,7 +1,7 @@
 /**
- * The numbers of one rule's windows: blocks carved from a few large Float64Arrays, one block a
+ * The numbers of an engine's windows: blocks carved from a few large Float64Arrays, one block a
  * key (two for a sliding value key), instead of a JS array a key and a new one each time it
- * grows.
+ * grows. One store serves all of the engine's rules.
  *
  * Why: a fresh engine creates 100,000 keys whose arrays grow 4, 8, 16 entries, and each size
  * lives until the key's next event, longer than a scavenge, so the GC copied every size once or
@@ -9,16 +9,18 @@
  * array's numbers are outside the JS heap: no scavenge copies them and no major GC marks them.
  *
  * Each chunk holds blocks of one length (a slab): a block a key outgrows goes back to its
- * length's free list, for the rule's next key of that length, and once every key has outgrown
- * a length its chunks are empty and go to the spare chunks, for any rule's next chunk. Chunks
- * of mixed lengths kept a freed small block pinned by a live large one beside it: a fresh
- * engine held 1.7x the numbers its keys used.
+ * length's free list, for the next key of that length of any rule, and once every key has
+ * outgrown a length its chunks are empty and go to the spare chunks. Chunks of mixed lengths
+ * kept a freed small block pinned by a live large one beside it: a fresh engine held 1.7x the
+ * numbers its keys used. A store per rule, as there once was, left each rule's newest chunk of
+ * each length partly uncarved: with 100 rules of 1,000 keys that was a fifth of the memory, and
+ * it pushed a fresh engine's new array memory past the 64 MB at which V8 starts a major GC.
  *
- * The cost: a rule holds, per block length, its largest number of such blocks at once (a spike
- * of keys stays until the rule changes), and each length's newest chunk is partly uncarved (at
- * most half of what that length holds, as chunks double). A block of at least MAX_CHUNK
- * numbers (a count rule with a threshold in the tens of thousands) gets an array of its own,
- * which the GC takes back when the key lets it go.
+ * The cost: a chunk stays while any of its blocks is in use (a spike of keys may leave chunks
+ * held by a few keys each), and each length's newest chunk is partly uncarved (at most half of
+ * what that length holds, as chunks double). A block of at least MAX_CHUNK numbers (a count
+ * rule with a threshold in the tens of thousands) gets an array of its own, which the GC takes
+ * back when the key lets it go.
  */
 
 import { SpareChunks } from './spare-chunks';

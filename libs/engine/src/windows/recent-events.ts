@@ -17,7 +17,7 @@ const FIRST_LENGTH = 4;
  * need 10,001 timestamps but reports at most 100 ids). Among equal times the later
  * arrival counts as newer.
  *
- * The whole numeric state of a key's window is one block of its rule's BlockStore (see there
+ * The whole numeric state of a key's window is one block of its engine's BlockStore (see there
  * why not a JS array), laid out as
  *
  *     [ front (the subclass's own numbers) | times ring | ids ring (2 numbers an id) ]

@@ -3,8 +3,8 @@ import { BlockStore, NO_BLOCK } from './block-store';
 import { isValued } from './value-aggregate';
 
 // A slot is [slot number, accumulator(, valued count for avg)]: only what its aggregate
-// needs, as doubles in one block of the rule's BlockStore (8 bytes a number). A slot holding only events
-// without a value still counts: the window is not empty.
+// needs, as doubles in one block of the engine's BlockStore (8 bytes a number). A slot holding
+// only events without a value still counts: the window is not empty.
 const SLOT = 0;
 const ACC = 1;
 const VALUED = 2;
